@@ -1,0 +1,61 @@
+// glassbox run CONFIG [--set key.path=value]... [--out DIR]
+#include <iostream>
+
+#include "command.h"
+#include "glassbox/experiment.h"
+#include "options.h"
+
+namespace glassbox::app {
+
+namespace {
+
+// The plugins an experiment needs: its dataset, each layer type, the optimizer.
+void check_factories(const Experiment& e, Registry& reg) {
+  const auto& data = e.section("data");
+  if (data.contains("dataset")) (void)reg.datasets.info(data["dataset"].get<std::string>());
+  const auto& model = e.section("model");
+  if (model.contains("layers"))
+    for (std::size_t i = 0; i < model["layers"].size(); ++i) {
+      const auto& l = model["layers"][i];
+      std::string type = l["type"].get<std::string>();
+      if (!reg.layers.contains(type)) {
+        std::string known;
+        for (const auto& f : reg.layers.list()) known += (known.empty() ? "" : ", ") + f.name;
+        throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": unknown layer type '" +
+                          type + "' (known: " + known + ")");
+      }
+    }
+  const auto& train = e.section("train");
+  if (train.contains("optimizer")) {
+    const auto& o = train["optimizer"];
+    std::string type = o.is_string() ? o.get<std::string>() : o.value("type", "");
+    if (!reg.optimizers.contains(type))
+      throw ConfigError(e.source + ": train.optimizer: unknown optimizer '" + type + "'");
+  }
+}
+
+}  // namespace
+
+int cmd_run(const Args& args, Context& ctx) {
+  po::options_description desc("run options");
+  std::vector<std::string> sets;
+  desc.add_options()
+      ("config", po::value<std::string>(), "experiment file (JSON)")
+      ("set", po::value<std::vector<std::string>>(&sets), "override a value: key.path=value (repeatable)")
+      ("out", po::value<std::string>(), "results folder (default runs/<name>-<timestamp>)")
+      ("check", "only validate the file and list the plugins it needs")
+      ("help,h", "show this help");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  auto vm = parse_options(args, desc, pos, "run");
+  if (print_help_if_asked(vm, desc, "glassbox run CONFIG [--set key=value]... [--out DIR]")) return kExitOk;
+  if (!vm.count("config")) throw ConfigError("missing experiment file (usage: glassbox run CONFIG)");
+
+  Experiment e = load_experiment(vm["config"].as<std::string>(), sets);
+  Registry& reg = ctx.registry();
+  check_factories(e, reg);
+  std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
+  return kExitOk;
+}
+
+}  // namespace glassbox::app

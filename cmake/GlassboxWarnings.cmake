@@ -1,0 +1,10 @@
+# Compiler flags shared by every glassbox target.
+add_library(glassbox_flags INTERFACE)
+target_compile_options(glassbox_flags INTERFACE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+if(GLASSBOX_NATIVE)
+  target_compile_options(glassbox_flags INTERFACE -march=native)
+endif()
+if(GLASSBOX_SANITIZE)
+  target_compile_options(glassbox_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(glassbox_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,173 @@
+#include "glassbox/plugin_loader.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <boost/filesystem.hpp>
+
+#include "glassbox/plugin.h"
+#include "glassbox/version.h"
+
+namespace fs = boost::filesystem;
+
+namespace glassbox {
+
+namespace {
+
+// Loaded libraries live until the process exits (see plugin_loader.h for why).
+std::vector<std::unique_ptr<boost::dll::shared_library>>& resident_libraries() {
+  static auto* libs = new std::vector<std::unique_ptr<boost::dll::shared_library>>();
+  return *libs;
+}
+std::mutex& loader_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+bool has_elf_magic(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  char magic[4] = {};
+  f.read(magic, 4);
+  return f.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+std::vector<std::string> split_path_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : list) {
+    if (c == ':') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+template <class T>
+std::set<std::string> names_of(const FactoryRegistry<T>& r) {
+  std::set<std::string> s;
+  for (const auto& i : r.list()) s.insert(i.name);
+  return s;
+}
+
+template <class T>
+std::vector<std::string> added(const FactoryRegistry<T>& r, const std::set<std::string>& before) {
+  std::vector<std::string> out;
+  for (const auto& i : r.list())
+    if (!before.count(i.name)) out.push_back(i.name);
+  return out;
+}
+
+}  // namespace
+
+std::string install_plugin_dir() { return GLASSBOX_INSTALL_PLUGIN_DIR; }
+
+std::vector<PluginDir> plugin_search_path(const PluginSearch& search) {
+  std::vector<PluginDir> dirs;
+  for (const auto& d : search.explicit_dirs) dirs.push_back({d, "--plugin-dir", true});
+  if (search.use_environment) {
+    if (const char* env = std::getenv("GLASSBOX_PLUGIN_PATH"))
+      for (const auto& d : split_path_list(env)) dirs.push_back({d, "GLASSBOX_PLUGIN_PATH", false});
+  }
+  if (search.use_default_dirs) {
+    boost::system::error_code ec;
+    fs::path exe = boost::dll::program_location(ec);
+    if (!ec) dirs.push_back({(exe.parent_path() / "plugins").string(), "executable", false});
+    dirs.push_back({install_plugin_dir(), "install", false});
+  }
+  return dirs;
+}
+
+void load_plugin(Registry& registry, const std::string& path) {
+  std::lock_guard<std::mutex> lock(loader_mutex());
+  if (!fs::is_regular_file(path)) throw PluginError(path + ": no such plugin file");
+  if (!has_elf_magic(path)) throw PluginError(path + ": not a shared library (no ELF header)");
+
+  auto lib = std::make_unique<boost::dll::shared_library>();
+  boost::system::error_code ec;
+  lib->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+  if (ec) throw PluginError(path + ": cannot be loaded as a shared library (" + ec.message() + ")");
+  if (!lib->has("glassbox_plugin"))
+    throw PluginError(path + ": not a glassbox plugin (no 'glassbox_plugin' entry point)");
+
+  const auto& entry = lib->get_alias<const PluginEntry>("glassbox_plugin");
+  if (entry.abi_version != kPluginAbiVersion)
+    throw PluginError(path + ": plugin ABI version " + std::to_string(entry.abi_version) +
+                      ", this glassbox expects " + std::to_string(kPluginAbiVersion) +
+                      " (rebuild the plugin against this glassbox)");
+  std::string name = entry.name ? entry.name : "";
+  for (const auto& p : registry.plugins())
+    if (p.name == name)
+      throw PluginError(path + ": plugin '" + name + "' is already loaded from " + p.path);
+  if (!entry.register_factories) throw PluginError(path + ": plugin entry has no register function");
+
+  auto layers_before = names_of(registry.layers);
+  auto optimizers_before = names_of(registry.optimizers);
+  auto datasets_before = names_of(registry.datasets);
+  std::string previous_origin = registry.origin();
+  registry.set_origin(path);
+  try {
+    entry.register_factories(registry);
+  } catch (const PluginError&) {
+    registry.set_origin(previous_origin);
+    throw;
+  } catch (const std::exception& e) {
+    registry.set_origin(previous_origin);
+    throw PluginError(path + ": registration failed: " + e.what());
+  }
+  registry.set_origin(previous_origin);
+
+  LoadedPlugin info;
+  info.name = name;
+  info.version = entry.version ? entry.version : "";
+  info.path = fs::canonical(path).string();
+  info.layers = added(registry.layers, layers_before);
+  info.optimizers = added(registry.optimizers, optimizers_before);
+  info.datasets = added(registry.datasets, datasets_before);
+  registry.plugins().push_back(std::move(info));
+  resident_libraries().push_back(std::move(lib));
+}
+
+std::vector<PluginProblem> load_plugins(Registry& registry, const PluginSearch& search) {
+  std::vector<PluginProblem> problems;
+  std::set<std::string> seen_files;
+  for (const auto& dir : plugin_search_path(search)) {
+    boost::system::error_code ec;
+    if (!fs::is_directory(dir.path, ec)) {
+      if (dir.explicit_request)
+        problems.push_back({dir.path, dir.path + ": plugin folder does not exist", true});
+      continue;
+    }
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir.path, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".so" && fs::is_regular_file(it->path())) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::string canon = fs::canonical(f, ec).string();
+      if (!seen_files.insert(canon).second) continue;
+      // A later folder providing a plugin already loaded from an earlier one is shadowed.
+      bool shadowed = false;
+      for (const auto& p : registry.plugins())
+        if (fs::path(p.path).filename() == f.filename()) shadowed = true;
+      if (shadowed) continue;
+      try {
+        load_plugin(registry, f.string());
+      } catch (const PluginError& e) {
+        problems.push_back({f.string(), e.what(), dir.explicit_request});
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace glassbox

@@ -1,0 +1,30 @@
+#include "glassbox/tensor.h"
+
+#include <sstream>
+
+namespace glassbox {
+
+std::size_t shape_size(const Shape& shape) {
+  std::size_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+std::string shape_to_string(const Shape& shape) {
+  std::ostringstream s;
+  s << '(';
+  for (std::size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+  if (shape.size() == 1) s << ',';
+  s << ')';
+  return s.str();
+}
+
+Shape batch_shape(std::size_t batch, const Shape& sample) {
+  Shape s;
+  s.reserve(sample.size() + 1);
+  s.push_back(batch);
+  s.insert(s.end(), sample.begin(), sample.end());
+  return s;
+}
+
+}  // namespace glassbox
