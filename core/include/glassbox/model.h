@@ -1,0 +1,160 @@
+#pragma once
+// MyDeepLearning: the Keras-like sequential model.
+//
+//   glassbox::MyDeepLearning model(registry);
+//   model.add({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"activation", "relu"}});
+//   model.add({{"type", "max_pool2d"}, {"pool_size", 2}});
+//   model.add({{"type", "flatten"}});
+//   model.add({{"type", "dense"}, {"units", 10}});
+//   model.build({1, 28, 28});   // or implicitly by fit/predict
+//   model.compile({{"type", "adam"}, {"learning_rate", 1e-3}}, "sparse_categorical_crossentropy", {"accuracy"});
+//   History h = model.fit(train, FitOptions().epochs(3).batch_size(64).validation_split(0.1));
+//   Evaluation ev = model.evaluate(test);
+//   model.save("out/model");
+//
+// Layers come from the registry (plugins) or are added as objects.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "glassbox/dataset.h"
+#include "glassbox/layer.h"
+#include "glassbox/optimizer.h"
+#include "glassbox/registry.h"
+
+namespace glassbox {
+
+class Callback;
+class Loss;
+
+// One epoch's figures; val_* are NaN when there was no validation data.
+struct EpochLog {
+  int epoch = 0;  // 1-based
+  double loss = 0, accuracy = 0;
+  double val_loss = 0, val_accuracy = 0;
+  bool has_validation = false;
+  double seconds = 0;
+  double learning_rate = 0;
+};
+
+struct History {
+  std::vector<EpochLog> epochs;
+  bool stopped_early = false;
+  std::string stop_reason;
+  nlohmann::json to_json() const;
+};
+
+struct Evaluation {
+  double loss = 0, accuracy = 0;
+  std::vector<std::vector<long>> confusion;  // [true][predicted]
+  nlohmann::json to_json() const;
+};
+
+// Progress of fit, for callbacks, the terminal progress bar, the web page (SSE).
+struct BatchLog {
+  int epoch = 0;                 // 1-based
+  std::size_t batch = 0;         // 1-based within the epoch
+  std::size_t batches = 0;       // per epoch
+  double loss = 0, accuracy = 0; // running means over the epoch so far
+  double seconds = 0;            // since the epoch started
+};
+
+// Named, chainable options (libtorch style).
+struct FitOptions {
+  int epochs_ = 1;
+  std::size_t batch_size_ = 32;
+  bool shuffle_ = true;
+  double validation_split_ = 0.0;  // taken from the last samples, as Keras does
+  const LabeledData* validation_data_ = nullptr;
+  int verbose_ = 1;                // 0 silent, 1 progress bar on a terminal, 2 one line per epoch
+  std::vector<std::shared_ptr<Callback>> callbacks_;
+
+  FitOptions& epochs(int v) { epochs_ = v; return *this; }
+  FitOptions& batch_size(std::size_t v) { batch_size_ = v; return *this; }
+  FitOptions& shuffle(bool v) { shuffle_ = v; return *this; }
+  FitOptions& validation_split(double v) { validation_split_ = v; return *this; }
+  FitOptions& validation_data(const LabeledData& v) { validation_data_ = &v; return *this; }
+  FitOptions& verbose(int v) { verbose_ = v; return *this; }
+  FitOptions& callback(std::shared_ptr<Callback> c) { callbacks_.push_back(std::move(c)); return *this; }
+};
+
+// What a forward pass shows to an observer: layer i's input and output for the batch.
+// The tensors are the layers' own buffers: valid during the call only, copy to keep.
+using ActivationHook = std::function<void(std::size_t layer_index, const Layer& layer,
+                                          const Tensor& input, const Tensor& output)>;
+
+class MyDeepLearning {
+ public:
+  explicit MyDeepLearning(const Registry& registry, unsigned long long seed = 42);
+  ~MyDeepLearning();
+  MyDeepLearning(MyDeepLearning&&) noexcept;
+  MyDeepLearning& operator=(MyDeepLearning&&) noexcept;
+
+  // Adds a layer from its JSON config ({"type": ..., options}); names default to
+  // "<type>_<index>". Returns the layer.
+  Layer& add(const nlohmann::json& layer_config);
+  Layer& add(std::unique_ptr<Layer> layer);
+
+  // Infers every layer's shapes from the per-sample input shape and allocates parameters.
+  void build(const Shape& input_shape);
+  bool built() const;
+  const Shape& input_shape() const;
+  const Shape& output_shape() const;
+
+  void compile(const nlohmann::json& optimizer, const std::string& loss,
+               const std::vector<std::string>& metrics = {"accuracy"});
+  void compile(std::unique_ptr<Optimizer> optimizer, const std::string& loss,
+               const std::vector<std::string>& metrics = {"accuracy"});
+  Optimizer* optimizer();
+
+  History fit(const LabeledData& train, const FitOptions& options);
+  Evaluation evaluate(const LabeledData& data, std::size_t batch_size = 256);
+  // Model outputs (after the last layer) for a batch.
+  Tensor predict(const Tensor& x, std::size_t batch_size = 256);
+  std::vector<int> predict_classes(const Tensor& x, std::size_t batch_size = 256);
+
+  // One forward pass on a batch in inference mode, calling hook after each layer.
+  // Returns the output (a copy).
+  Tensor forward(const Tensor& x, const ActivationHook& hook = {});
+
+  std::size_t size() const;  // number of layers
+  Layer& layer(std::size_t index);
+  const Layer& layer(std::size_t index) const;
+  Layer& layer(const std::string& name);  // throws ConfigError naming the known layers
+  std::size_t layer_index(const std::string& name) const;
+  // Per-sample output shape of layer i.
+  const Shape& layer_output_shape(std::size_t index) const;
+  const Shape& layer_input_shape(std::size_t index) const;
+
+  // All parameters in a fixed order (layer by layer).
+  std::vector<ParamRef> params();
+  std::size_t param_count();
+  std::vector<Tensor> get_weights();
+  void set_weights(const std::vector<Tensor>& weights);  // checks count and shapes
+
+  // Keras-like table: layer (type), output shape, params; totals.
+  std::string summary();
+
+  // The architecture (+ training config) as JSON: {"input_shape", "layers": [...], "compile": {...}}.
+  nlohmann::json config() const;
+  // Writes DIR/model.json and DIR/<layer>.<param>.npy, atomically.
+  void save(const std::string& dir);
+  // Reads a model folder; checks names and shapes, errors name the file.
+  static MyDeepLearning load(const std::string& dir, const Registry& registry);
+
+  const Registry& registry() const;
+  Rng& rng();
+  std::string loss_name() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+using Sequential = MyDeepLearning;
+
+}  // namespace glassbox

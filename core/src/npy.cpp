@@ -1,0 +1,194 @@
+#include "glassbox/npy.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "glassbox/error.h"
+
+namespace glassbox {
+
+namespace {
+
+std::size_t dtype_size(const std::string& d) {
+  if (d.size() < 3) return 0;
+  return static_cast<std::size_t>(std::atoi(d.c_str() + 2));
+}
+
+template <class T>
+void convert(const NpyArray& a, T* out) {
+  const std::string& d = a.dtype;
+  const char* p = a.bytes.data();
+  const std::size_t n = a.size();
+  auto read = [&](auto tag) {
+    using S = decltype(tag);
+    for (std::size_t i = 0; i < n; ++i) {
+      S v;
+      std::memcpy(&v, p + i * sizeof(S), sizeof(S));
+      out[i] = static_cast<T>(v);
+    }
+  };
+  if (d == "<f4") read(float{});
+  else if (d == "<f8") read(double{});
+  else if (d == "|u1" || d == "<u1") read(std::uint8_t{});
+  else if (d == "|i1" || d == "<i1") read(std::int8_t{});
+  else if (d == "<i2") read(std::int16_t{});
+  else if (d == "<u2") read(std::uint16_t{});
+  else if (d == "<i4") read(std::int32_t{});
+  else if (d == "<u4") read(std::uint32_t{});
+  else if (d == "<i8") read(std::int64_t{});
+  else if (d == "<u8") read(std::uint64_t{});
+  else if (d == "|b1") read(std::uint8_t{});
+  else throw DataError("unsupported .npy dtype '" + d + "'");
+}
+
+std::string header_for(const std::string& dtype, const Shape& shape) {
+  std::ostringstream h;
+  h << "{'descr': '" << dtype << "', 'fortran_order': False, 'shape': (";
+  for (std::size_t i = 0; i < shape.size(); ++i) h << shape[i] << (shape.size() == 1 || i + 1 < shape.size() ? "," : "") << (i + 1 < shape.size() ? " " : "");
+  h << "), }";
+  std::string s = h.str();
+  // Pad so that magic(6)+version(2)+len(2)+header is a multiple of 64, ending in '\n'.
+  std::size_t total = 10 + s.size() + 1;
+  s.append((64 - total % 64) % 64, ' ');
+  s += '\n';
+  return s;
+}
+
+void write_raw(const std::string& path, const std::string& dtype, const Shape& shape,
+               const void* data, std::size_t bytes) {
+  std::string header = header_for(dtype, shape);
+  std::string out;
+  out.reserve(10 + header.size() + bytes);
+  out.append("\x93NUMPY\x01\x00", 8);
+  const auto len = static_cast<std::uint16_t>(header.size());
+  out.push_back(static_cast<char>(len & 0xff));
+  out.push_back(static_cast<char>(len >> 8));
+  out += header;
+  out.append(static_cast<const char*>(data), bytes);
+  write_file_atomic(path, out);
+}
+
+}  // namespace
+
+std::vector<float> NpyArray::as_float() const {
+  std::vector<float> out(size());
+  convert(*this, out.data());
+  return out;
+}
+
+std::vector<std::int64_t> NpyArray::as_int() const {
+  std::vector<std::int64_t> out(size());
+  convert(*this, out.data());
+  return out;
+}
+
+NpyArray read_npy(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw DataError(path + ": cannot open");
+  char magic[8];
+  f.read(magic, 8);
+  if (f.gcount() != 8 || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    throw DataError(path + ": not a .npy file (bad magic at byte 0)");
+  const int major = static_cast<unsigned char>(magic[6]);
+  std::size_t header_len = 0;
+  if (major == 1) {
+    unsigned char l[2];
+    f.read(reinterpret_cast<char*>(l), 2);
+    header_len = l[0] | (l[1] << 8);
+  } else if (major == 2 || major == 3) {
+    unsigned char l[4];
+    f.read(reinterpret_cast<char*>(l), 4);
+    header_len = l[0] | (l[1] << 8) | (l[2] << 16) | (static_cast<std::size_t>(l[3]) << 24);
+  } else {
+    throw DataError(path + ": unsupported .npy format version " + std::to_string(major));
+  }
+  if (!f || header_len > (1u << 20)) throw DataError(path + ": truncated or oversized .npy header");
+  std::string header(header_len, '\0');
+  f.read(header.data(), static_cast<std::streamsize>(header_len));
+  if (static_cast<std::size_t>(f.gcount()) != header_len) throw DataError(path + ": truncated .npy header");
+
+  auto field = [&](const std::string& key) -> std::string {
+    auto k = header.find("'" + key + "'");
+    if (k == std::string::npos) throw DataError(path + ": .npy header has no '" + key + "' field: " + header);
+    auto colon = header.find(':', k);
+    if (colon == std::string::npos) throw DataError(path + ": malformed .npy header: " + header);
+    return header.substr(colon + 1);
+  };
+  NpyArray a;
+  std::string descr = field("descr");
+  auto q1 = descr.find('\'');
+  auto q2 = descr.find('\'', q1 + 1);
+  if (q1 == std::string::npos || q2 == std::string::npos) throw DataError(path + ": malformed 'descr' in .npy header");
+  a.dtype = descr.substr(q1 + 1, q2 - q1 - 1);
+  if (a.dtype.size() >= 2 && a.dtype[0] == '>' && dtype_size(a.dtype) > 1)
+    throw DataError(path + ": big-endian dtype '" + a.dtype + "' is not supported (save as little-endian)");
+  static const char* supported[] = {"<f4", "<f8", "|u1", "<u1", "|i1", "<i1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "|b1"};
+  bool ok = false;
+  for (const char* s : supported) ok = ok || a.dtype == s;
+  if (!ok) throw DataError(path + ": unsupported dtype '" + a.dtype + "' (expected a numeric dtype such as <f4, |u1, <i8)");
+  std::string fortran = field("fortran_order");
+  if (fortran.find("True") < fortran.find(',')) throw DataError(path + ": Fortran-ordered arrays are not supported (save with C order)");
+  std::string shape = field("shape");
+  auto p1 = shape.find('(');
+  auto p2 = shape.find(')');
+  if (p1 == std::string::npos || p2 == std::string::npos) throw DataError(path + ": malformed 'shape' in .npy header");
+  std::stringstream ss(shape.substr(p1 + 1, p2 - p1 - 1));
+  std::string dim;
+  while (std::getline(ss, dim, ',')) {
+    auto b = dim.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    try {
+      a.shape.push_back(std::stoul(dim.substr(b)));
+    } catch (...) {
+      throw DataError(path + ": malformed dimension '" + dim + "' in .npy shape");
+    }
+  }
+  const std::size_t bytes = a.size() * dtype_size(a.dtype);
+  a.bytes.resize(bytes);
+  f.read(a.bytes.data(), static_cast<std::streamsize>(bytes));
+  if (static_cast<std::size_t>(f.gcount()) != bytes)
+    throw DataError(path + ": truncated .npy data: expected " + std::to_string(bytes) + " bytes for shape " +
+                    shape_to_string(a.shape) + ", found " + std::to_string(f.gcount()));
+  return a;
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw Error(path + ": cannot write (cannot create " + tmp + ")");
+    f.write(content.data(), static_cast<std::streamsize>(content.size()));
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot rename temporary file into place: " + std::strerror(errno));
+  }
+}
+
+void write_npy(const std::string& path, const Tensor& t) {
+  Shape shape(t.shape().begin(), t.shape().end());
+  write_npy(path, t.data(), shape);
+}
+void write_npy(const std::string& path, const float* data, const Shape& shape) {
+  write_raw(path, "<f4", shape, data, shape_size(shape) * sizeof(float));
+}
+void write_npy(const std::string& path, const std::uint8_t* data, const Shape& shape) {
+  write_raw(path, "|u1", shape, data, shape_size(shape));
+}
+void write_npy(const std::string& path, const std::int32_t* data, const Shape& shape) {
+  write_raw(path, "<i4", shape, data, shape_size(shape) * sizeof(std::int32_t));
+}
+void write_npy(const std::string& path, const std::int64_t* data, const Shape& shape) {
+  write_raw(path, "<i8", shape, data, shape_size(shape) * sizeof(std::int64_t));
+}
+
+}  // namespace glassbox
