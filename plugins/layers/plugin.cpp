@@ -1,12 +1,15 @@
-// The glassbox_layers plugin: registers the built-in layers.
+// The glassbox_layers plugin: registers the built-in layers (one file per layer).
 #include "glassbox/plugin.h"
+#include "layers.h"
 
-namespace glassbox::plugins {
+namespace glassbox::layers {
 
 static void register_layers(Registry& registry) {
-  (void)registry;
+  register_dense(registry);
+  register_flatten(registry);
+  register_activation_layers(registry);
 }
 
-}  // namespace glassbox::plugins
+}  // namespace glassbox::layers
 
-GLASSBOX_PLUGIN("glassbox-layers", "0.1.0", glassbox::plugins::register_layers)
+GLASSBOX_PLUGIN("glassbox-layers", "0.1.0", glassbox::layers::register_layers)

@@ -1,0 +1,107 @@
+// Standalone activation layers: relu, leaky_relu, sigmoid, tanh, softmax, linear.
+// Pointwise on any input shape; softmax normalises over the last axis (Keras' axis=-1).
+// Mode::linear does not switch them off: it concerns the activations fused into
+// dense/conv2d only, so a network run in Mode::linear still computes its own function.
+#include <algorithm>
+
+#include "activation_function.h"
+#include "layer_support.h"
+#include "layers.h"
+
+namespace glassbox::layers {
+namespace {
+
+class ActivationLayer final : public Layer {
+ public:
+  ActivationLayer(Activation activation, const nlohmann::json& options)
+      : activation_(activation) {
+    const std::string t = activation_name(activation);
+    if (activation == Activation::leaky_relu) {
+      apply_common_options(*this, t, options, {"alpha"});
+      alpha_ = layer_option<float>(*this, options, "alpha", 0.01f);
+      if (!(alpha_ >= 0.0f))
+        throw ConfigError(label(*this) + ": option 'alpha' must be >= 0, got " + std::to_string(alpha_));
+    } else {
+      apply_common_options(*this, t, options, {});
+    }
+  }
+
+  std::string type() const override { return activation_name(activation_); }
+  LayerKind kind() const override {
+    return activation_ == Activation::softmax ? LayerKind::softmax : LayerKind::activation;
+  }
+  std::string activation() const override { return activation_name(activation_); }
+
+  Shape build(const Shape& input_shape, Rng&) override {
+    if (activation_ == Activation::softmax && input_shape.empty())
+      throw ConfigError(label(*this) + ": softmax needs at least one feature axis");
+    input_shape_ = input_shape;
+    output_ = Tensor();
+    return input_shape;
+  }
+
+  const Tensor& forward(const Tensor& x, Mode) override {
+    check_batch(*this, x, input_shape_, "forward");
+    ensure_shape(output_, tensor_shape(x));
+    std::copy(x.data(), x.data() + x.size(), output_.data());
+    auto [rows, cols] = layout(x);
+    activation_forward(activation_, alpha_, output_.data(), rows, cols);
+    return output_;
+  }
+
+  const Tensor& backward(const Tensor& grad_output, Gradients) override {
+    check_grad(*this, grad_output, output_);
+    ensure_shape(grad_input_, tensor_shape(grad_output));
+    auto [rows, cols] = layout(grad_output);
+    activation_backward(activation_, alpha_, output_.data(), grad_output.data(),
+                        grad_input_.data(), rows, cols);
+    return grad_input_;
+  }
+
+  nlohmann::json config() const override {
+    nlohmann::json c{{"type", type()}, {"name", name()}};
+    if (activation_ == Activation::leaky_relu) c["alpha"] = alpha_;
+    return c;
+  }
+
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<ActivationLayer>(*this); }
+
+ private:
+  // Softmax rows are the last axis; for pointwise functions any split will do.
+  std::pair<std::size_t, std::size_t> layout(const Tensor& t) const {
+    const std::size_t cols = t.dimension() > 1 ? t.shape(t.dimension() - 1) : 1;
+    return {cols == 0 ? 0 : t.size() / cols, cols};
+  }
+
+  Activation activation_;
+  float alpha_ = 0.01f;
+  Shape input_shape_;
+  Tensor output_, grad_input_;
+};
+
+void add(Registry& registry, Activation a, const std::string& description, nlohmann::json params) {
+  FactoryInfo info;
+  info.name = activation_name(a);
+  info.description = description;
+  info.parameters = std::move(params);
+  info.origin = registry.origin();
+  registry.layers.add(std::move(info), [a](const nlohmann::json& o) {
+    return std::make_unique<ActivationLayer>(a, o);
+  });
+}
+
+}  // namespace
+
+void register_activation_layers(Registry& registry) {
+  const auto none = nlohmann::json::object();
+  add(registry, Activation::relu, "Rectified linear unit max(0, x), pointwise.", none);
+  add(registry, Activation::leaky_relu, "Leaky ReLU: x for x > 0, alpha * x otherwise.",
+      {{"alpha", param("float", 0.01, "slope for negative inputs (>= 0)")}});
+  add(registry, Activation::sigmoid, "Logistic sigmoid 1 / (1 + e^-x), pointwise.", none);
+  add(registry, Activation::tanh, "Hyperbolic tangent, pointwise.", none);
+  add(registry, Activation::softmax,
+      "Softmax over the last axis; explainers start below it, at the logits.", none);
+  add(registry, Activation::linear, "Identity (pass-through).", none);
+}
+
+}  // namespace glassbox::layers
