@@ -48,6 +48,10 @@ class LabeledData {
   LabeledData subset_classes(const std::vector<int>& classes) const;
   // Affine per-feature transform applied when batches are made: x' = (x*scale - mean)/std.
   void set_normalization(std::vector<float> mean, std::vector<float> inv_std);
+  // The statistics set above (empty when there is none), so an input from elsewhere (an
+  // image drawn on the web page) can be normalized exactly like the data.
+  const std::vector<float>& normalization_mean() const { return norm_mean_; }
+  const std::vector<float>& normalization_inv_std() const { return norm_inv_std_; }
   void set_original_labels(std::vector<int> original) { original_labels_ = std::move(original); }
   void set_class_names(std::vector<std::string> names) { class_names_ = std::move(names); }
   // The names of the classes in source numbering (before any subset).
