@@ -13,6 +13,7 @@
 //   model.save("out/model");
 //
 // Layers come from the registry (plugins) or are added as objects.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -72,6 +73,9 @@ struct FitOptions {
   const LabeledData* validation_data_ = nullptr;
   int verbose_ = 1;                // 0 silent, 1 progress bar on a terminal, 2 one line per epoch
   std::vector<std::shared_ptr<Callback>> callbacks_;
+  // Checked after every batch: when it becomes true, fit stops (another thread may set it,
+  // e.g. the web server cancelling a run). The stop reason is "cancelled".
+  const std::atomic<bool>* cancel_ = nullptr;
 
   FitOptions& epochs(int v) { epochs_ = v; return *this; }
   FitOptions& batch_size(std::size_t v) { batch_size_ = v; return *this; }
@@ -80,6 +84,7 @@ struct FitOptions {
   FitOptions& validation_data(const LabeledData& v) { validation_data_ = &v; return *this; }
   FitOptions& verbose(int v) { verbose_ = v; return *this; }
   FitOptions& callback(std::shared_ptr<Callback> c) { callbacks_.push_back(std::move(c)); return *this; }
+  FitOptions& cancel(const std::atomic<bool>* flag) { cancel_ = flag; return *this; }
 };
 
 // What a forward pass shows to an observer: layer i's input and output for the batch.
@@ -112,6 +117,10 @@ class MyDeepLearning {
   Optimizer* optimizer();
 
   History fit(const LabeledData& train, const FitOptions& options);
+  // Asks a running fit to stop after the current batch (for callbacks); the reason ends
+  // up in History::stop_reason.
+  void stop_training(const std::string& reason = "stopped");
+  bool stop_requested() const;
   Evaluation evaluate(const LabeledData& data, std::size_t batch_size = 256);
   // Model outputs (after the last layer) for a batch.
   Tensor predict(const Tensor& x, std::size_t batch_size = 256);
@@ -149,6 +158,11 @@ class MyDeepLearning {
   const Registry& registry() const;
   Rng& rng();
   std::string loss_name() const;
+  // The loss as fit computes it (from logits when a final softmax/sigmoid layer is fused
+  // into it); null before compile.
+  const Loss* loss() const;
+  // True when fit/evaluate feed the input of a final softmax (sigmoid) layer to the loss.
+  bool output_layer_fused() const;
 
  private:
   struct Impl;

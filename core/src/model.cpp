@@ -1,0 +1,560 @@
+// MyDeepLearning: building, compiling, the training loop, evaluation and prediction.
+// Saving and loading live in model_io.cpp, the summary table in model_summary.cpp.
+#include "glassbox/model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+
+#include "glassbox/callback.h"
+#include "glassbox/error.h"
+#include "glassbox/loss.h"
+#include "model_impl.h"
+
+namespace glassbox {
+
+using nlohmann::json;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+json nan_to_null(double v, bool present) {
+  if (!present || std::isnan(v)) return nullptr;
+  return v;
+}
+
+}  // namespace
+
+json History::to_json() const {
+  json out = json::array();
+  for (const auto& e : epochs)
+    out.push_back({{"epoch", e.epoch},
+                   {"loss", e.loss},
+                   {"accuracy", e.accuracy},
+                   {"val_loss", nan_to_null(e.val_loss, e.has_validation)},
+                   {"val_accuracy", nan_to_null(e.val_accuracy, e.has_validation)},
+                   {"seconds", e.seconds},
+                   {"learning_rate", e.learning_rate}});
+  return {{"epochs", out}, {"stopped_early", stopped_early}, {"stop_reason", stop_reason}};
+}
+
+json Evaluation::to_json() const {
+  return {{"loss", loss}, {"accuracy", accuracy}, {"confusion_matrix", confusion}};
+}
+
+MyDeepLearning::MyDeepLearning(const Registry& registry, unsigned long long seed)
+    : impl_(std::make_unique<Impl>(registry, seed)) {}
+MyDeepLearning::~MyDeepLearning() = default;
+MyDeepLearning::MyDeepLearning(MyDeepLearning&&) noexcept = default;
+MyDeepLearning& MyDeepLearning::operator=(MyDeepLearning&&) noexcept = default;
+
+Layer& MyDeepLearning::add(const json& layer_config) {
+  if (!layer_config.is_object() || !layer_config.contains("type") || !layer_config["type"].is_string())
+    throw ConfigError("layer " + std::to_string(impl_->layers.size()) + ": a layer needs a \"type\" string, got " +
+                      layer_config.dump());
+  std::unique_ptr<Layer> layer;
+  try {
+    layer = impl_->registry->make_layer(layer_config);
+  } catch (const ConfigError& e) {
+    const std::string where = layer_config.contains("name") && layer_config["name"].is_string()
+                                  ? "layer '" + layer_config["name"].get<std::string>() + "'"
+                                  : "layer " + std::to_string(impl_->layers.size()) + " (" +
+                                        layer_config["type"].get<std::string>() + ")";
+    throw ConfigError(where + ": " + e.what());
+  }
+  if (layer_config.contains("name") && layer_config["name"].is_string())
+    layer->set_name(layer_config["name"].get<std::string>());
+  return add(std::move(layer));
+}
+
+Layer& MyDeepLearning::add(std::unique_ptr<Layer> layer) {
+  if (!layer) throw Error("add: null layer");
+  auto& im = *impl_;
+  if (layer->name().empty()) {
+    // Keras-like default names: dense_1, dense_2, relu_1 ... unique within the model.
+    const std::string type = layer->type();
+    std::string name;
+    do {
+      name = type + "_" + std::to_string(++im.type_counters[type]);
+    } while (im.find_layer(name) >= 0);
+    layer->set_name(name);
+  } else if (im.find_layer(layer->name()) >= 0) {
+    throw ConfigError("layer name '" + layer->name() + "' is used twice (layer names must be unique)");
+  }
+  im.layers.push_back(std::move(layer));
+  if (im.built) {
+    // Adding to a built model extends it: build only the new layer.
+    const Shape in = im.out_shapes.empty() ? im.input_shape : im.out_shapes.back();
+    im.build_layer(im.layers.size() - 1, in);
+  }
+  im.invalidate_training_state();
+  return *im.layers.back();
+}
+
+void MyDeepLearning::Impl::build_layer(std::size_t i, const Shape& in) {
+  Layer& l = *layers[i];
+  Shape out;
+  try {
+    out = l.build(in, rng);
+  } catch (const Error& e) {
+    throw ConfigError("layer " + std::to_string(i) + " '" + l.name() + "' (" + l.type() + ") cannot take input of shape " +
+                      shape_to_string(in) + ": " + e.what());
+  }
+  if (in_shapes.size() <= i) in_shapes.resize(i + 1), out_shapes.resize(i + 1);
+  in_shapes[i] = in;
+  out_shapes[i] = out;
+}
+
+int MyDeepLearning::Impl::find_layer(const std::string& name) const {
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    if (layers[i]->name() == name) return static_cast<int>(i);
+  return -1;
+}
+
+void MyDeepLearning::Impl::invalidate_training_state() {
+  trainable.clear();
+  loss.reset();
+  if (optimizer) optimizer->reset();
+}
+
+void MyDeepLearning::build(const Shape& input_shape) {
+  auto& im = *impl_;
+  if (im.layers.empty()) throw ConfigError("cannot build a model without layers");
+  if (input_shape.empty() || shape_size(input_shape) == 0)
+    throw ConfigError("cannot build with input shape " + shape_to_string(input_shape));
+  im.input_shape = input_shape;
+  im.in_shapes.clear();
+  im.out_shapes.clear();
+  Shape s = input_shape;
+  for (std::size_t i = 0; i < im.layers.size(); ++i) {
+    im.build_layer(i, s);
+    s = im.out_shapes[i];
+  }
+  im.built = true;
+  im.invalidate_training_state();
+}
+
+bool MyDeepLearning::built() const { return impl_->built; }
+
+const Shape& MyDeepLearning::input_shape() const {
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->input_shape;
+}
+
+const Shape& MyDeepLearning::output_shape() const {
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->out_shapes.back();
+}
+
+void MyDeepLearning::compile(const json& optimizer, const std::string& loss,
+                             const std::vector<std::string>& metrics) {
+  std::unique_ptr<Optimizer> opt;
+  try {
+    opt = impl_->registry->make_optimizer(optimizer);
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string("optimizer: ") + e.what());
+  }
+  compile(std::move(opt), loss, metrics);
+}
+
+void MyDeepLearning::compile(std::unique_ptr<Optimizer> optimizer, const std::string& loss,
+                             const std::vector<std::string>& metrics) {
+  if (!optimizer) throw ConfigError("compile: no optimizer");
+  (void)make_loss(loss);  // throws ConfigError naming the known losses
+  for (const auto& m : metrics)
+    if (m != "accuracy" && m != "loss" && m != "acc")
+      throw ConfigError("unknown metric '" + m + "' (known: accuracy, loss)");
+  auto& im = *impl_;
+  im.optimizer = std::move(optimizer);
+  im.loss_name = loss == "mean_squared_error" ? "mse" : loss;
+  im.metrics = metrics;
+  im.compiled = true;
+  im.invalidate_training_state();
+}
+
+Optimizer* MyDeepLearning::optimizer() { return impl_->optimizer.get(); }
+
+std::string MyDeepLearning::loss_name() const { return impl_->loss_name; }
+
+const Loss* MyDeepLearning::loss() const {
+  if (impl_->compiled && impl_->built) impl_->prepare_loss();
+  return impl_->loss.get();
+}
+
+bool MyDeepLearning::output_layer_fused() const {
+  if (impl_->compiled && impl_->built) impl_->prepare_loss();
+  return impl_->fused;
+}
+
+// Decides how outputs meet the loss: fuse a final softmax (sigmoid) layer into a
+// cross-entropy from logits, else tell the loss whether it receives probabilities.
+void MyDeepLearning::Impl::prepare_loss() const {
+  if (loss) return;
+  const Layer& last = *layers.back();
+  const std::string fusable = fusable_output_layer(loss_name);
+  fused = !fusable.empty() && last.type() == fusable && layers.size() > 1;
+  bool probabilities = false;
+  if (!fused && !fusable.empty())
+    probabilities = last.type() == "softmax" || last.type() == "sigmoid" || last.activation() == "softmax" ||
+                    last.activation() == "sigmoid";
+  loss = make_loss(loss_name, !probabilities);
+}
+
+std::size_t MyDeepLearning::Impl::loss_layer_count() const { return fused ? layers.size() - 1 : layers.size(); }
+
+void MyDeepLearning::Impl::require_compiled(const char* what) const {
+  if (!compiled) throw ConfigError(std::string(what) + ": the model is not compiled (call compile(optimizer, loss))");
+}
+
+void MyDeepLearning::Impl::check_data(const LabeledData& data, const std::string& what) {
+  if (data.size() == 0) throw DataError(what + ": the data set is empty");
+  if (data.sample_shape() != input_shape)
+    throw DataError(what + ": samples have shape " + shape_to_string(data.sample_shape()) +
+                    " but the model was built for input shape " + shape_to_string(input_shape));
+}
+
+void MyDeepLearning::Impl::check_classes(const LabeledData& data, const std::string& what) {
+  prepare_loss();
+  const std::size_t k = shape_size(out_shapes[loss_layer_count() - 1]);
+  const std::size_t classes = output_classes(k);
+  if (data.num_classes() > classes)
+    throw ConfigError(what + ": the data has " + std::to_string(data.num_classes()) + " classes but the model's output has " +
+                      std::to_string(k) + " unit" + (k == 1 ? "" : "s") + " (give the last layer units=" +
+                      std::to_string(data.num_classes()) + ")");
+}
+
+// One forward pass over layers [0, count) in `mode`.
+const Tensor& MyDeepLearning::Impl::run_forward(const Tensor& x, std::size_t count, Mode mode) {
+  const Tensor* cur = &x;
+  for (std::size_t i = 0; i < count; ++i) cur = &layers[i]->forward(*cur, mode);
+  return *cur;
+}
+
+Tensor& MyDeepLearning::Impl::input_buffer(std::size_t n) {
+  // Two buffers, for full batches and the last (short) one, so no epoch reallocates.
+  Tensor& buf = (n == batch_rows) ? batch_full : batch_tail;
+  const Shape want = batch_shape(n, input_shape);
+  if (buf.shape().size() != want.size() || !std::equal(want.begin(), want.end(), buf.shape().begin())) buf.resize(want);
+  return buf;
+}
+
+std::vector<ParamRef>& MyDeepLearning::Impl::trainable_params() {
+  if (trainable.empty()) {
+    for (auto& l : layers)
+      for (auto& p : l->params())
+        if (p.trainable) trainable.push_back(p);
+  }
+  return trainable;
+}
+
+void MyDeepLearning::Impl::shuffle(std::vector<std::size_t>& idx) {
+  // Fisher-Yates with the model's engine; written out (not std::shuffle) so the order
+  // is the same with every standard library.
+  for (std::size_t i = idx.size(); i > 1; --i) {
+    const std::size_t j = static_cast<std::size_t>(rng() % i);
+    std::swap(idx[i - 1], idx[j]);
+  }
+}
+
+History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options) {
+  auto& im = *impl_;
+  im.require_compiled("fit");
+  if (im.layers.empty()) throw ConfigError("fit: the model has no layers");
+  if (options.epochs_ < 0) throw ConfigError("fit: epochs must be >= 0, got " + std::to_string(options.epochs_));
+  if (options.batch_size_ == 0) throw ConfigError("fit: batch_size must be > 0");
+  if (options.validation_split_ < 0 || options.validation_split_ >= 1)
+    throw ConfigError("fit: validation_split must be in [0, 1), got " + std::to_string(options.validation_split_));
+  if (!im.built) build(train.sample_shape());
+  im.check_data(train, "fit");
+  im.check_classes(train, "fit");
+  im.prepare_loss();
+
+  // Keras takes the validation split from the end of the data, before shuffling.
+  std::size_t n_train = train.size();
+  LabeledData split_validation;
+  const LabeledData* validation = options.validation_data_;
+  if (!validation && options.validation_split_ > 0) {
+    n_train = static_cast<std::size_t>(static_cast<double>(train.size()) * (1.0 - options.validation_split_));
+    if (n_train == 0 || n_train == train.size())
+      throw ConfigError("fit: validation_split " + std::to_string(options.validation_split_) + " of " +
+                        std::to_string(train.size()) + " samples leaves an empty training or validation set");
+    std::vector<std::size_t> tail(train.size() - n_train);
+    for (std::size_t i = 0; i < tail.size(); ++i) tail[i] = n_train + i;
+    split_validation = train.select(tail);
+    validation = &split_validation;
+  }
+  if (validation) {
+    im.check_data(*validation, "fit (validation data)");
+    im.check_classes(*validation, "fit (validation data)");
+  }
+
+  std::vector<std::shared_ptr<Callback>> callbacks = options.callbacks_;
+  if (options.verbose_ > 0) callbacks.push_back(std::make_shared<ProgressBar>(options.verbose_));
+
+  const std::size_t bs = options.batch_size_;
+  const std::size_t batches = (n_train + bs - 1) / bs;
+  im.batch_rows = std::min(bs, n_train);
+  std::vector<std::size_t> order(n_train);
+  for (std::size_t i = 0; i < n_train; ++i) order[i] = i;
+  std::vector<int> labels(bs);
+  auto& params = im.trainable_params();
+  const std::size_t m = im.loss_layer_count();
+
+  im.stop = false;
+  im.stop_reason.clear();
+  History history;
+  TrainBegin info{options.epochs_, batches, n_train, validation ? validation->size() : 0, bs};
+  for (auto& c : callbacks) c->on_train_begin(*this, info);
+
+  for (int epoch = 1; epoch <= options.epochs_ && !im.stop; ++epoch) {
+    for (auto& c : callbacks) c->on_epoch_begin(*this, epoch);
+    const auto t0 = std::chrono::steady_clock::now();
+    if (options.shuffle_) im.shuffle(order);
+    double loss_sum = 0;
+    std::size_t correct = 0, seen = 0;
+    bool finished = true;
+    for (std::size_t b = 0; b < batches; ++b) {
+      const std::size_t begin = b * bs, n = std::min(bs, n_train - begin);
+      Tensor& x = im.input_buffer(n);
+      train.gather(order.data() + begin, n, x.data());
+      for (std::size_t i = 0; i < n; ++i) labels[i] = train.label(order[begin + i]);
+
+      const Tensor& out = im.run_forward(x, m, Mode::train);
+      loss_sum += im.loss->compute(out, labels.data(), &im.loss_grad);
+      correct += count_correct(out, labels.data(), im.loss->from_logits());
+      seen += n;
+      const Tensor* g = &im.loss_grad;
+      for (std::size_t i = m; i-- > 0;) g = &im.layers[i]->backward(*g, Gradients::input_and_params);
+      im.optimizer->step(params);
+
+      BatchLog bl{epoch, b + 1, batches, loss_sum / seen, static_cast<double>(correct) / seen, seconds_since(t0)};
+      for (auto& c : callbacks) c->on_batch_end(*this, bl);
+      if (options.cancel_ && options.cancel_->load()) stop_training("cancelled");
+      if (im.stop && b + 1 < batches) {
+        finished = false;
+        break;
+      }
+    }
+    EpochLog log;
+    log.epoch = epoch;
+    log.loss = loss_sum / std::max<std::size_t>(seen, 1);
+    log.accuracy = static_cast<double>(correct) / std::max<std::size_t>(seen, 1);
+    log.val_loss = log.val_accuracy = std::numeric_limits<double>::quiet_NaN();
+    log.learning_rate = im.optimizer->learning_rate();
+    if (validation && finished) {
+      Evaluation ev = evaluate(*validation);
+      log.val_loss = ev.loss;
+      log.val_accuracy = ev.accuracy;
+      log.has_validation = true;
+    }
+    log.seconds = seconds_since(t0);
+    if (!finished) {
+      // An interrupted epoch is not an epoch of the history: its figures cover part of it.
+      break;
+    }
+    history.epochs.push_back(log);
+    for (auto& c : callbacks) c->on_epoch_end(*this, log);
+  }
+  history.stopped_early = im.stop;
+  history.stop_reason = im.stop_reason;
+  for (auto& c : callbacks) c->on_train_end(*this, history);
+  return history;
+}
+
+void MyDeepLearning::stop_training(const std::string& reason) {
+  if (!impl_->stop) impl_->stop_reason = reason;
+  impl_->stop = true;
+}
+
+bool MyDeepLearning::stop_requested() const { return impl_->stop; }
+
+Evaluation MyDeepLearning::evaluate(const LabeledData& data, std::size_t batch_size) {
+  auto& im = *impl_;
+  im.require_compiled("evaluate");
+  if (!im.built) build(data.sample_shape());
+  im.check_data(data, "evaluate");
+  im.check_classes(data, "evaluate");
+  if (batch_size == 0) batch_size = 256;
+  const std::size_t m = im.loss_layer_count();
+  const std::size_t k = shape_size(im.out_shapes[m - 1]);
+  const std::size_t classes = output_classes(k);
+  Evaluation ev;
+  ev.confusion.assign(classes, std::vector<long>(classes, 0));
+  std::vector<std::size_t> idx(batch_size);
+  std::vector<int> labels(batch_size);
+  Tensor x;
+  double loss_sum = 0;
+  std::size_t correct = 0;
+  for (std::size_t begin = 0; begin < data.size(); begin += batch_size) {
+    const std::size_t n = std::min(batch_size, data.size() - begin);
+    const Shape want = batch_shape(n, im.input_shape);
+    if (x.shape().size() != want.size() || !std::equal(want.begin(), want.end(), x.shape().begin())) x.resize(want);
+    for (std::size_t i = 0; i < n; ++i) idx[i] = begin + i, labels[i] = data.label(begin + i);
+    data.gather(idx.data(), n, x.data());
+    const Tensor& out = im.run_forward(x, m, Mode::inference);
+    loss_sum += im.loss->compute(out, labels.data(), nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+      const int p = predicted_class(out.data() + i * k, k, im.loss->from_logits());
+      if (p == labels[i]) ++correct;
+      ev.confusion[labels[i]][p] += 1;
+    }
+  }
+  ev.loss = loss_sum / data.size();
+  ev.accuracy = static_cast<double>(correct) / data.size();
+  return ev;
+}
+
+Tensor MyDeepLearning::predict(const Tensor& x, std::size_t batch_size) {
+  auto& im = *impl_;
+  if (x.dimension() < 1) throw DataError("predict: expected a batch (N, ...), got a scalar");
+  Shape sample(x.shape().begin() + 1, x.shape().end());
+  if (!im.built) build(sample);
+  if (sample != im.input_shape)
+    throw DataError("predict: samples have shape " + shape_to_string(sample) + " but the model was built for " +
+                    shape_to_string(im.input_shape));
+  if (batch_size == 0) batch_size = 256;
+  const std::size_t n_all = x.shape()[0];
+  const std::size_t d = shape_size(sample);
+  const Shape& out_sample = im.out_shapes.back();
+  const std::size_t k = shape_size(out_sample);
+  Tensor result = Tensor::from_shape(batch_shape(n_all, out_sample));
+  Tensor buf;
+  for (std::size_t begin = 0; begin < n_all; begin += batch_size) {
+    const std::size_t n = std::min(batch_size, n_all - begin);
+    const Shape want = batch_shape(n, sample);
+    if (buf.shape().size() != want.size() || !std::equal(want.begin(), want.end(), buf.shape().begin())) buf.resize(want);
+    std::memcpy(buf.data(), x.data() + begin * d, n * d * sizeof(float));
+    const Tensor& out = im.run_forward(buf, im.layers.size(), Mode::inference);
+    std::memcpy(result.data() + begin * k, out.data(), n * k * sizeof(float));
+  }
+  return result;
+}
+
+std::vector<int> MyDeepLearning::predict_classes(const Tensor& x, std::size_t batch_size) {
+  Tensor out = predict(x, batch_size);
+  const std::size_t n = out.shape()[0];
+  const std::size_t k = n ? out.size() / n : 0;
+  // A final sigmoid/softmax gives probabilities; otherwise a single unit is a logit.
+  const Layer& last = *impl_->layers.back();
+  const bool probabilities = last.type() == "sigmoid" || last.type() == "softmax" || last.activation() == "sigmoid" ||
+                             last.activation() == "softmax";
+  std::vector<int> classes(n);
+  for (std::size_t i = 0; i < n; ++i) classes[i] = predicted_class(out.data() + i * k, k, !probabilities);
+  return classes;
+}
+
+Tensor MyDeepLearning::forward(const Tensor& x, const ActivationHook& hook) {
+  auto& im = *impl_;
+  if (x.dimension() < 1) throw DataError("forward: expected a batch (N, ...), got a scalar");
+  Shape sample(x.shape().begin() + 1, x.shape().end());
+  if (!im.built) build(sample);
+  if (sample != im.input_shape)
+    throw DataError("forward: samples have shape " + shape_to_string(sample) + " but the model was built for " +
+                    shape_to_string(im.input_shape));
+  const Tensor* cur = &x;
+  for (std::size_t i = 0; i < im.layers.size(); ++i) {
+    const Tensor& out = im.layers[i]->forward(*cur, Mode::inference);
+    if (hook) hook(i, *im.layers[i], *cur, out);
+    cur = &out;
+  }
+  return *cur;
+}
+
+std::size_t MyDeepLearning::size() const { return impl_->layers.size(); }
+
+Layer& MyDeepLearning::layer(std::size_t index) {
+  if (index >= impl_->layers.size())
+    throw ConfigError("layer index " + std::to_string(index) + " out of range (the model has " +
+                      std::to_string(impl_->layers.size()) + " layers)");
+  return *impl_->layers[index];
+}
+
+const Layer& MyDeepLearning::layer(std::size_t index) const {
+  return const_cast<MyDeepLearning*>(this)->layer(index);
+}
+
+std::size_t MyDeepLearning::layer_index(const std::string& name) const {
+  const int i = impl_->find_layer(name);
+  if (i < 0) {
+    std::string known;
+    for (const auto& l : impl_->layers) known += (known.empty() ? "" : ", ") + l->name();
+    throw ConfigError("no layer named '" + name + "' (layers: " + known + ")");
+  }
+  return static_cast<std::size_t>(i);
+}
+
+Layer& MyDeepLearning::layer(const std::string& name) { return *impl_->layers[layer_index(name)]; }
+
+const Shape& MyDeepLearning::layer_output_shape(std::size_t index) const {
+  (void)layer(index);
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->out_shapes[index];
+}
+
+const Shape& MyDeepLearning::layer_input_shape(std::size_t index) const {
+  (void)layer(index);
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->in_shapes[index];
+}
+
+std::vector<ParamRef> MyDeepLearning::params() {
+  std::vector<ParamRef> out;
+  for (auto& l : impl_->layers)
+    for (auto& p : l->params()) out.push_back(p);
+  return out;
+}
+
+std::size_t MyDeepLearning::param_count() {
+  std::size_t n = 0;
+  for (auto& p : params()) n += p.value->size();
+  return n;
+}
+
+std::vector<Tensor> MyDeepLearning::get_weights() {
+  std::vector<Tensor> out;
+  for (auto& p : params()) out.push_back(*p.value);
+  return out;
+}
+
+void MyDeepLearning::set_weights(const std::vector<Tensor>& weights) {
+  auto ps = params();
+  if (weights.size() != ps.size())
+    throw ConfigError("set_weights: got " + std::to_string(weights.size()) + " tensors, the model has " +
+                      std::to_string(ps.size()) + " parameter tensors");
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    Shape want(ps[i].value->shape().begin(), ps[i].value->shape().end());
+    Shape got(weights[i].shape().begin(), weights[i].shape().end());
+    if (want != got)
+      throw ConfigError("set_weights: tensor " + std::to_string(i) + " has shape " + shape_to_string(got) + ", '" +
+                        ps[i].name + "' expects " + shape_to_string(want));
+  }
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    std::copy(weights[i].data(), weights[i].data() + weights[i].size(), ps[i].value->data());
+}
+
+json MyDeepLearning::config() const {
+  const auto& im = *impl_;
+  json layers = json::array();
+  for (const auto& l : im.layers) {
+    json c = l->config();
+    c["type"] = l->type();
+    c["name"] = l->name();
+    layers.push_back(c);
+  }
+  json out = {{"input_shape", im.built ? json(im.input_shape) : json(nullptr)}, {"layers", layers}, {"seed", im.seed}};
+  if (im.compiled)
+    out["compile"] = {{"optimizer", im.optimizer->config()}, {"loss", im.loss_name}, {"metrics", im.metrics}};
+  return out;
+}
+
+const Registry& MyDeepLearning::registry() const { return *impl_->registry; }
+
+Rng& MyDeepLearning::rng() { return impl_->rng; }
+
+}  // namespace glassbox
