@@ -1,0 +1,58 @@
+#pragma once
+// Builds activation signatures in ONE streaming pass: batches go through
+// model.forward(x, hook) in inference mode and the hook folds each recorded layer's output
+// into per-class running statistics. Nothing per sample is kept.
+#include <memory>
+
+#include "glassbox/dataset.h"
+#include "glassbox/explain/signature.h"
+#include "glassbox/model.h"
+
+namespace glassbox::explain {
+
+// Reduces a batch of layer outputs to features: for neuron layers a pointer into the
+// output, for channel layers the spatial mean (features) and spatial max (peaks) per channel.
+class FeatureExtractor {
+ public:
+  FeatureExtractor(FeatureKind kind, const Shape& sample_shape);
+  std::size_t features() const { return features_; }
+  // Reduces `n` samples of `output` (n * prod(sample_shape) floats); the results stay valid
+  // until the next call.
+  void reduce(const float* output, std::size_t n);
+  const float* features_of(std::size_t i) const;
+  const float* peaks_of(std::size_t i) const;
+
+ private:
+  FeatureKind kind_;
+  std::size_t features_ = 0, spatial_ = 1, sample_size_ = 0;
+  const float* raw_ = nullptr;
+  std::vector<float> mean_, peak_;
+};
+
+// How to see a layer: channel layers have (C, H, W) outputs.
+FeatureKind feature_kind_for(const Shape& sample_shape);
+
+class SignatureBuilder {
+ public:
+  SignatureBuilder(const MyDeepLearning& model, std::vector<std::string> class_names,
+                   std::vector<int> source_labels, SignatureOptions options = {});
+  ~SignatureBuilder();
+
+  // Folds one batch: x has the model's input shape, labels[i] in 0..classes-1.
+  void add_batch(MyDeepLearning& model, const Tensor& x, const std::vector<int>& labels);
+  // Folds one layer's outputs (what the activation hook sees); `layer_index` -1 = input.
+  void observe(int layer_index, const Tensor& output, const std::vector<int>& labels);
+  Signatures finish();
+
+ private:
+  struct Recorder;
+  Signatures sig_;
+  std::vector<std::unique_ptr<Recorder>> recorders_;  // parallel to sig_.layers
+  std::vector<int> position_;                          // model layer index + 1 -> recorder or -1
+};
+
+// Builds the signatures of `data` (its labels, class names and original labels).
+Signatures build_signatures(MyDeepLearning& model, const LabeledData& data,
+                            const SignatureOptions& options = {});
+
+}  // namespace glassbox::explain
