@@ -6,7 +6,9 @@ namespace glassbox::layers {
 
 void register_dense(Registry& registry);
 void register_conv2d(Registry& registry);
-void register_pooling(Registry& registry);  // max_pool2d, avg_pool2d, global_avg_pool2d
+void register_max_pool2d(Registry& registry);
+void register_avg_pool2d(Registry& registry);
+void register_global_avg_pool2d(Registry& registry);
 void register_flatten(Registry& registry);
 void register_reshape(Registry& registry);
 void register_dropout(Registry& registry);

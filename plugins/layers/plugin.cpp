@@ -6,7 +6,14 @@ namespace glassbox::layers {
 
 static void register_layers(Registry& registry) {
   register_dense(registry);
+  register_conv2d(registry);
+  register_max_pool2d(registry);
+  register_avg_pool2d(registry);
+  register_global_avg_pool2d(registry);
   register_flatten(registry);
+  register_reshape(registry);
+  register_dropout(registry);
+  register_batch_normalization(registry);
   register_activation_layers(registry);
 }
 

@@ -5,6 +5,8 @@
 #include "gradient_check.h"
 #include "layer_plugin.h"
 
+#include <algorithm>
+
 using namespace glassbox;
 using namespace glassbox::testing;
 using nlohmann::json;
@@ -66,4 +68,101 @@ BOOST_AUTO_TEST_CASE(activation_layers) {
   auto leaky = make_layer({{"type", "leaky_relu"}, {"alpha", 0.3}}, {6});
   auto report = check_gradients(*leaky, distinct_tensor({3, 6}, 2, 0.05f));
   BOOST_TEST(report.ok(), report.summary());
+}
+
+BOOST_AUTO_TEST_CASE(conv2d_valid_same_strided_with_and_without_bias) {
+  const json configs[] = {
+      {{"type", "conv2d"}, {"filters", 3}, {"kernel_size", 3}},
+      {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"padding", "same"}},
+      {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"strides", 2}},
+      {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", {2, 3}}, {"strides", {2, 1}}, {"padding", "same"}},
+      {{"type", "conv2d"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
+      {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "tanh"}},
+      {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "sigmoid"}, {"padding", "same"}},
+  };
+  for (const auto& c : configs) expect_gradients(c, {2, 6, 7}, 2);
+}
+
+BOOST_AUTO_TEST_CASE(conv2d_with_fused_relu) {
+  // Inputs spaced apart so no pre-activation sits on ReLU's kink.
+  for (const char* act : {"relu", "leaky_relu"}) {
+    auto layer = make_layer({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", act}},
+                            {2, 5, 5});
+    auto report = check_gradients(*layer, distinct_tensor({2, 2, 5, 5}, 3, 0.02f));
+    BOOST_TEST_INFO(act);
+    BOOST_TEST(report.ok(), report.summary());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(conv2d_in_linear_mode) {
+  GradientCheckOptions o;
+  o.mode = Mode::linear;
+  expect_gradients({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "sigmoid"}},
+                   {1, 5, 5}, 2, o);
+}
+
+BOOST_AUTO_TEST_CASE(pooling_layers) {
+  const json configs[] = {
+      {{"type", "max_pool2d"}},
+      {{"type", "max_pool2d"}, {"pool_size", 3}, {"strides", 2}},
+      {{"type", "max_pool2d"}, {"pool_size", {2, 3}}, {"strides", 1}},
+      {{"type", "avg_pool2d"}},
+      {{"type", "avg_pool2d"}, {"pool_size", 3}, {"strides", 2}},
+      {{"type", "global_avg_pool2d"}},
+  };
+  for (const auto& c : configs) {
+    auto layer = make_layer(c, {2, 7, 7});
+    // Max pooling: values 0.01 apart, eps 1e-3, so no perturbation changes a winner.
+    auto report = check_gradients(*layer, distinct_tensor({2, 2, 7, 7}, 11, 0.01f));
+    BOOST_TEST_INFO(c.dump());
+    BOOST_TEST(report.ok(), report.summary());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(reshape_gradient) {
+  expect_gradients({{"type", "reshape"}, {"target_shape", {3, -1}}}, {12});
+  expect_gradients({{"type", "reshape"}, {"target_shape", {1, 2, 6}}}, {2, 2, 3});
+}
+
+BOOST_AUTO_TEST_CASE(batch_normalization_train_and_inference) {
+  // Train mode: the gradient flows through the batch mean and variance too.
+  expect_gradients({{"type", "batch_normalization"}}, {4}, 5);
+  expect_gradients({{"type", "batch_normalization"}}, {3, 4, 4}, 3);
+  GradientCheckOptions o;
+  o.mode = Mode::inference;
+  expect_gradients({{"type", "batch_normalization"}}, {3, 4, 4}, 2, o);
+}
+
+BOOST_AUTO_TEST_CASE(dropout_with_a_fixed_mask) {
+  // The checker evaluates clones of one layer, so each sees the same mask.
+  expect_gradients({{"type", "dropout"}, {"rate", 0.4}}, {5, 4});
+  GradientCheckOptions o;
+  o.mode = Mode::inference;
+  expect_gradients({{"type", "dropout"}, {"rate", 0.4}}, {5, 4}, 3, o);
+}
+
+namespace {
+
+// A layer whose backward is deliberately wrong (2x instead of 3x), to show that the
+// checker catches a bad gradient rather than passing everything.
+class WrongTriple final : public Layer {
+ public:
+  std::string type() const override { return "wrong_triple"; }
+  LayerKind kind() const override { return LayerKind::other; }
+  Shape build(const Shape& s, Rng&) override { return s; }
+  const Tensor& forward(const Tensor& x, Mode) override { return y_ = 3.0f * x; }
+  const Tensor& backward(const Tensor& g, Gradients) override { return gx_ = 2.0f * g; }
+  json config() const override { return {{"type", type()}}; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<WrongTriple>(*this); }
+
+ private:
+  Tensor y_, gx_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(checker_rejects_a_wrong_gradient) {
+  WrongTriple layer;
+  auto report = check_gradients(layer, random_tensor({2, 3}, 1));
+  BOOST_TEST(report.failures == 6u);
 }

@@ -1,0 +1,98 @@
+// AvgPool2D on NCHW: each output is the mean of its window. An affine map without
+// parameters, so its kind is "linear" (LRP rules treat it like a convolution with fixed
+// weights 1/(ph*pw)).
+#include <algorithm>
+
+#include "layer_support.h"
+#include "layers.h"
+#include "pool_geometry.h"
+
+namespace glassbox::layers {
+namespace {
+
+class AvgPool2D final : public Layer {
+ public:
+  explicit AvgPool2D(const nlohmann::json& options) {
+    apply_common_options(*this, "avg_pool2d", options, {"pool_size", "strides", "padding"});
+    geo_.read_options(*this, options);
+  }
+
+  std::string type() const override { return "avg_pool2d"; }
+  LayerKind kind() const override { return LayerKind::linear; }
+
+  Shape build(const Shape& input_shape, Rng&) override {
+    output_ = Tensor();
+    return geo_.build(*this, input_shape);
+  }
+
+  const Tensor& forward(const Tensor& x, Mode) override {
+    const PoolGeometry& g = geo_;
+    check_batch(*this, x, {g.c, g.h, g.w}, "forward");
+    const std::size_t n = x.shape(0), planes = n * g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+    ensure_shape(output_, {n, g.c, g.oh, g.ow});
+    const float scale = 1.0f / static_cast<float>(g.ph * g.pw);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const float* src = x.data() + p * in_plane;
+      float* dst = output_.data() + p * out_plane;
+      for (std::size_t oy = 0; oy < g.oh; ++oy) {
+        for (std::size_t ox = 0; ox < g.ow; ++ox) {
+          float sum = 0.0f;
+          for (std::size_t i = 0; i < g.ph; ++i) {
+            const float* row = src + (oy * g.sh + i) * g.w + ox * g.sw;
+            for (std::size_t j = 0; j < g.pw; ++j) sum += row[j];
+          }
+          dst[oy * g.ow + ox] = sum * scale;
+        }
+      }
+    }
+    return output_;
+  }
+
+  const Tensor& backward(const Tensor& grad_output, Gradients) override {
+    check_grad(*this, grad_output, output_);
+    const PoolGeometry& g = geo_;
+    const std::size_t n = grad_output.shape(0), planes = n * g.c, in_plane = g.h * g.w,
+                      out_plane = g.oh * g.ow;
+    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
+    std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
+    const float scale = 1.0f / static_cast<float>(g.ph * g.pw);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const float* go = grad_output.data() + p * out_plane;
+      float* gi = grad_input_.data() + p * in_plane;
+      for (std::size_t oy = 0; oy < g.oh; ++oy) {
+        for (std::size_t ox = 0; ox < g.ow; ++ox) {
+          const float v = go[oy * g.ow + ox] * scale;
+          for (std::size_t i = 0; i < g.ph; ++i) {
+            float* row = gi + (oy * g.sh + i) * g.w + ox * g.sw;
+            for (std::size_t j = 0; j < g.pw; ++j) row[j] += v;
+          }
+        }
+      }
+    }
+    return grad_input_;
+  }
+
+  nlohmann::json config() const override {
+    nlohmann::json c{{"type", type()}, {"name", name()}};
+    geo_.write_config(c);
+    return c;
+  }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<AvgPool2D>(*this); }
+
+ private:
+  PoolGeometry geo_;
+  Tensor output_, grad_input_;
+};
+
+}  // namespace
+
+void register_avg_pool2d(Registry& registry) {
+  FactoryInfo info;
+  info.name = "avg_pool2d";
+  info.description = "Average pooling on NCHW images; same window rules as max_pool2d. Kind: linear.";
+  info.parameters = PoolGeometry::schema();
+  info.origin = registry.origin();
+  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<AvgPool2D>(o); });
+}
+
+}  // namespace glassbox::layers

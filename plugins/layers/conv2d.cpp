@@ -1,0 +1,319 @@
+// Conv2D on NCHW batches: x (N, C, H, W), kernel (F, C, kh, kw) in PyTorch's layout,
+// bias (F), output (N, F, OH, OW).
+//
+// Batch-level im2col + one GEMM. The column matrix `col` is (C*kh*kw, N*OH*OW): row r =
+// (c, i, j) holds, for every sample and output position, the input pixel that kernel tap
+// (c, i, j) multiplies. Then
+//   forward:  Z (F, N*P) = K (F, C*kh*kw) . col                 (P = OH*OW)
+//   backward: dK = dZ . col^T,  db = row sums of dZ,  dcol = K^T . dZ, then col2im.
+// Z is laid out feature-major, so the fused bias+activation pass also permutes it into
+// NCHW, and the backward pass that applies the activation derivative permutes the
+// incoming NCHW gradient into dZ's layout: both permutations ride on passes that are
+// needed anyway. One large GEMM per step beats N small ones for these thin shapes
+// (F = 8..16 rows).
+//
+// Padding "same" follows Keras/TensorFlow: OH = ceil(H / stride), the total padding
+// max((OH-1)*stride + kh - H, 0) is split with the extra row at the bottom/right.
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "activation_function.h"
+#include "glassbox/initializers.h"
+#include "layer_support.h"
+#include "layers.h"
+
+namespace glassbox::layers {
+namespace {
+
+struct Geometry {
+  std::size_t c = 0, h = 0, w = 0;      // input
+  std::size_t kh = 0, kw = 0, sh = 1, sw = 1;
+  std::size_t pad_top = 0, pad_left = 0;
+  std::size_t oh = 0, ow = 0;           // output
+  std::size_t taps() const { return c * kh * kw; }
+  std::size_t positions() const { return oh * ow; }
+};
+
+// The output columns [lo, hi) whose input column ox*stride + offset lies inside [0, size).
+inline void valid_range(std::size_t out, std::size_t stride, long offset, std::size_t size,
+                        std::size_t& lo, std::size_t& hi) {
+  // ox*stride + offset >= 0  <=>  ox >= ceil(-offset / stride)
+  long l = offset >= 0 ? 0 : (-offset + static_cast<long>(stride) - 1) / static_cast<long>(stride);
+  // ox*stride + offset <= size-1  <=>  ox <= floor((size-1-offset) / stride)
+  long top = static_cast<long>(size) - 1 - offset;
+  long h = top < 0 ? 0 : top / static_cast<long>(stride) + 1;
+  lo = static_cast<std::size_t>(std::min<long>(l, static_cast<long>(out)));
+  hi = static_cast<std::size_t>(std::max<long>(std::min<long>(h, static_cast<long>(out)), static_cast<long>(lo)));
+}
+
+void im2col(const Geometry& g, std::size_t n, const float* x, float* col) {
+  const std::size_t P = g.positions(), NP = n * P, plane = g.h * g.w;
+  for (std::size_t c = 0; c < g.c; ++c) {
+    for (std::size_t i = 0; i < g.kh; ++i) {
+      for (std::size_t j = 0; j < g.kw; ++j) {
+        float* row = col + ((c * g.kh + i) * g.kw + j) * NP;
+        const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
+        std::size_t lo, hi;
+        valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
+        for (std::size_t s = 0; s < n; ++s) {
+          const float* src = x + (s * g.c + c) * plane;
+          float* dst = row + s * P;
+          for (std::size_t oy = 0; oy < g.oh; ++oy, dst += g.ow) {
+            const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
+            if (iy < 0 || iy >= static_cast<long>(g.h)) {
+              std::fill(dst, dst + g.ow, 0.0f);
+              continue;
+            }
+            const float* srow = src + static_cast<std::size_t>(iy) * g.w;
+            std::fill(dst, dst + lo, 0.0f);
+            if (g.sw == 1) {
+              std::memcpy(dst + lo, srow + (static_cast<long>(lo) + xoff), (hi - lo) * sizeof(float));
+            } else {
+              for (std::size_t ox = lo; ox < hi; ++ox)
+                dst[ox] = srow[static_cast<long>(ox * g.sw) + xoff];
+            }
+            std::fill(dst + hi, dst + g.ow, 0.0f);
+          }
+        }
+      }
+    }
+  }
+}
+
+// dx += col2im(dcol); dx must be zeroed by the caller.
+void col2im(const Geometry& g, std::size_t n, const float* dcol, float* dx) {
+  const std::size_t P = g.positions(), NP = n * P, plane = g.h * g.w;
+  for (std::size_t c = 0; c < g.c; ++c) {
+    for (std::size_t i = 0; i < g.kh; ++i) {
+      for (std::size_t j = 0; j < g.kw; ++j) {
+        const float* row = dcol + ((c * g.kh + i) * g.kw + j) * NP;
+        const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
+        std::size_t lo, hi;
+        valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
+        for (std::size_t s = 0; s < n; ++s) {
+          float* dst = dx + (s * g.c + c) * plane;
+          const float* src = row + s * P;
+          for (std::size_t oy = 0; oy < g.oh; ++oy, src += g.ow) {
+            const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
+            if (iy < 0 || iy >= static_cast<long>(g.h)) continue;
+            float* drow = dst + static_cast<std::size_t>(iy) * g.w;
+            if (g.sw == 1) {
+              for (std::size_t ox = lo; ox < hi; ++ox) drow[static_cast<long>(ox) + xoff] += src[ox];
+            } else {
+              for (std::size_t ox = lo; ox < hi; ++ox) drow[static_cast<long>(ox * g.sw) + xoff] += src[ox];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+class Conv2D final : public Layer {
+ public:
+  explicit Conv2D(const nlohmann::json& options) {
+    apply_common_options(*this, "conv2d", options,
+                         {"filters", "kernel_size", "strides", "padding", "activation", "use_bias",
+                          "kernel_initializer", "bias_initializer"});
+    filters_ = positive_int_option(*this, options, "filters", 0, true);
+    kernel_size_ = pair_option(*this, options, "kernel_size", {0, 0}, true);
+    strides_ = pair_option(*this, options, "strides", {1, 1}, false);
+    padding_ = choice_option(*this, options, "padding", "valid", {"valid", "same"});
+    activation_ = parse_activation(choice_option(*this, options, "activation", "linear",
+                                                 {"linear", "relu", "leaky_relu", "sigmoid", "tanh"}));
+    use_bias_ = layer_option<bool>(*this, options, "use_bias", true);
+    kernel_init_ = initializer_option(*this, options, "kernel_initializer", "glorot_uniform");
+    bias_init_ = initializer_option(*this, options, "bias_initializer", "zeros");
+  }
+
+  std::string type() const override { return "conv2d"; }
+  LayerKind kind() const override { return LayerKind::linear; }
+  std::string activation() const override { return activation_name(activation_); }
+
+  Shape build(const Shape& input_shape, Rng& rng) override {
+    if (input_shape.size() != 3) {
+      throw ConfigError(label(*this) + ": expects images (channels, height, width), got " +
+                        shape_to_string(input_shape) +
+                        (input_shape.size() == 1 ? "; add a reshape layer, e.g. target_shape [1, H, W]" : ""));
+    }
+    Geometry g;
+    g.c = input_shape[0];
+    g.h = input_shape[1];
+    g.w = input_shape[2];
+    g.kh = kernel_size_.first;
+    g.kw = kernel_size_.second;
+    g.sh = strides_.first;
+    g.sw = strides_.second;
+    if (padding_ == "same") {
+      g.oh = (g.h + g.sh - 1) / g.sh;
+      g.ow = (g.w + g.sw - 1) / g.sw;
+      const std::size_t ph = std::max<long>(static_cast<long>((g.oh - 1) * g.sh + g.kh) - static_cast<long>(g.h), 0);
+      const std::size_t pw = std::max<long>(static_cast<long>((g.ow - 1) * g.sw + g.kw) - static_cast<long>(g.w), 0);
+      g.pad_top = ph / 2;
+      g.pad_left = pw / 2;
+    } else {
+      if (g.h < g.kh || g.w < g.kw) {
+        throw ConfigError(label(*this) + ": kernel " + shape_to_string({g.kh, g.kw}) +
+                          " is larger than the input " + shape_to_string(input_shape) +
+                          " with padding 'valid'");
+      }
+      g.oh = (g.h - g.kh) / g.sh + 1;
+      g.ow = (g.w - g.kw) / g.sw + 1;
+    }
+    geo_ = g;
+    const std::size_t fan_in = g.taps(), fan_out = filters_ * g.kh * g.kw;
+    kernel_ = Tensor::from_shape({filters_, g.c, g.kh, g.kw});
+    kernel_grad_ = xt::zeros<float>({filters_, g.c, g.kh, g.kw});
+    initialize(kernel_, kernel_init_, fan_in, fan_out, rng);
+    if (use_bias_) {
+      bias_ = Tensor::from_shape({filters_});
+      bias_grad_ = xt::zeros<float>({filters_});
+      initialize(bias_, bias_init_, fan_in, fan_out, rng);
+    }
+    output_ = Tensor();
+    return {filters_, g.oh, g.ow};
+  }
+
+  const Tensor& forward(const Tensor& x, Mode mode) override {
+    const Geometry& g = geo_;
+    check_batch(*this, x, {g.c, g.h, g.w}, "forward");
+    const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, F = filters_;
+    ensure_shape(col_, {g.taps(), NP});
+    ensure_shape(z_, {F, NP});
+    ensure_shape(output_, {n, F, g.oh, g.ow});
+    batch_ = n;
+    if (n == 0) return output_;
+    im2col(g, n, x.data(), col_.data());
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F), static_cast<int>(NP),
+                static_cast<int>(g.taps()), 1.0f, kernel_.data(), static_cast<int>(g.taps()),
+                col_.data(), static_cast<int>(NP), 0.0f, z_.data(), static_cast<int>(NP));
+    linear_forward_ = mode == Mode::linear;
+    const Activation act = linear_forward_ ? Activation::linear : activation_;
+    // Fused: bias, activation, and the (F, N, P) -> (N, F, P) permutation.
+    const float* z = z_.data();
+    float* y = output_.data();
+    for (std::size_t f = 0; f < F; ++f) {
+      const float b = use_bias_ ? bias_.data()[f] : 0.0f;
+      for (std::size_t s = 0; s < n; ++s) {
+        const float* zs = z + f * NP + s * P;
+        float* ys = y + (s * F + f) * P;
+        if (act == Activation::relu) {
+          for (std::size_t p = 0; p < P; ++p) {
+            const float v = zs[p] + b;
+            ys[p] = v > 0.0f ? v : 0.0f;
+          }
+        } else {
+          for (std::size_t p = 0; p < P; ++p) ys[p] = zs[p] + b;
+          activation_forward(act, kFusedLeakyReluAlpha, ys, 1, P);
+        }
+      }
+    }
+    return output_;
+  }
+
+  const Tensor& backward(const Tensor& grad_output, Gradients which) override {
+    check_grad(*this, grad_output, output_);
+    const Geometry& g = geo_;
+    const std::size_t n = batch_, P = g.positions(), NP = n * P, F = filters_, T = g.taps();
+    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
+    if (n == 0) return grad_input_;
+    // dZ in (F, N*P) layout, with the activation derivative applied on the way.
+    ensure_shape(dz_, {F, NP});
+    const Activation act = linear_forward_ ? Activation::linear : activation_;
+    const float* go = grad_output.data();
+    const float* y = output_.data();
+    float* dz = dz_.data();
+    for (std::size_t s = 0; s < n; ++s) {
+      for (std::size_t f = 0; f < F; ++f) {
+        const float* gs = go + (s * F + f) * P;
+        const float* ys = y + (s * F + f) * P;
+        float* d = dz + f * NP + s * P;
+        if (act == Activation::relu) {
+          for (std::size_t p = 0; p < P; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
+        } else {
+          activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, P);
+        }
+      }
+    }
+    if (which == Gradients::input_and_params) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
+                  static_cast<int>(NP), 1.0f, dz, static_cast<int>(NP), col_.data(),
+                  static_cast<int>(NP), 0.0f, kernel_grad_.data(), static_cast<int>(T));
+      if (use_bias_) {
+        for (std::size_t f = 0; f < F; ++f) {
+          const float* row = dz + f * NP;
+          float sum = 0.0f;
+          for (std::size_t i = 0; i < NP; ++i) sum += row[i];
+          bias_grad_.data()[f] = sum;
+        }
+      }
+    }
+    ensure_shape(dcol_, {T, NP});
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T), static_cast<int>(NP),
+                static_cast<int>(F), 1.0f, kernel_.data(), static_cast<int>(T), dz,
+                static_cast<int>(NP), 0.0f, dcol_.data(), static_cast<int>(NP));
+    std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
+    col2im(g, n, dcol_.data(), grad_input_.data());
+    return grad_input_;
+  }
+
+  std::vector<ParamRef> params() override {
+    std::vector<ParamRef> p{{"kernel", &kernel_, &kernel_grad_, true}};
+    if (use_bias_) p.push_back({"bias", &bias_, &bias_grad_, true});
+    return p;
+  }
+
+  nlohmann::json config() const override {
+    return {{"type", type()},
+            {"name", name()},
+            {"filters", filters_},
+            {"kernel_size", {kernel_size_.first, kernel_size_.second}},
+            {"strides", {strides_.first, strides_.second}},
+            {"padding", padding_},
+            {"activation", activation_name(activation_)},
+            {"use_bias", use_bias_},
+            {"kernel_initializer", kernel_init_},
+            {"bias_initializer", bias_init_}};
+  }
+
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2D>(*this); }
+
+ private:
+  std::size_t filters_ = 0;
+  std::pair<std::size_t, std::size_t> kernel_size_, strides_;
+  std::string padding_;
+  Activation activation_ = Activation::linear;
+  bool use_bias_ = true;
+  std::string kernel_init_, bias_init_;
+  Geometry geo_;
+  Tensor kernel_, bias_, kernel_grad_, bias_grad_;
+  Tensor col_, z_, output_, dz_, dcol_, grad_input_;  // buffers reused across batches
+  std::size_t batch_ = 0;
+  bool linear_forward_ = false;
+};
+
+}  // namespace
+
+void register_conv2d(Registry& registry) {
+  FactoryInfo info;
+  info.name = "conv2d";
+  info.description =
+      "2-D convolution on NCHW images (N, C, H, W) -> (N, filters, OH, OW); kernel "
+      "(filters, C, kh, kw) as in PyTorch, bias (filters).";
+  info.parameters = {
+      {"filters", param("int", nullptr, "number of output channels (required)")},
+      {"kernel_size", param("int|list", nullptr, "kernel size: n or [height, width] (required)")},
+      {"strides", param("int|list", 1, "stride: n or [height, width]")},
+      {"padding", param_choice("valid", {"valid", "same"}, "'valid' (no padding) or 'same' (output = ceil(input / stride))")},
+      {"activation", param_choice("linear", {"linear", "relu", "leaky_relu", "sigmoid", "tanh"}, "fused activation")},
+      {"use_bias", param("bool", true, "add a bias per filter")},
+      {"kernel_initializer", param_choice("glorot_uniform", initializer_names(), "kernel initializer")},
+      {"bias_initializer", param_choice("zeros", initializer_names(), "bias initializer")},
+  };
+  info.origin = registry.origin();
+  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Conv2D>(o); });
+}
+
+}  // namespace glassbox::layers

@@ -1,0 +1,74 @@
+// GlobalAvgPool2D: (N, C, H, W) -> (N, C), the mean of each channel's plane. Linear.
+#include "layer_support.h"
+#include "layers.h"
+
+namespace glassbox::layers {
+namespace {
+
+class GlobalAvgPool2D final : public Layer {
+ public:
+  explicit GlobalAvgPool2D(const nlohmann::json& options) {
+    apply_common_options(*this, "global_avg_pool2d", options, {});
+  }
+
+  std::string type() const override { return "global_avg_pool2d"; }
+  LayerKind kind() const override { return LayerKind::linear; }
+
+  Shape build(const Shape& input_shape, Rng&) override {
+    if (input_shape.size() != 3) {
+      throw ConfigError(label(*this) + ": expects images (channels, height, width), got " +
+                        shape_to_string(input_shape));
+    }
+    input_shape_ = input_shape;
+    output_ = Tensor();
+    return {input_shape[0]};
+  }
+
+  const Tensor& forward(const Tensor& x, Mode) override {
+    check_batch(*this, x, input_shape_, "forward");
+    const std::size_t n = x.shape(0), c = input_shape_[0], plane = input_shape_[1] * input_shape_[2];
+    ensure_shape(output_, {n, c});
+    const float scale = 1.0f / static_cast<float>(plane);
+    for (std::size_t p = 0; p < n * c; ++p) {
+      const float* src = x.data() + p * plane;
+      float sum = 0.0f;
+      for (std::size_t i = 0; i < plane; ++i) sum += src[i];
+      output_.data()[p] = sum * scale;
+    }
+    return output_;
+  }
+
+  const Tensor& backward(const Tensor& grad_output, Gradients) override {
+    check_grad(*this, grad_output, output_);
+    const std::size_t n = grad_output.shape(0), c = input_shape_[0],
+                      plane = input_shape_[1] * input_shape_[2];
+    ensure_shape(grad_input_, batch_shape(n, input_shape_));
+    const float scale = 1.0f / static_cast<float>(plane);
+    for (std::size_t p = 0; p < n * c; ++p) {
+      const float v = grad_output.data()[p] * scale;
+      float* dst = grad_input_.data() + p * plane;
+      for (std::size_t i = 0; i < plane; ++i) dst[i] = v;
+    }
+    return grad_input_;
+  }
+
+  nlohmann::json config() const override { return {{"type", type()}, {"name", name()}}; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<GlobalAvgPool2D>(*this); }
+
+ private:
+  Shape input_shape_;
+  Tensor output_, grad_input_;
+};
+
+}  // namespace
+
+void register_global_avg_pool2d(Registry& registry) {
+  FactoryInfo info;
+  info.name = "global_avg_pool2d";
+  info.description = "Mean of each channel: (N, C, H, W) -> (N, C). Kind: linear.";
+  info.origin = registry.origin();
+  registry.layers.add(std::move(info),
+                      [](const nlohmann::json& o) { return std::make_unique<GlobalAvgPool2D>(o); });
+}
+
+}  // namespace glassbox::layers

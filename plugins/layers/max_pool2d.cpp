@@ -1,0 +1,136 @@
+// MaxPool2D on NCHW: each output is the largest input in its window. Forward stores the
+// winner's position in the input plane, so backward is a scatter of the output gradient
+// to the winners (ties go to the first element in row-major order, as in PyTorch).
+#include <algorithm>
+#include <cstdint>
+
+#include "layer_support.h"
+#include "layers.h"
+#include "pool_geometry.h"
+
+namespace glassbox::layers {
+namespace {
+
+class MaxPool2D final : public Layer {
+ public:
+  explicit MaxPool2D(const nlohmann::json& options) {
+    apply_common_options(*this, "max_pool2d", options, {"pool_size", "strides", "padding"});
+    geo_.read_options(*this, options);
+  }
+
+  std::string type() const override { return "max_pool2d"; }
+  LayerKind kind() const override { return LayerKind::pooling; }
+
+  Shape build(const Shape& input_shape, Rng&) override {
+    output_ = Tensor();
+    return geo_.build(*this, input_shape);
+  }
+
+  const Tensor& forward(const Tensor& x, Mode) override {
+    const PoolGeometry& g = geo_;
+    check_batch(*this, x, {g.c, g.h, g.w}, "forward");
+    const std::size_t n = x.shape(0), planes = n * g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+    ensure_shape(output_, {n, g.c, g.oh, g.ow});
+    argmax_.resize(planes * out_plane);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const float* src = x.data() + p * in_plane;
+      float* dst = output_.data() + p * out_plane;
+      std::int32_t* idx = argmax_.data() + p * out_plane;
+      if (g.ph == 2 && g.pw == 2 && g.sh == 2 && g.sw == 2) {
+        pool_2x2(src, dst, idx);
+      } else {
+        pool_any(src, dst, idx);
+      }
+    }
+    return output_;
+  }
+
+  const Tensor& backward(const Tensor& grad_output, Gradients) override {
+    check_grad(*this, grad_output, output_);
+    const PoolGeometry& g = geo_;
+    const std::size_t n = grad_output.shape(0), planes = n * g.c, in_plane = g.h * g.w,
+                      out_plane = g.oh * g.ow;
+    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
+    std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
+    for (std::size_t p = 0; p < planes; ++p) {
+      const float* go = grad_output.data() + p * out_plane;
+      const std::int32_t* idx = argmax_.data() + p * out_plane;
+      float* gi = grad_input_.data() + p * in_plane;
+      for (std::size_t o = 0; o < out_plane; ++o) gi[idx[o]] += go[o];
+    }
+    return grad_input_;
+  }
+
+  nlohmann::json config() const override {
+    nlohmann::json c{{"type", type()}, {"name", name()}};
+    geo_.write_config(c);
+    return c;
+  }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<MaxPool2D>(*this); }
+
+ private:
+  // The common 2x2 / stride 2 case, written branch-free so the compiler can vectorise it.
+  void pool_2x2(const float* src, float* dst, std::int32_t* idx) const {
+    const std::size_t W = geo_.w;
+    for (std::size_t oy = 0; oy < geo_.oh; ++oy) {
+      const float* r0 = src + 2 * oy * W;
+      const float* r1 = r0 + W;
+      float* d = dst + oy * geo_.ow;
+      std::int32_t* k = idx + oy * geo_.ow;
+      const std::int32_t row0 = static_cast<std::int32_t>(2 * oy * W);
+      const std::int32_t w = static_cast<std::int32_t>(W);
+      for (std::size_t ox = 0; ox < geo_.ow; ++ox) {
+        const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], e = r1[2 * ox + 1];
+        const std::int32_t base = row0 + 2 * static_cast<std::int32_t>(ox);
+        float m = a;
+        std::int32_t i = base;
+        i = b > m ? base + 1 : i;
+        m = b > m ? b : m;
+        i = c > m ? base + w : i;
+        m = c > m ? c : m;
+        i = e > m ? base + w + 1 : i;
+        m = e > m ? e : m;
+        d[ox] = m;
+        k[ox] = i;
+      }
+    }
+  }
+
+  void pool_any(const float* src, float* dst, std::int32_t* idx) const {
+    const PoolGeometry& g = geo_;
+    for (std::size_t oy = 0; oy < g.oh; ++oy) {
+      for (std::size_t ox = 0; ox < g.ow; ++ox) {
+        std::size_t best_i = oy * g.sh * g.w + ox * g.sw;
+        float best = src[best_i];
+        for (std::size_t i = 0; i < g.ph; ++i) {
+          for (std::size_t j = 0; j < g.pw; ++j) {
+            const std::size_t at = (oy * g.sh + i) * g.w + ox * g.sw + j;
+            if (src[at] > best) {
+              best = src[at];
+              best_i = at;
+            }
+          }
+        }
+        dst[oy * g.ow + ox] = best;
+        idx[oy * g.ow + ox] = static_cast<std::int32_t>(best_i);
+      }
+    }
+  }
+
+  PoolGeometry geo_;
+  Tensor output_, grad_input_;
+  std::vector<std::int32_t> argmax_;  // winner's index within its input plane
+};
+
+}  // namespace
+
+void register_max_pool2d(Registry& registry) {
+  FactoryInfo info;
+  info.name = "max_pool2d";
+  info.description = "Max pooling on NCHW images; (N, C, H, W) -> (N, C, (H-p)/s+1, (W-p)/s+1).";
+  info.parameters = PoolGeometry::schema();
+  info.origin = registry.origin();
+  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<MaxPool2D>(o); });
+}
+
+}  // namespace glassbox::layers
