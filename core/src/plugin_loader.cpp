@@ -81,7 +81,13 @@ std::vector<PluginDir> plugin_search_path(const PluginSearch& search) {
   if (search.use_default_dirs) {
     boost::system::error_code ec;
     fs::path exe = boost::dll::program_location(ec);
-    if (!ec) dirs.push_back({(exe.parent_path() / "plugins").string(), "executable", false});
+    if (!ec) {
+      dirs.push_back({(exe.parent_path() / "plugins").string(), "executable", false});
+      // A relocated install: <prefix>/bin/glassbox finds <prefix>/lib/glassbox/plugins.
+      fs::path relocated = exe.parent_path().parent_path() / GLASSBOX_PLUGIN_INSTALL_SUBDIR;
+      if (fs::is_directory(relocated, ec) && relocated != fs::path(install_plugin_dir()))
+        dirs.push_back({relocated.lexically_normal().string(), "executable", false});
+    }
     dirs.push_back({install_plugin_dir(), "install", false});
   }
   return dirs;

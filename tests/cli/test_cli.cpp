@@ -1,0 +1,122 @@
+// The driver's exit codes and messages: 0 success, 1 failed work, 2 bad usage/config.
+#define BOOST_TEST_MODULE cli
+#include <fstream>
+#include <set>
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+using gbtest::contains;
+using gbtest::run_glassbox;
+
+namespace {
+const std::string kTestPlugins = GLASSBOX_BINARY_DIR "/test-plugins";
+std::string write_tmp(const std::string& name, const std::string& text) {
+  std::string p = "/tmp/glassbox-cli-" + std::to_string(::getpid()) + "-" + name;
+  std::ofstream(p) << text;
+  return p;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(version_and_help_exit_zero) {
+  auto r = run_glassbox("--version");
+  BOOST_TEST(r.code == 0);
+  BOOST_TEST(contains(r.out, "glassbox 0."));
+  r = run_glassbox("--help");
+  BOOST_TEST(r.code == 0);
+  BOOST_TEST(contains(r.out, "usage: glassbox"));
+}
+
+BOOST_AUTO_TEST_CASE(no_command_is_a_usage_error) {
+  BOOST_TEST(run_glassbox("").code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_command_exits_2_and_names_it) {
+  auto r = run_glassbox("trian");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "unknown command 'trian'"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_option_exits_2_and_names_it) {
+  auto r = run_glassbox("plugins --jsn");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "jsn"), r.out);
+  r = run_glassbox("--frobnicate info");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "unknown option '--frobnicate'"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_with_unknown_config_key_exits_2_naming_key_and_file) {
+  std::string p = write_tmp("bad-key.json", R"({"name": "x", "train": {"epoch": 3}})");
+  auto r = run_glassbox("run " + p);
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, p + ": unknown key 'train.epoch', did you mean 'train.epochs'?"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_with_malformed_json_exits_2_with_line_and_column) {
+  std::string p = write_tmp("bad-syntax.json", "{\n \"name\": \"x\"\n \"seed\": 1}");
+  auto r = run_glassbox("run " + p);
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, p + ":3:2: invalid JSON"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_with_unknown_layer_exits_2_naming_its_position) {
+  std::string p = write_tmp("bad-layer.json", R"({"model": {"layers": [{"type": "flatten"}, {"type": "dnese", "units": 3}]}})");
+  auto r = run_glassbox("run " + p);
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "model.layers.1: unknown layer type 'dnese'"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_without_file_exits_2) {
+  auto r = run_glassbox("run /nonexistent/exp.json");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "/nonexistent/exp.json: cannot open experiment file"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(plugins_json_lists_the_three_built_in_families_with_their_files) {
+  auto r = run_glassbox("plugins --json");
+  BOOST_TEST_REQUIRE(r.code == 0, r.out);
+  auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> names;
+  for (const auto& p : j["plugins"]) {
+    names.insert(p["name"].get<std::string>());
+    BOOST_TEST(contains(p["file"].get<std::string>(), "/plugins/libglassbox_"));
+  }
+  BOOST_TEST(names.count("glassbox-layers") == 1u);
+  BOOST_TEST(names.count("glassbox-optimizers") == 1u);
+  BOOST_TEST(names.count("glassbox-datasets") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_in_requested_plugin_dir_gives_one_line_and_nonzero_exit) {
+  auto r = run_glassbox("plugins --plugin-dir " + kTestPlugins + "/garbage");
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.out == "glassbox plugins: error: " + kTestPlugins + "/garbage/libgarbage.so: not a shared library (no ELF header)\n");
+}
+
+BOOST_AUTO_TEST_CASE(garbage_in_environment_plugin_path_is_a_warning_only) {
+  auto r = run_glassbox("plugins", "GLASSBOX_PLUGIN_PATH=" + kTestPlugins + "/garbage");
+  BOOST_TEST(r.code == 0);
+  BOOST_TEST(contains(r.out, "warning: skipped plugin " + kTestPlugins + "/garbage/libgarbage.so"), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(plugin_from_requested_dir_is_listed) {
+  auto r = run_glassbox("--plugin-dir " + kTestPlugins + "/good plugins --json");
+  BOOST_TEST_REQUIRE(r.code == 0, r.out);
+  auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& l : j["layers"])
+    if (l["name"] == "identity") found = contains(l["origin"].get<std::string>(), "libgbtest_good.so");
+  BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_CASE(info_json_reports_blas_core_and_respects_user_coretype) {
+  auto r = run_glassbox("info --json", "OPENBLAS_CORETYPE=Haswell");
+  BOOST_TEST_REQUIRE(r.code == 0, r.out);
+  auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST(j["blas"]["core"] == "Haswell");
+  BOOST_TEST(j["blas"]["OPENBLAS_CORETYPE"] == "Haswell");
+  BOOST_TEST(j["blas"]["recommended_coretype"].is_null());
+  BOOST_TEST(j["plugin_dirs"].size() >= 2u);
+}

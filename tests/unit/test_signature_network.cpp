@@ -1,0 +1,184 @@
+// Known answers for signatures built on real models from the layers plugin with
+// hand-set weights: a neuron that fires iff a planted patch is present, a network whose
+// only class-dependent unit sits at layer k, and streaming statistics against two-pass
+// statistics of the same activations.
+#define BOOST_TEST_MODULE signature_network
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+#include "glassbox/explain/neuron_selectivity.h"
+#include "glassbox/explain/separability.h"
+#include "glassbox/explain/signature_builder.h"
+#include "glassbox/explain/signature_probe.h"
+#include "glassbox/model.h"
+#include "layer_plugin.h"
+
+using namespace glassbox;
+using namespace glassbox::explain;
+
+namespace {
+
+void set_param(Layer& layer, const std::string& name, const std::vector<float>& values) {
+  for (auto& p : layer.params())
+    if (p.name == name) {
+      BOOST_REQUIRE_EQUAL(p.value->size(), values.size());
+      std::copy(values.begin(), values.end(), p.value->begin());
+      return;
+    }
+  BOOST_FAIL("no parameter " + name + " in layer " + layer.name());
+}
+
+// 4x4 images; class 1 has the top-left 2x2 patch at 1, everything else is noise in [0, 0.4).
+LabeledData patch_data(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> noise(0.0f, 0.4f);
+  std::vector<float> px(n * 16);
+  std::vector<int> labels(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    labels[i] = static_cast<int>(i % 2);
+    for (std::size_t j = 0; j < 16; ++j) px[i * 16 + j] = noise(rng);
+    if (labels[i] == 1)
+      for (std::size_t j : {0, 1, 4, 5}) px[i * 16 + j] = 1.0f;
+  }
+  return LabeledData({1, 4, 4}, std::move(px), std::move(labels), {"plain", "patch"});
+}
+
+// XOR-like classes in 2-D: "same" = (1,1) or (-1,-1), "opposite" = (1,-1) or (-1,1), plus
+// small noise. Class means coincide at the origin, so no copy of the input separates them.
+LabeledData xor_data(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> noise(-0.05f, 0.05f);
+  std::vector<float> px(n * 2);
+  std::vector<int> labels(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    labels[i] = static_cast<int>(i % 2);
+    const float s = (i / 2) % 2 ? 1.0f : -1.0f;
+    px[2 * i] = s + noise(rng);
+    px[2 * i + 1] = (labels[i] == 0 ? s : -s) + noise(rng);
+  }
+  return LabeledData({2}, std::move(px), std::move(labels), {"same", "opposite"});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(patch_neuron_ranks_first_for_its_class_with_rate_one_and_zero_elsewhere) {
+  MyDeepLearning model(testing::layer_registry());
+  model.add({{"type", "flatten"}});
+  model.add({{"type", "dense"}, {"units", 3}, {"activation", "relu"}});
+  model.build({1, 4, 4});
+  // kernel (16, 3): neurons 0 and 1 weakly sum every pixel; neuron 2 sums the patch pixels
+  // with bias -3.5, so it fires iff all four are near 1 (noise alone gives at most 1.6).
+  std::vector<float> kernel(16 * 3, 0.01f), bias = {0.0f, 0.0f, -3.5f};
+  for (std::size_t j = 0; j < 16; ++j) kernel[j * 3 + 2] = 0.0f;
+  for (std::size_t j : {0, 1, 4, 5}) kernel[j * 3 + 2] = 1.0f;
+  set_param(model.layer(1), "kernel", kernel);
+  set_param(model.layer(1), "bias", bias);
+
+  SignatureOptions opt;
+  opt.batch_size = 16;
+  const Signatures sig = build_signatures(model, patch_data(200, 1), opt);
+  // Recorded: the input and the dense layer (flatten repeats its input and is skipped).
+  BOOST_REQUIRE_EQUAL(sig.layers.size(), 2u);
+  const auto& dense = sig.layers[sig.position_of(1)];
+  BOOST_TEST(dense.features == 3u);
+  BOOST_TEST(dense.firing_rate(1)[2] == 1.0);
+  BOOST_TEST(dense.firing_rate(0)[2] == 0.0);
+  const auto sel = neuron_selectivity(dense, 3);
+  BOOST_TEST(sel.strongest[1][0].neuron == 2u);
+  BOOST_TEST(sel.strongest[1][0].firing_rate == 1.0);
+  BOOST_TEST(sel.characteristic[1][0].neuron == 2u);
+  BOOST_TEST(sel.preferred_class[2] == 1);
+  BOOST_TEST(sel.selectivity_index[2] == 1.0);  // silent on the other class
+  BOOST_TEST(sel.dead.empty());
+  BOOST_TEST(sel.coverage == 1.0);
+  // The weak neurons fire on every input: always on.
+  BOOST_TEST(sel.always_on.size() == 2u);
+  BOOST_TEST(sig.class_counts[0] == 100);
+}
+
+BOOST_AUTO_TEST_CASE(only_class_dependent_unit_at_layer_k_gives_divergence_layer_k) {
+  // Layers 1..k-1 copy the input (identity dense, linear); layer k = 3 computes
+  // relu(x0 + x1) and relu(-x0 - x1): |x0 + x1| = 2 for "same", ~0 for "opposite".
+  const std::size_t k = 3;
+  MyDeepLearning model(testing::layer_registry());
+  for (std::size_t i = 1; i < k; ++i) model.add({{"type", "dense"}, {"units", 2}, {"activation", "linear"}});
+  model.add({{"type", "dense"}, {"units", 2}, {"activation", "relu"}});
+  model.add({{"type", "dense"}, {"units", 2}, {"activation", "linear"}});  // a copy after layer k
+  model.build({2});
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    set_param(model.layer(i), "kernel", i == k - 1 ? std::vector<float>{1, -1, 1, -1} : std::vector<float>{1, 0, 0, 1});
+    set_param(model.layer(i), "bias", {0, 0});
+  }
+  const Signatures sig = build_signatures(model, xor_data(400, 3));
+  const SignatureScorer scorer(sig);
+  const Probe heldout = scorer.probe(model, xor_data(200, 4));
+  const Separability sep = analyze_separability(sig, heldout, 0.95);
+  BOOST_REQUIRE_EQUAL(sep.pairs.size(), 1u);
+  const auto& d = sep.pairs[0];
+  BOOST_REQUIRE(d.position >= 0);
+  // Layer k is model layer index k - 1 (the input is recorded as index -1).
+  BOOST_TEST(sig.layers[static_cast<std::size_t>(d.position)].index == static_cast<int>(k - 1));
+  BOOST_TEST(d.accuracy == 1.0);
+  BOOST_TEST(d.stays_separable);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(d.position); ++p)
+    BOOST_TEST(sep.layers[p].pair_accuracy[0][1] < 0.75);
+}
+
+BOOST_AUTO_TEST_CASE(streaming_statistics_equal_two_pass_statistics_of_the_same_activations) {
+  MyDeepLearning model(testing::layer_registry());
+  model.add({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "relu"}});
+  model.add({{"type", "flatten"}});
+  model.add({{"type", "dense"}, {"units", 3}, {"activation", "tanh"}});
+  model.build({1, 4, 4});
+  const LabeledData data = patch_data(61, 9);
+  SignatureOptions opt;
+  opt.batch_size = 7;  // batches that do not divide the data
+  const Signatures sig = build_signatures(model, data, opt);
+  // Two passes over all activations kept in memory.
+  std::vector<std::vector<float>> conv_out, dense_out;
+  model.forward(data.batch_range(0, data.size()), [&](std::size_t i, const Layer&, const Tensor&, const Tensor& out) {
+    if (i == 0) conv_out.emplace_back(out.begin(), out.end());
+    if (i == 2) dense_out.emplace_back(out.begin(), out.end());
+  });
+  const auto& conv = sig.layers[sig.position_of(0)];
+  const auto& dense = sig.layers[sig.position_of(2)];
+  BOOST_TEST(conv.feature_kind == FeatureKind::channel);
+  BOOST_TEST(conv.features == 2u);
+  for (int c = 0; c < 2; ++c)
+    for (std::size_t ch = 0; ch < 2; ++ch) {
+      // Channel feature = spatial mean over the 2x2 output; peak = spatial max.
+      double sum = 0, sum_peak = 0, fires = 0;
+      std::vector<double> values;
+      for (std::size_t i = 0; i < data.size(); ++i) {
+        if (data.label(i) != c) continue;
+        const float* p = &conv_out[0][i * 8 + ch * 4];
+        const double m = (p[0] + p[1] + p[2] + p[3]) / 4.0;
+        const double pk = std::max(std::max(p[0], p[1]), std::max(p[2], p[3]));
+        values.push_back(m);
+        sum += m;
+        sum_peak += pk;
+        fires += pk > 0 ? 1 : 0;
+      }
+      const double mean = sum / values.size();
+      double ss = 0;
+      for (double v : values) ss += (v - mean) * (v - mean);
+      BOOST_TEST(conv.moments[c].mean()[ch] == mean, boost::test_tools::tolerance(1e-5));
+      BOOST_TEST(conv.moments[c].variance()[ch] == ss / values.size(), boost::test_tools::tolerance(1e-4));
+      BOOST_TEST(conv.peak_moments[c].mean()[ch] == sum_peak / values.size(), boost::test_tools::tolerance(1e-5));
+      BOOST_TEST(conv.firing_rate(c)[ch] == fires / values.size(), boost::test_tools::tolerance(1e-12));
+    }
+  for (int c = 0; c < 2; ++c)
+    for (std::size_t u = 0; u < 3; ++u) {
+      std::vector<double> values;
+      for (std::size_t i = 0; i < data.size(); ++i)
+        if (data.label(i) == c) values.push_back(dense_out[0][i * 3 + u]);
+      double mean = 0;
+      for (double v : values) mean += v;
+      mean /= values.size();
+      double ss = 0;
+      for (double v : values) ss += (v - mean) * (v - mean);
+      BOOST_TEST(dense.moments[c].mean()[u] == mean, boost::test_tools::tolerance(1e-5));
+      BOOST_TEST(dense.moments[c].variance()[u] == ss / values.size(), boost::test_tools::tolerance(1e-4));
+    }
+}
