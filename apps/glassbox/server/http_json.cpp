@@ -1,0 +1,65 @@
+#include "http_json.h"
+
+namespace glassbox::server {
+
+using nlohmann::json;
+
+void send_json(httplib::Response& res, const json& body, int status) {
+  res.status = status;
+  // Replace invalid UTF-8 (from a file name, a plugin's text) instead of throwing.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  res.set_header("Cache-Control", "no-store");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, {{"error", message}, {"status", status}, {"reason", status_reason(status)}}, status);
+}
+
+json parse_json_body(const httplib::Request& req) {
+  if (req.body.empty()) throw HttpError(400, "the request needs a JSON body");
+  try {
+    return json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < req.body.size() && i + 1 < e.byte; ++i) {
+      if (req.body[i] == '\n') ++line, col = 1;
+      else ++col;
+    }
+    throw HttpError(400, "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(col));
+  }
+}
+
+long query_int(const httplib::Request& req, const std::string& key, long fallback, long lo, long hi) {
+  if (!req.has_param(key.c_str())) return fallback;
+  const std::string text = req.get_param_value(key.c_str());
+  long v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size())
+    throw HttpError(400, "query parameter '" + key + "' must be an integer, got '" + text + "'");
+  if (v < lo || v > hi)
+    throw HttpError(400, "query parameter '" + key + "' must be in [" + std::to_string(lo) + ", " +
+                             std::to_string(hi) + "], got " + text);
+  return v;
+}
+
+const char* status_reason(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Error";
+  }
+}
+
+}  // namespace glassbox::server

@@ -1,0 +1,60 @@
+// Looking inside a trained run: one input's activations and relevance (binary), the
+// images of a split (binary), one neuron over the test set (JSON).
+#include <sstream>
+
+#include "route_handler.h"
+#include "web_server.h"
+
+namespace glassbox::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::size_t> parse_indices(const std::string& text) {
+  std::vector<std::size_t> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    unsigned long v = 0;
+    try {
+      v = std::stoul(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || item[0] == '-')
+      throw HttpError(400, "'indices' must be comma-separated non-negative integers, got '" + item + "'");
+    out.push_back(v);
+    if (out.size() > 1024) throw HttpError(400, "at most 1024 indices per request");
+  }
+  return out;
+}
+
+void send_packed(httplib::Response& res, std::string body) {
+  res.set_content(std::move(body), "application/octet-stream");
+  res.set_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+void add_inspect_routes(WebServer& s) {
+  s.http.Post(R"(/api/runs/([^/]+)/inspect)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    send_packed(res, s.inspector.inspect(req.matches[1], parse_json_body(req)));
+  }));
+
+  s.http.Get(R"(/api/runs/([^/]+)/samples)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    std::string split = req.has_param("split") ? req.get_param_value("split") : "test";
+    std::size_t offset = query_int(req, "offset", 0, 0, 100000000);
+    std::size_t count = query_int(req, "count", 64, 1, 1024);
+    std::vector<std::size_t> indices;
+    if (req.has_param("indices")) indices = parse_indices(req.get_param_value("indices"));
+    send_packed(res, s.inspector.samples(req.matches[1], split, offset, count, indices));
+  }));
+
+  s.http.Post(R"(/api/runs/([^/]+)/neuron)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, s.inspector.neuron(req.matches[1], parse_json_body(req)));
+  }));
+}
+
+}  // namespace glassbox::server

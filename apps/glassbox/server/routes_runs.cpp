@@ -1,0 +1,96 @@
+// Runs: list, create (validate + queue), read one (config, metrics, signatures, live
+// progress), and read one of its files by a validated relative name.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "glassbox/experiment.h"
+#include "path_safety.h"
+#include "route_handler.h"
+#include "web_server.h"
+
+namespace glassbox::server {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string content_type_for(const std::string& name) {
+  auto ext = fs::path(name).extension().string();
+  if (ext == ".json") return "application/json";
+  if (ext == ".png") return "image/png";
+  if (ext == ".csv") return "text/csv";
+  if (ext == ".txt" || ext == ".log" || ext == ".md") return "text/plain; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  return "application/octet-stream";  // .npy and anything else: download, never render
+}
+
+// A queued or running job overrides the folder's idea of its state.
+void merge_job(json& summary, const json& job) {
+  if (job.is_null()) return;
+  summary["state"] = job["state"];
+  if (job.contains("error")) summary["error"] = job["error"];
+  summary["job"] = job;
+}
+
+}  // namespace
+
+void add_run_routes(WebServer& s) {
+  s.http.Get("/api/runs", json_route([&s](const httplib::Request&, httplib::Response& res) {
+    json runs = json::array();
+    for (const auto& id : s.runs.ids()) {
+      json summary;
+      try {
+        summary = s.runs.summary(id);
+      } catch (const HttpError&) {
+        continue;  // removed while listing
+      }
+      merge_job(summary, s.jobs.snapshot(id, false));
+      runs.push_back(summary);
+    }
+    send_json(res, {{"runs", runs}, {"runs_dir", s.runs.root()}});
+  }));
+
+  s.http.Post("/api/runs", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.empty()) throw HttpError(400, "POST an experiment config (JSON) as the request body");
+    // One parser and schema for the CLI and the web: parse_experiment.
+    Experiment e = parse_experiment(req.body, "request");
+    check_experiment_factories(e.config, s.registry, "request");
+    std::string id = s.runs.reserve(e.name());
+    std::string dir = s.runs.root() + "/" + id;
+    if (!s.jobs.submit(id, e.config, dir)) {
+      std::error_code ec;
+      fs::remove(dir, ec);
+      throw HttpError(503, "the queue is full; wait for a job to finish or cancel one");
+    }
+    send_json(res, {{"id", id}, {"state", "queued"}, {"job", s.jobs.snapshot(id, false)}}, 202);
+  }));
+
+  s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    json detail = s.runs.detail(id);
+    merge_job(detail, s.jobs.snapshot(id, true));
+    send_json(res, detail);
+  }));
+
+  s.http.Get(R"(/api/runs/([^/]+)/files/(.+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1], name = req.matches[2];
+    std::string dir = s.runs.dir(id);
+    if (!is_valid_relative_name(name))
+      throw HttpError(400, "invalid file name '" + name.substr(0, 200) +
+                               "' (plain names and sub-folders only: letters, digits, . _ -)");
+    auto path = resolve_inside(dir, name);
+    if (!path || !fs::is_regular_file(*path)) throw HttpError(404, "run '" + id + "' has no file '" + name + "'");
+    std::error_code ec;
+    auto size = fs::file_size(*path, ec);
+    if (ec || size > (512u << 20)) throw HttpError(413, "file '" + name + "' is too large to serve");
+    std::ifstream in(*path, std::ios::binary);
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    res.set_content(std::move(body), content_type_for(name).c_str());
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-cache");
+  }));
+}
+
+}  // namespace glassbox::server

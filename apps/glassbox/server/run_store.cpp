@@ -1,0 +1,160 @@
+#include "run_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "http_json.h"
+#include "path_safety.h"
+
+namespace glassbox::server {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+double mtime_seconds(const fs::path& p) {
+  std::error_code ec;
+  auto t = fs::last_write_time(p, ec);
+  if (ec) return 0;
+  // file_time_type's clock is not system_clock in C++17; convert through "now".
+  auto sys = std::chrono::system_clock::now() +
+             std::chrono::duration_cast<std::chrono::system_clock::duration>(t - fs::file_time_type::clock::now());
+  return std::chrono::duration<double>(sys.time_since_epoch()).count();
+}
+
+}  // namespace
+
+json read_json_file(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return nullptr;
+  auto size = fs::file_size(path, ec);
+  if (ec) return {{"error", "cannot read " + fs::path(path).filename().string()}};
+  if (size > max_bytes)
+    return {{"error", fs::path(path).filename().string() + " is " + std::to_string(size) +
+                          " bytes, more than the " + std::to_string(max_bytes) + " served inline"},
+            {"too_large", true}};
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return json::parse(ss.str());
+  } catch (const json::exception& e) {
+    return {{"error", fs::path(path).filename().string() + ": " + e.what()}};
+  }
+}
+
+RunStore::RunStore(std::string root) : root_(std::move(root)) {
+  std::error_code ec;
+  fs::create_directories(root_, ec);
+  if (!root_.empty() && root_.back() == '/' && root_.size() > 1) root_.pop_back();
+}
+
+std::vector<std::string> RunStore::ids() const {
+  std::vector<std::pair<double, std::string>> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!is_valid_run_id(name) || !it->is_directory(ec)) continue;
+    found.emplace_back(mtime_seconds(it->path()), name);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string> out;
+  for (auto& f : found) out.push_back(f.second);
+  return out;
+}
+
+bool RunStore::exists(const std::string& id) const {
+  std::error_code ec;
+  return is_valid_run_id(id) && fs::is_directory(root_ + "/" + id, ec);
+}
+
+std::string RunStore::dir(const std::string& id) const {
+  if (!is_valid_run_id(id)) throw HttpError(400, "invalid run id '" + id.substr(0, 140) + "'");
+  if (!exists(id)) throw HttpError(404, "no run '" + id + "'");
+  return root_ + "/" + id;
+}
+
+std::string RunStore::reserve(const std::string& name) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  std::string base = sanitize_id(name) + "-" + stamp;
+  for (int k = 1; k < 1000; ++k) {
+    std::string id = k == 1 ? base : base + "-" + std::to_string(k);
+    std::error_code ec;
+    if (fs::create_directory(root_ + "/" + id, ec)) return id;
+    if (ec) throw HttpError(500, "cannot create a run folder in " + root_ + ": " + ec.message());
+  }
+  throw HttpError(503, "too many runs named '" + base + "'");
+}
+
+json RunStore::summary(const std::string& id) const {
+  std::string d = dir(id);
+  json config = read_json_file(d + "/config.json");
+  json metrics = read_json_file(d + "/metrics.json");
+  json status = read_json_file(d + "/status.json");
+  std::error_code ec;
+  json s = {{"id", id}, {"created", mtime_seconds(d)}};
+  s["name"] = config.is_object() && config.contains("name") ? config["name"] : json(id);
+  if (config.is_object() && config.contains("data") && config["data"].is_object()) {
+    s["dataset"] = config["data"].value("dataset", "");
+    if (config["data"].contains("classes")) s["classes"] = config["data"]["classes"];
+  }
+  if (config.is_object() && config.contains("train") && config["train"].is_object())
+    s["epochs_planned"] = config["train"].value("epochs", json(nullptr));
+  std::string state = "incomplete";
+  if (status.is_object() && status.contains("state")) state = status.value("state", "incomplete");
+  else if (metrics.is_object() && !metrics.contains("error")) state = "done";
+  s["state"] = state;
+  if (status.is_object() && status.contains("error")) s["error"] = status["error"];
+  if (metrics.is_object()) {
+    for (const char* k : {"test_accuracy", "test_loss"})
+      if (metrics.contains(k)) s[k] = metrics[k];
+    if (metrics.contains("epochs") && metrics["epochs"].is_array()) s["epochs"] = metrics["epochs"].size();
+  }
+  s["has_model"] = fs::is_regular_file(d + "/model/model.json", ec);
+  s["has_signatures"] = fs::is_regular_file(d + "/signatures.json", ec);
+  return s;
+}
+
+json RunStore::detail(const std::string& id) const {
+  json s = summary(id);
+  std::string d = dir(id);
+  s["config"] = read_json_file(d + "/config.json");
+  s["metrics"] = read_json_file(d + "/metrics.json");
+  // Signatures can be large (per-neuron statistics); the page reads the file on demand
+  // when it is not inline.
+  s["signatures"] = read_json_file(d + "/signatures.json", 8u << 20);
+  s["files"] = files(id);
+  return s;
+}
+
+std::vector<std::string> RunStore::files(const std::string& id) const {
+  std::string d = dir(id);
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(d, fs::directory_options::none, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it.depth() > 3) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
+    std::string rel = fs::relative(it->path(), d, ec).generic_string();
+    if (is_valid_relative_name(rel)) out.push_back(rel);
+    if (out.size() >= 1000) break;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace glassbox::server

@@ -1,0 +1,40 @@
+#pragma once
+// The runs folder: one sub-folder per run, as `glassbox run --out` writes it
+// (config.json, metrics.json, model/, signatures.json, ...), plus status.json written by
+// the server's queue. IDs are folder names, checked by path_safety before any access.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace glassbox::server {
+
+class RunStore {
+ public:
+  explicit RunStore(std::string root);  // creates the folder when missing
+  const std::string& root() const { return root_; }
+
+  std::vector<std::string> ids() const;  // newest first
+  bool exists(const std::string& id) const;
+  // Throws HttpError 400 for an invalid ID, 404 for an unknown run.
+  std::string dir(const std::string& id) const;
+
+  // Creates a fresh folder named after the experiment ("digits-1-3-20261125-205501", with
+  // a -2, -3... suffix on a clash); mkdir is the atomic reservation.
+  std::string reserve(const std::string& name);
+
+  // {id, name, state, created, dataset, classes, epochs, test_accuracy, test_loss, has_*}
+  nlohmann::json summary(const std::string& id) const;
+  // summary + config, metrics, signatures (when present and reasonably small), files
+  nlohmann::json detail(const std::string& id) const;
+  // Relative names of the files in a run (recursive, bounded).
+  std::vector<std::string> files(const std::string& id) const;
+
+ private:
+  std::string root_;
+};
+
+// Reads a JSON file, at most `max_bytes`; null when missing, {"error": ...} when broken.
+nlohmann::json read_json_file(const std::string& path, std::size_t max_bytes = 64u << 20);
+
+}  // namespace glassbox::server

@@ -1,0 +1,77 @@
+#pragma once
+// The web interface's HTTP server: the page's static files and the JSON API over the
+// same engine as the command line (registry, experiment parser, training pipeline,
+// explain library). Routes live in one file per concept (routes_*.cpp).
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "event_hub.h"
+#include "glassbox/registry.h"
+#include "inspector.h"
+#include "job_queue.h"
+#include "run_store.h"
+
+namespace glassbox::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                       // 0: any free port
+  std::string runs_dir = "runs";
+  std::string web_dir;                   // the page; empty: API only
+  std::string examples_dir;              // experiment files offered as presets (optional)
+  std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  std::size_t threads = 24;              // each open event stream holds one
+  std::size_t max_event_streams = 12;
+  QueueLimits queue;
+};
+
+class WebServer {
+ public:
+  WebServer(Registry& registry, ServerOptions options, JobRunner runner);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  // Binds the socket; returns the port. Throws Error when the address is taken.
+  int bind();
+  // Serves until stop(); call after bind().
+  void listen();
+  // bind() + listen() on a background thread (tests, benchmarks).
+  int start_in_background();
+  void stop();
+  int port() const { return port_; }
+  std::string url() const;
+
+  // Shared with the route files.
+  Registry& registry;
+  const ServerOptions options;
+  RunStore runs;
+  EventHub events;
+  JobQueue jobs;
+  Inspector inspector;
+  httplib::Server http;
+
+ private:
+  void install_routes();
+  int port_ = 0;
+  std::thread background_;
+};
+
+// Route groups, one file each.
+void add_registry_routes(WebServer& s);   // /api/registry, /api/datasets, /api/examples
+void add_run_routes(WebServer& s);        // /api/runs, /api/runs/{id}, files
+void add_job_routes(WebServer& s);        // /api/jobs, cancel
+void add_event_routes(WebServer& s);      // /api/events (Server-Sent Events)
+void add_inspect_routes(WebServer& s);    // inspect, samples, neuron
+void add_static_routes(WebServer& s);     // the page
+
+// Checks that an experiment can run here: its dataset, layer types and options (each
+// layer is constructed once), optimizer; and sane sizes for a shared server. Throws
+// ConfigError naming the key.
+void check_experiment_factories(const nlohmann::json& config, const Registry& registry,
+                                const std::string& source);
+
+}  // namespace glassbox::server

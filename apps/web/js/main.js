@@ -1,0 +1,64 @@
+// The page's router: #/view/arg?query. Each view lives in its own module and gets a
+// cleanup list for the event listeners it registers.
+import { getJSON, onEvent } from './api.js';
+import { builderView } from './builder.js';
+import { clear, errorBox, h } from './dom.js';
+import { insideView } from './inside_view.js';
+import { relevanceView } from './relevance_view.js';
+import { runView } from './run_view.js';
+import { compareView, runsView } from './runs_view.js';
+import { signaturesView } from './signatures_view.js';
+
+const root = document.getElementById('view');
+let cleanup = [];
+
+// Views that look at one run; without an ID they offer the latest finished runs.
+async function pickRun(kind) {
+  const { runs } = await getJSON('/api/runs');
+  const usable = runs.filter((r) => r.has_model);
+  clear(root, h('h1', 'Choose a run'), usable.length
+    ? h('ul.run-choice', usable.map((r) => h('li', h('a', { href: `#/${kind}/${encodeURIComponent(r.id)}` }, r.id),
+      h('span.muted', ` ${r.dataset || ''} ${r.classes ? '(' + r.classes.join(', ') + ')' : ''}`))))
+    : h('p', 'No trained run yet. ', h('a', { href: '#/build' }, 'Build and run one.')));
+}
+
+async function route() {
+  for (const f of cleanup) f();
+  cleanup = [];
+  const hash = location.hash.replace(/^#\/?/, '') || 'build';
+  const [path, query = ''] = hash.split('?');
+  const [view, ...rest] = path.split('/');
+  const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
+  const params = new URLSearchParams(query);
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === view ||
+    (view === 'run' && a.dataset.view === 'runs') || (view === 'compare' && a.dataset.view === 'runs'));
+  try {
+    switch (view) {
+      case 'build': await builderView(root, params); break;
+      case 'runs': await runsView(root, cleanup); break;
+      case 'compare': await compareView(root, params); break;
+      case 'run': await runView(root, arg, cleanup); break;
+      case 'inside': await (arg ? insideView(root, arg) : pickRun('inside')); break;
+      case 'relevance': await (arg ? relevanceView(root, arg) : pickRun('relevance')); break;
+      case 'signatures': await (arg ? signaturesView(root, arg) : pickRun('signatures')); break;
+      default: clear(root, h('h1', 'Not found'), h('p', h('a', { href: '#/build' }, 'Start here.')));
+    }
+  } catch (e) {
+    clear(root, errorBox(e));
+  }
+}
+
+// The queue at a glance in the header, from the event stream.
+const jobs = new Map();
+function showQueue() {
+  const running = [...jobs.values()].filter((j) => j.state === 'running');
+  const queued = [...jobs.values()].filter((j) => j.state === 'queued');
+  const el = document.getElementById('queue-status');
+  clear(el, running.length ? h('a', { href: '#/run/' + encodeURIComponent(running[0].id) }, `training ${running[0].id}`) : 'idle',
+    queued.length ? `, ${queued.length} queued` : '');
+}
+onEvent('hello', (d) => { jobs.clear(); for (const j of d.jobs) jobs.set(j.id, j); showQueue(); });
+onEvent('job', (j) => { jobs.set(j.id, j); showQueue(); });
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the web page's front-end packages from npm (package.json / package-lock.json
+# at the repository root) and copies what the page loads into apps/web/vendor/, which
+# `glassbox serve` serves. Nothing is loaded from a CDN at run time.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if ! command -v npm >/dev/null; then
+  echo "fetch-web: npm is missing (apt-get install -y nodejs npm)" >&2
+  exit 1
+fi
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  npm install --no-audit --no-fund --loglevel=error
+fi
+mkdir -p apps/web/vendor
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css apps/web/vendor/
+cp node_modules/uplot/LICENSE apps/web/vendor/uPlot.LICENSE 2>/dev/null || true
+echo "fetch-web: uPlot $(node -p "require('./node_modules/uplot/package.json').version") in apps/web/vendor/"
