@@ -28,8 +28,13 @@ const json& schema() {
               "validation_split": "*", "verbose": "*", "callbacks": "*", "early_stopping": "*",
               "lr_schedule": "*", "checkpoint": "*", "csv_log": "*", "terminate_on_nan": "*",
               "clip_norm": "*", "clip_value": "*", "weight_decay": "*", "threads": "*"},
-    "explain": "*",
-    "signatures": "*",
+    "explain": {"enabled": "*", "methods": "*", "composite": "*", "rule_params": "*", "parameters": "*",
+                "samples": "*", "target": "*", "evaluation": "*"},
+    "signatures": {"enabled": "*", "threshold": "*", "top_k": "*", "pattern_capacity": "*",
+                   "max_covariance_dim": "*", "batch_size": "*", "include_input": "*",
+                   "include_reshape": "*", "layers": "*", "separability_threshold": "*",
+                   "shrinkage": "*", "heldout_limit": "*", "unseen_limit": "*", "relevance": "*",
+                   "composite": "*", "relevance_samples": "*", "plots": "*"},
     "output": "*"
   })");
   return s;

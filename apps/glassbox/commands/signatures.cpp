@@ -1,0 +1,120 @@
+// glassbox signatures --model DIR [--data NAME] [--classes 1,3] [--unseen 2] --out DIR
+// Builds activation signatures of a saved model and writes signatures.json, the arrays,
+// the plots and the report. The data view defaults to the one the model was trained on
+// (the run folder's config.json next to the model folder).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "command.h"
+#include "glassbox/error.h"
+#include "glassbox/experiment.h"
+#include "glassbox/experiment_data.h"
+#include "glassbox/explain/signature_study.h"
+#include "glassbox/model.h"
+#include "glassbox/npy.h"
+#include "options.h"
+
+namespace glassbox::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<int> parse_classes(const std::string& text, const std::string& option) {
+  std::vector<int> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    try {
+      std::size_t used = 0;
+      out.push_back(std::stoi(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw ConfigError("--" + option + ": expected class numbers separated by commas (e.g. 1,3), got '" + text + "'");
+    }
+  }
+  if (out.empty()) throw ConfigError("--" + option + ": no class given");
+  return out;
+}
+
+}  // namespace
+
+int cmd_signatures(const Args& args, Context& ctx) {
+  po::options_description desc("signatures options");
+  std::vector<std::string> sets;
+  desc.add_options()
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
+      ("data", po::value<std::string>(), "dataset name (default: the data of the model's run, from its config.json)")
+      ("classes", po::value<std::string>(), "classes the signatures are built for, e.g. 1,3 (default: the run's)")
+      ("unseen", po::value<std::string>(), "unseen classes to probe, e.g. 2 (default: every other class)")
+      ("limit", po::value<std::size_t>(), "use at most N training inputs")
+      ("out", po::value<std::string>(), "results folder (signatures.json, signatures/, signatures.txt)")
+      ("set", po::value<std::vector<std::string>>(&sets), "a signatures option: key=value (repeatable; see docs/signatures.md)")
+      ("help,h", "show this help");
+  po::positional_options_description pos;
+  auto vm = parse_options(args, desc, pos, "signatures");
+  if (print_help_if_asked(vm, desc, "glassbox signatures --model DIR [--data NAME] [--classes 1,3] [--unseen 2] --out DIR"))
+    return kExitOk;
+  if (!vm.count("model")) throw ConfigError("missing --model DIR");
+  if (!vm.count("out")) throw ConfigError("missing --out DIR");
+  const std::string model_dir = vm["model"].as<std::string>();
+  const std::string out_dir = vm["out"].as<std::string>();
+
+  // The data view: the run's data section (same normalization as in training), then the
+  // command-line choices on top.
+  nlohmann::json data = nlohmann::json::object();
+  const fs::path run_config = fs::path(model_dir).parent_path() / "config.json";
+  std::string source = "command line";
+  if (fs::is_regular_file(run_config)) {
+    Experiment e = load_experiment(run_config.string());
+    data = e.section("data");
+    source = run_config.string();
+  }
+  if (vm.count("data")) {
+    const std::string name = vm["data"].as<std::string>();
+    if (!data.contains("dataset") || data["dataset"] != name) data = {{"dataset", name}};
+  }
+  if (!data.contains("dataset"))
+    throw ConfigError("no dataset: give --data NAME (no run configuration found at " + run_config.string() + ")");
+  if (vm.count("classes")) data["classes"] = parse_classes(vm["classes"].as<std::string>(), "classes");
+  if (vm.count("unseen")) data["unseen_classes"] = parse_classes(vm["unseen"].as<std::string>(), "unseen");
+  if (vm.count("limit")) data["limit"] = vm["limit"].as<std::size_t>();
+
+  nlohmann::json section = nlohmann::json::object();
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("--set: expected key=value, got '" + s + "'");
+    nlohmann::json value;
+    try {
+      value = nlohmann::json::parse(s.substr(eq + 1));
+    } catch (const nlohmann::json::exception&) {
+      value = s.substr(eq + 1);
+    }
+    section[s.substr(0, eq)] = value;
+  }
+  const auto options = explain::SignatureStudyOptions::from_json(section, "--set");
+
+  Registry& reg = ctx.registry();
+  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  ExperimentData ed = load_experiment_data(data, reg, source);
+  if (ed.train.num_classes() != 0 && model.output_shape().size() == 1 && model.output_shape()[0] < ed.train.num_classes())
+    throw ConfigError(model_dir + ": the model has " + std::to_string(model.output_shape()[0]) +
+                      " outputs but the data has " + std::to_string(ed.train.num_classes()) +
+                      " classes (use --classes to pick the classes it was trained on)");
+  const LabeledData& heldout = ed.test.size() ? ed.test : ed.validation;
+  if (!ctx.quiet)
+    std::cerr << "signatures: " << ed.train.size() << " training inputs, " << heldout.size() << " held-out, "
+              << ed.unseen.size() << " unseen\n";
+  const auto study = explain::run_signature_study(model, ed.train, heldout, ed.unseen.size() ? &ed.unseen : nullptr,
+                                                  ed.source_class_names, options);
+  explain::write_signature_study(study, out_dir);
+  const std::string report = explain::signature_report(study);
+  write_file_atomic((fs::path(out_dir) / "signatures.txt").string(), report);
+  std::cout << report << "\nwritten: " << (fs::path(out_dir) / "signatures.json").string() << "\n";
+  return kExitOk;
+}
+
+}  // namespace glassbox::app
