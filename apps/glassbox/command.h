@@ -17,6 +17,7 @@ struct Command {
 };
 
 int cmd_info(const Args& args, Context& ctx);
+int cmd_datasets(const Args& args, Context& ctx);
 int cmd_plugins(const Args& args, Context& ctx);
 int cmd_run(const Args& args, Context& ctx);
 

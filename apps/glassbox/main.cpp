@@ -14,6 +14,7 @@ namespace glassbox::app {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run an experiment file: data, model, training, evaluation, explanations", cmd_run},
+      {"datasets", "list the datasets: sample shape, split sizes, classes, how to install", cmd_datasets},
       {"plugins", "list the loaded plugins and what they register", cmd_plugins},
       {"info", "show BLAS core and threads, CPU features, plugin folders", cmd_info},
   };
