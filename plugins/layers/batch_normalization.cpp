@@ -118,7 +118,7 @@ class BatchNormalization final : public Layer {
           sum_gx += static_cast<double>(go[off + m]) * xh[off + m];
         }
       }
-      if (which == Gradients::input_and_params) {
+      if (which != Gradients::input_only) {
         gamma_grad_.data()[c] = static_cast<float>(sum_gx);
         beta_grad_.data()[c] = static_cast<float>(sum_g);
       }

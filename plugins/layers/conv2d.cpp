@@ -1,16 +1,22 @@
 // Conv2D on NCHW batches: x (N, C, H, W), kernel (F, C, kh, kw) in PyTorch's layout,
 // bias (F), output (N, F, OH, OW).
 //
-// Batch-level im2col + one GEMM. The column matrix `col` is (C*kh*kw, N*OH*OW): row r =
-// (c, i, j) holds, for every sample and output position, the input pixel that kernel tap
-// (c, i, j) multiplies. Then
-//   forward:  Z (F, N*P) = K (F, C*kh*kw) . col                 (P = OH*OW)
-//   backward: dK = dZ . col^T,  db = row sums of dZ,  dcol = K^T . dZ, then col2im.
-// Z is laid out feature-major, so the fused bias+activation pass also permutes it into
-// NCHW, and the backward pass that applies the activation derivative permutes the
-// incoming NCHW gradient into dZ's layout: both permutations ride on passes that are
-// needed anyway. One large GEMM per step beats N small ones for these thin shapes
-// (F = 8..16 rows).
+// im2col + GEMM. The column matrix col is (C*kh*kw, N*P), P = OH*OW: row (c, i, j)
+// holds, for every sample and output position, the input pixel that kernel tap (c, i, j)
+// multiplies. Then
+//   forward:  Y = act(K (F, taps) . col + b)
+//   backward: dZ = dY * act'(Y);  dK = dZ . col^T;  db = sums of dZ;  dcol = K^T . dZ,
+//             scattered back into dx with col2im.
+// Two ways to run these thin products, chosen by shape (measured at W2's shapes, batch
+// 64, bench/README.md "Layers"):
+//  - few taps (<= 32, e.g. 1->8 3x3: 9 taps): OpenBLAS spends more time packing than
+//    multiplying (20 GFLOP/s), so the kernels of small_gemm.h run per sample on col's
+//    column blocks (35-45 GFLOP/s), with bias and ReLU in the forward GEMM's epilogue
+//    and results written straight in NCHW order;
+//  - more taps (8->16 3x3: 72 taps): one batch-level cblas_sgemm per product
+//    (45-55 GFLOP/s). Z comes out (F, N*P); the fused bias+activation pass also
+//    permutes it to NCHW, and the activation-derivative pass permutes dY into dZ's
+//    layout, so the permutations ride on passes needed anyway.
 //
 // Padding "same" follows Keras/TensorFlow: OH = ceil(H / stride), the total padding
 // max((OH-1)*stride + kh - H, 0) is split with the extra row at the bottom/right.
@@ -23,6 +29,7 @@
 #include "glassbox/initializers.h"
 #include "layer_support.h"
 #include "layers.h"
+#include "small_gemm.h"
 
 namespace glassbox::layers {
 namespace {
@@ -48,18 +55,18 @@ inline void valid_range(std::size_t out, std::size_t stride, long offset, std::s
   hi = static_cast<std::size_t>(std::max<long>(std::min<long>(h, static_cast<long>(out)), static_cast<long>(lo)));
 }
 
-void im2col(const Geometry& g, std::size_t n, const float* x, float* col) {
-  const std::size_t P = g.positions(), NP = n * P, plane = g.h * g.w;
+// The columns of one sample x (C, H, W): col (taps, P) with row stride ld.
+void im2col(const Geometry& g, const float* x, float* col, std::size_t ld) {
+  const std::size_t plane = g.h * g.w;
   for (std::size_t c = 0; c < g.c; ++c) {
     for (std::size_t i = 0; i < g.kh; ++i) {
       for (std::size_t j = 0; j < g.kw; ++j) {
-        float* row = col + ((c * g.kh + i) * g.kw + j) * NP;
+        float* dst = col + ((c * g.kh + i) * g.kw + j) * ld;
         const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
         std::size_t lo, hi;
         valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
-        for (std::size_t s = 0; s < n; ++s) {
-          const float* src = x + (s * g.c + c) * plane;
-          float* dst = row + s * P;
+        {
+          const float* src = x + c * plane;
           for (std::size_t oy = 0; oy < g.oh; ++oy, dst += g.ow) {
             const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
             if (iy < 0 || iy >= static_cast<long>(g.h)) {
@@ -82,19 +89,19 @@ void im2col(const Geometry& g, std::size_t n, const float* x, float* col) {
   }
 }
 
-// dx += col2im(dcol); dx must be zeroed by the caller.
-void col2im(const Geometry& g, std::size_t n, const float* dcol, float* dx) {
-  const std::size_t P = g.positions(), NP = n * P, plane = g.h * g.w;
+// dx (C, H, W) += col2im(dcol (taps, P), row stride ld) for one sample; dx must be
+// zeroed by the caller.
+void col2im(const Geometry& g, const float* dcol, std::size_t ld, float* dx) {
+  const std::size_t plane = g.h * g.w;
   for (std::size_t c = 0; c < g.c; ++c) {
     for (std::size_t i = 0; i < g.kh; ++i) {
       for (std::size_t j = 0; j < g.kw; ++j) {
-        const float* row = dcol + ((c * g.kh + i) * g.kw + j) * NP;
+        const float* src = dcol + ((c * g.kh + i) * g.kw + j) * ld;
         const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
         std::size_t lo, hi;
         valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
-        for (std::size_t s = 0; s < n; ++s) {
-          float* dst = dx + (s * g.c + c) * plane;
-          const float* src = row + s * P;
+        {
+          float* dst = dx + c * plane;
           for (std::size_t oy = 0; oy < g.oh; ++oy, src += g.ow) {
             const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
             if (iy < 0 || iy >= static_cast<long>(g.h)) continue;
@@ -179,21 +186,31 @@ class Conv2D final : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override {
     const Geometry& g = geo_;
     check_batch(*this, x, {g.c, g.h, g.w}, "forward");
-    const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, F = filters_;
-    ensure_shape(col_, {g.taps(), NP});
-    ensure_shape(z_, {F, NP});
+    const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, T = g.taps(), F = filters_;
+    ensure_shape(col_, {T, NP});
     ensure_shape(output_, {n, F, g.oh, g.ow});
-    batch_ = n;
-    if (n == 0) return output_;
-    im2col(g, n, x.data(), col_.data());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F), static_cast<int>(NP),
-                static_cast<int>(g.taps()), 1.0f, kernel_.data(), static_cast<int>(g.taps()),
-                col_.data(), static_cast<int>(NP), 0.0f, z_.data(), static_cast<int>(NP));
     linear_forward_ = mode == Mode::linear;
     const Activation act = linear_forward_ ? Activation::linear : activation_;
+    if (n == 0) return output_;
+    const std::size_t in_sample = g.c * g.h * g.w;
+    for (std::size_t s = 0; s < n; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
+    float* y = output_.data();
+    if (thin()) {
+      const float* b = use_bias_ ? bias_.data() : nullptr;
+      for (std::size_t s = 0; s < n; ++s) {
+        gemm_small_mk(F, P, T, kernel_.data(), T, col_.data() + s * P, NP, y + s * F * P, P, b,
+                      act == Activation::relu);
+      }
+      if (act != Activation::relu && act != Activation::linear)
+        activation_forward(act, kFusedLeakyReluAlpha, y, n * F, P);
+      return output_;
+    }
+    ensure_shape(z_, {F, NP});
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F), static_cast<int>(NP),
+                static_cast<int>(T), 1.0f, kernel_.data(), static_cast<int>(T), col_.data(),
+                static_cast<int>(NP), 0.0f, z_.data(), static_cast<int>(NP));
     // Fused: bias, activation, and the (F, N, P) -> (N, F, P) permutation.
     const float* z = z_.data();
-    float* y = output_.data();
     for (std::size_t f = 0; f < F; ++f) {
       const float b = use_bias_ ? bias_.data()[f] : 0.0f;
       for (std::size_t s = 0; s < n; ++s) {
@@ -216,12 +233,15 @@ class Conv2D final : public Layer {
   const Tensor& backward(const Tensor& grad_output, Gradients which) override {
     check_grad(*this, grad_output, output_);
     const Geometry& g = geo_;
-    const std::size_t n = batch_, P = g.positions(), NP = n * P, F = filters_, T = g.taps();
+    const std::size_t n = grad_output.shape(0), P = g.positions(), NP = n * P, T = g.taps(),
+                      F = filters_;
     ensure_shape(grad_input_, {n, g.c, g.h, g.w});
     if (n == 0) return grad_input_;
-    // dZ in (F, N*P) layout, with the activation derivative applied on the way.
-    ensure_shape(dz_, {F, NP});
     const Activation act = linear_forward_ ? Activation::linear : activation_;
+    const bool thin_path = thin();
+    // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*P) order
+    // (permuted on the way) for the batch-level sgemm.
+    ensure_shape(dz_, {F, NP});
     const float* go = grad_output.data();
     const float* y = output_.data();
     float* dz = dz_.data();
@@ -229,7 +249,7 @@ class Conv2D final : public Layer {
       for (std::size_t f = 0; f < F; ++f) {
         const float* gs = go + (s * F + f) * P;
         const float* ys = y + (s * F + f) * P;
-        float* d = dz + f * NP + s * P;
+        float* d = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
         if (act == Activation::relu) {
           for (std::size_t p = 0; p < P; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
         } else {
@@ -237,25 +257,51 @@ class Conv2D final : public Layer {
         }
       }
     }
-    if (which == Gradients::input_and_params) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
-                  static_cast<int>(NP), 1.0f, dz, static_cast<int>(NP), col_.data(),
-                  static_cast<int>(NP), 0.0f, kernel_grad_.data(), static_cast<int>(T));
+    if (which != Gradients::input_only) {
+      float* dk = kernel_grad_.data();
+      if (thin_path) {
+        std::fill(dk, dk + kernel_grad_.size(), 0.0f);
+        for (std::size_t s = 0; s < n; ++s)
+          gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * P, NP, dk, T);
+      } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
+                    static_cast<int>(NP), 1.0f, dz, static_cast<int>(NP), col_.data(),
+                    static_cast<int>(NP), 0.0f, dk, static_cast<int>(T));
+      }
       if (use_bias_) {
+        // Both layouts hold each filter's values in runs of P.
         for (std::size_t f = 0; f < F; ++f) {
-          const float* row = dz + f * NP;
           float sum = 0.0f;
-          for (std::size_t i = 0; i < NP; ++i) sum += row[i];
+          for (std::size_t s = 0; s < n; ++s) {
+            const float* row = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
+            for (std::size_t p = 0; p < P; ++p) sum += row[p];
+          }
           bias_grad_.data()[f] = sum;
         }
       }
     }
-    ensure_shape(dcol_, {T, NP});
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T), static_cast<int>(NP),
-                static_cast<int>(F), 1.0f, kernel_.data(), static_cast<int>(T), dz,
-                static_cast<int>(NP), 0.0f, dcol_.data(), static_cast<int>(NP));
+    if (which == Gradients::params_only) return grad_input_;  // contents unspecified
     std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
-    col2im(g, n, dcol_.data(), grad_input_.data());
+    const std::size_t in_sample = g.c * g.h * g.w;
+    if (thin_path) {
+      // K^T (taps, F), so dcol_n = K^T . dZ_n is another thin product; each sample's
+      // dcol is scattered while it is still in cache.
+      ensure_shape(kernel_t_, {T, F});
+      for (std::size_t f = 0; f < F; ++f)
+        for (std::size_t t = 0; t < T; ++t) kernel_t_.data()[t * F + f] = kernel_.data()[f * T + t];
+      ensure_shape(dcol_, {T, P});
+      for (std::size_t s = 0; s < n; ++s) {
+        gemm_small_mk(T, P, F, kernel_t_.data(), F, dz + s * F * P, P, dcol_.data(), P, nullptr, false);
+        col2im(g, dcol_.data(), P, grad_input_.data() + s * in_sample);
+      }
+    } else {
+      ensure_shape(dcol_, {T, NP});
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T), static_cast<int>(NP),
+                  static_cast<int>(F), 1.0f, kernel_.data(), static_cast<int>(T), dz,
+                  static_cast<int>(NP), 0.0f, dcol_.data(), static_cast<int>(NP));
+      for (std::size_t s = 0; s < n; ++s)
+        col2im(g, dcol_.data() + s * P, NP, grad_input_.data() + s * in_sample);
+    }
     return grad_input_;
   }
 
@@ -289,8 +335,11 @@ class Conv2D final : public Layer {
   std::string kernel_init_, bias_init_;
   Geometry geo_;
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
-  Tensor col_, z_, output_, dz_, dcol_, grad_input_;  // buffers reused across batches
-  std::size_t batch_ = 0;
+  // Few taps: the per-sample kernels beat OpenBLAS's packing (see the top of this file).
+  bool thin() const { return geo_.taps() <= kThinTaps; }
+  static constexpr std::size_t kThinTaps = 32;
+
+  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
 };
 

@@ -98,7 +98,7 @@ class Dense final : public Layer {
       dz = dz_.data();
     }
     const int N = static_cast<int>(n), I = static_cast<int>(in_), U = static_cast<int>(units_);
-    if (which == Gradients::input_and_params) {
+    if (which != Gradients::input_only) {
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, U, N, 1.0f, input_.data(), I, dz, U,
                   0.0f, kernel_grad_.data(), U);
       if (use_bias_) {
@@ -111,6 +111,7 @@ class Dense final : public Layer {
       }
     }
     ensure_shape(grad_input_, {n, in_});
+    if (which == Gradients::params_only) return grad_input_;  // contents unspecified
     if (n > 0) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, I, U, 1.0f, dz, U, kernel_.data(), U,
                   0.0f, grad_input_.data(), I);

@@ -5,6 +5,7 @@
 //   - the input gradient, element by element, with (L(x + e) - L(x - e)) / 2e,
 //   - every trainable parameter's gradient the same way,
 //   - backward(R, input_only) with backward(R, input_and_params) (same input gradient),
+//   - backward(R, params_only) with backward(R, input_and_params) (same parameter gradients),
 // and calls backward twice, checking the second call, so gradients that accumulate
 // instead of being overwritten are caught.
 // Every loss evaluation runs on a fresh clone() of the layer, so a layer with internal
@@ -101,6 +102,20 @@ inline GradientCheckReport check_gradients(const Layer& layer, const Tensor& x,
     for (std::size_t i = 0; i < grad_x.size(); ++i)
       detail::compare(report, "input_only vs input_and_params", i, grad_x_only.data()[i],
                       grad_x.data()[i], GradientCheckOptions{o.eps, 1e-6, 1e-6, o.mode, o.seed});
+  }
+
+  // params_only must give the same parameter gradients.
+  auto params_only = layer.clone();
+  params_only->forward(x, o.mode);
+  params_only->backward(r, Gradients::params_only);
+  {
+    auto p = params_only->params();
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      if (!p[k].trainable) continue;
+      for (std::size_t i = 0; i < p[k].grad->size(); ++i)
+        detail::compare(report, "params_only d/d" + p[k].name, i, p[k].grad->data()[i],
+                        grad_params[k].data()[i], GradientCheckOptions{o.eps, 1e-6, 1e-6, o.mode, o.seed});
+    }
   }
 
   auto loss_at = [&](const Tensor& input, std::size_t param, std::size_t index, float value) {

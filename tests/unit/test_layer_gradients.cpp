@@ -81,16 +81,20 @@ BOOST_AUTO_TEST_CASE(conv2d_valid_same_strided_with_and_without_bias) {
       {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "sigmoid"}, {"padding", "same"}},
   };
   for (const auto& c : configs) expect_gradients(c, {2, 6, 7}, 2);
+  // More than 32 taps (4 channels x 3x3) takes the batch-level sgemm path.
+  for (const auto& c : configs) expect_gradients(c, {4, 5, 6}, 2);
 }
 
 BOOST_AUTO_TEST_CASE(conv2d_with_fused_relu) {
   // Inputs spaced apart so no pre-activation sits on ReLU's kink.
   for (const char* act : {"relu", "leaky_relu"}) {
-    auto layer = make_layer({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", act}},
-                            {2, 5, 5});
-    auto report = check_gradients(*layer, distinct_tensor({2, 2, 5, 5}, 3, 0.02f));
-    BOOST_TEST_INFO(act);
-    BOOST_TEST(report.ok(), report.summary());
+    for (std::size_t channels : {2, 4}) {  // the per-sample kernels and the sgemm path
+      auto layer = make_layer({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", act}},
+                              {channels, 5, 5});
+      auto report = check_gradients(*layer, distinct_tensor({2, channels, 5, 5}, 3, 0.02f));
+      BOOST_TEST_INFO(act << " with " << channels << " channels");
+      BOOST_TEST(report.ok(), report.summary());
+    }
   }
 }
 

@@ -145,6 +145,9 @@ BOOST_AUTO_TEST_CASE(conv2d_matches_a_direct_convolution) {
       {{{"type", "conv2d"}, {"filters", 3}, {"kernel_size", {2, 4}}, {"strides", {2, 3}}, {"padding", "same"}},
        {2, 8, 11}, 2, 3, true},
       {{{"type", "conv2d"}, {"filters", 5}, {"kernel_size", 1}, {"use_bias", false}}, {3, 4, 4}, 1, 1, false},
+      // More than 32 taps: the batch-level sgemm path.
+      {{{"type", "conv2d"}, {"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}}, {8, 13, 13}, 1, 1, false},
+      {{{"type", "conv2d"}, {"filters", 3}, {"kernel_size", 3}, {"strides", 2}, {"padding", "same"}}, {5, 7, 8}, 2, 2, true},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.config.dump()) {
@@ -154,6 +157,7 @@ BOOST_AUTO_TEST_CASE(conv2d_matches_a_direct_convolution) {
       if (bias) param(*conv, "bias") = random_tensor({param(*conv, "kernel").shape(0)}, 3);
       Tensor want = slow_conv2d(x, param(*conv, "kernel"), bias ? &param(*conv, "bias") : nullptr,
                                 c.sh, c.sw, c.same);
+      if (c.config.value("activation", "linear") == "relu") want = xt::maximum(want, 0.0f);
       expect_close(conv->forward(x, Mode::inference), want);
     }
   }

@@ -43,7 +43,10 @@ enum class Mode {
   linear      // inference without a fused activation: the pre-activation z (for LRP)
 };
 
-enum class Gradients { input_and_params, input_only };
+// Which gradients backward() computes. input_only: explainers (no weight gradients);
+// params_only: the first layer of a model, whose input gradient nobody reads (the
+// returned tensor's contents are then unspecified; a layer may compute it anyway).
+enum class Gradients { input_and_params, input_only, params_only };
 
 struct ParamRef {
   std::string name;  // "kernel", "bias", ...
