@@ -2,6 +2,7 @@
 // (src/digits/<d>.json = {"data": [784 floats in 0..1 per image, image after image]}).
 // The package stores each pixel p/255 rounded to 3 decimals; rounding value*255 recovers p
 // exactly (checked for all 7.84 million values), so the digits are kept as bytes.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -50,6 +51,14 @@ class DigitFileScanner {
       for (;;) {
         skip_space();
         const std::size_t at = pos_;
+        // About 80% of the values are a bare 0 (background): skip the number parser.
+        if (s_[pos_] == '0' && pos_ + 1 < s_.size() && (s_[pos_ + 1] == ',' || s_[pos_ + 1] == ']')) {
+          ++pos_;
+          if (out) out->push_back(0);
+          ++count;
+          if (s_[pos_] == ',') { ++pos_; continue; }
+          break;
+        }
         double v = 0;
         auto r = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
         if (r.ec != std::errc()) fail(at, "expected a number");
@@ -71,7 +80,7 @@ class DigitFileScanner {
     skip_space();
     if (pos_ != s_.size()) fail(pos_, "unexpected text after the closing '}'");
     if (count % kPixels != 0)
-      fail(pos_, std::to_string(count) + " values are not a whole number of 28x28 images (" +
+      throw DataError(path_ + ": " + std::to_string(count) + " values are not a whole number of 28x28 images (" +
                      std::to_string(count / kPixels) + " images and " + std::to_string(count % kPixels) +
                      " values left over)");
     return count / kPixels;
@@ -116,10 +125,13 @@ class MnistDigits : public DatasetSource {
       info.install_hint = kInstallHint;
       return info;
     }
-    // Sizes come from counting the images of each class (a scan without conversion).
+    // Sizes come from counting the values of each class (commas + 1); a file that does not
+    // hold whole images gets the full scan, which says what is wrong and where.
     for (int d = 0; d < 10; ++d) {
       const std::string path = dir + "/" + std::to_string(d) + ".json";
-      const std::size_t n = DigitFileScanner(path, read_file(path)).scan(nullptr);
+      const std::string text = read_file(path);
+      const auto values = static_cast<std::size_t>(std::count(text.begin(), text.end(), ',')) + 1;
+      const std::size_t n = values % kPixels == 0 ? values / kPixels : DigitFileScanner(path, text).scan(nullptr);
       const auto test = static_cast<std::size_t>(std::llround(kTestFraction * static_cast<double>(n)));
       info.test_size += test;
       info.train_size += n - test;
