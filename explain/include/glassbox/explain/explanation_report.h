@@ -1,0 +1,71 @@
+#pragma once
+// One entry point for "explain these inputs with this method and write the files", shared
+// by `glassbox explain`, the experiment pipeline's explain step and the web server.
+//
+// Files written to the output folder, per explained row (sample s, class c, method m):
+//   s<s>_c<c>_<m>.npy        relevance, same shape as the input sample
+//   s<s>_c<c>_<m>.png        heatmap (diverging colormap centred on zero)
+//   s<s>_c<c>_<m>_overlay.png  the heatmap over the input (when asked)
+//   s<s>_input.png           the input
+//   explanations.json        per row: explained class, logit, relevance sums per layer,
+//                            conservation error, files; plus method and parameters
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "glassbox/explain/attributions.h"
+#include "glassbox/explain/heatmap.h"
+#include "glassbox/explain/lrp.h"
+
+namespace glassbox {
+class MyDeepLearning;
+}
+
+namespace glassbox::explain {
+
+// What to compute: a method and its parameters.
+struct ExplainRequest {
+  std::string method = "lrp";                 // lrp or one of attribution_methods()
+  nlohmann::json composite = "epsilon-plus";  // name or user-defined composite (lrp)
+  nlohmann::json rule_params = nlohmann::json::object();  // {"epsilon": 0.25, ...}
+  AttributionOptions attribution;             // baselines' parameters, batch size
+  Target target = Target::predicted();
+
+  // Parameters as JSON, for summaries.
+  nlohmann::json to_json() const;
+};
+
+// The result of one request; `lrp` holds the per-layer relevance when the method is LRP.
+struct Explanation {
+  Attribution attribution;
+  std::unique_ptr<LrpResult> lrp;
+};
+
+// Runs the request on a batch. `keep_layers` keeps LRP's per-layer relevance.
+Explanation explain_batch(const MyDeepLearning& model, const ExplainRequest& request, const Tensor& x,
+                          bool keep_layers = false);
+Explanation explain_batch(ExplainedNetwork& net, const ExplainRequest& request, const Tensor& x,
+                          bool keep_layers = false);
+
+// The row's summary: sample, explained/predicted class (and names), logit, relevance sum,
+// and for LRP the per-layer sums, absorbed relevance and conservation error.
+nlohmann::json row_summary(const Explanation& e, std::size_t row,
+                           const std::vector<std::string>& class_names = {});
+
+struct ReportOptions {
+  HeatmapOptions heatmap;
+  bool write_npy = true;
+  bool write_overlay = true;
+  bool write_inputs = true;
+  std::vector<std::string> class_names;   // for the summary
+  std::vector<long> sample_ids;           // dataset index per input sample (default 0..n-1)
+  std::vector<int> labels;                // true label per input sample (optional)
+};
+
+// Writes the files above into `dir` (created) and returns the explanations.json content.
+nlohmann::json write_explanations(const std::string& dir, const Tensor& x, const Explanation& e,
+                                  const ExplainRequest& request, const ReportOptions& options = {});
+
+}  // namespace glassbox::explain

@@ -1,0 +1,546 @@
+#include "glassbox/explain/lrp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "glassbox/error.h"
+#include "glassbox/model.h"
+#include "batch_norm_canonization.h"
+
+namespace glassbox::explain {
+
+using nlohmann::json;
+
+namespace {
+
+enum class Flow { linear, pass, winner_take_all, reshape, merged };
+
+struct Term {
+  InputTransform input;
+  float sign = 1.0f;
+  std::unique_ptr<Layer> layer;  // a clone with the term's parameters
+  // Per batch:
+  bool active = false;
+  const Tensor* in = nullptr;  // the transformed input (x itself when unchanged)
+  Tensor in_buffer;
+  const Tensor* z = nullptr;
+};
+
+struct Group {
+  std::vector<Term> terms;
+  float weight = 1.0f, epsilon = 0.0f;
+  Tensor z_buffer, s;
+  const Tensor* z = nullptr;
+};
+
+struct Step {
+  LrpLayerPlan info;
+  Flow flow = Flow::pass;
+  RulePtr rule;
+  bool plain = false;            // LRP-0 / epsilon: term 0 is the layer itself
+  std::string activation = "linear";
+  bool dropout = false;
+  Layer* layer = nullptr;        // computes the step's output (original or canonical)
+  std::unique_ptr<Layer> owned;  // a canonical (BatchNorm-merged) layer
+  std::vector<Group> groups;
+  // Per batch:
+  const Tensor* input = nullptr;
+  const Tensor* output = nullptr;
+  Tensor own_output;
+};
+
+bool all_nonnegative(const Tensor& t) {
+  const float* p = t.data();
+  for (std::size_t i = 0, n = t.size(); i < n; ++i)
+    if (p[i] < 0.0f) return false;
+  return true;
+}
+bool all_nonpositive(const Tensor& t) {
+  const float* p = t.data();
+  for (std::size_t i = 0, n = t.size(); i < n; ++i)
+    if (p[i] > 0.0f) return false;
+  return true;
+}
+
+void resize_like(Tensor& t, const Tensor& like) {
+  if (t.shape() != like.shape()) t = Tensor::from_shape(like.shape());
+}
+
+// Binds a term to this batch's input: skips it when its transformed input is all zero
+// (x- of a post-ReLU input, a zB bound of 0), avoids a copy when the transform changes nothing.
+void bind_input(Term& t, const Tensor& x) {
+  using K = InputTransform::Kind;
+  t.active = true;
+  switch (t.input.kind) {
+    case K::identity:
+      t.in = &x;
+      return;
+    case K::positive_part:
+      if (all_nonnegative(x)) { t.in = &x; return; }
+      if (all_nonpositive(x)) { t.active = false; return; }
+      resize_like(t.in_buffer, x);
+      for (std::size_t i = 0; i < x.size(); ++i) t.in_buffer.data()[i] = std::max(x.data()[i], 0.0f);
+      t.in = &t.in_buffer;
+      return;
+    case K::negative_part:
+      if (all_nonpositive(x)) { t.in = &x; return; }
+      if (all_nonnegative(x)) { t.active = false; return; }
+      resize_like(t.in_buffer, x);
+      for (std::size_t i = 0; i < x.size(); ++i) t.in_buffer.data()[i] = std::min(x.data()[i], 0.0f);
+      t.in = &t.in_buffer;
+      return;
+    case K::constant:
+      if (t.input.value == 0.0f) { t.active = false; return; }
+      if (t.in_buffer.shape() != x.shape() || t.in_buffer.size() == 0 || t.in_buffer.data()[0] != t.input.value) {
+        t.in_buffer = Tensor::from_shape(x.shape());
+        t.in_buffer.fill(t.input.value);
+      }
+      t.in = &t.in_buffer;
+      return;
+  }
+}
+
+std::string role_of(const Layer& layer, const Shape& input_shape) {
+  if (layer.kind() == LayerKind::normalization) return "normalization";
+  if (const_cast<Layer&>(layer).params().empty()) return "avg_pool";
+  return input_shape.size() == 1 ? "dense" : "conv";
+}
+
+void add_rows(Tensor& dst, std::size_t row0, const Tensor& src) {
+  const std::size_t per = src.shape(0) ? src.size() / src.shape(0) : 0;
+  std::memcpy(dst.data() + row0 * per, src.data(), src.size() * sizeof(float));
+}
+
+// Clones `base` once per term of the rule, with the term's parameters.
+void set_linear_rule(Step& s, Layer& base, const RulePtr& rule) {
+  s.rule = rule;
+  s.flow = Flow::linear;
+  s.plain = rule->is_plain();
+  s.activation = base.activation();
+  s.layer = &base;
+  s.info.rule = rule->name();
+  s.info.rule_parameters = rule->parameters();
+  s.groups.clear();
+  for (const LrpGroup& g : rule->groups()) {
+    Group group;
+    group.weight = g.weight;
+    group.epsilon = g.epsilon;
+    for (const LrpTerm& t : g.terms) {
+      Term term;
+      term.input = t.input;
+      term.sign = t.sign;
+      term.layer = base.clone();
+      if (t.params)
+        for (ParamRef& p : term.layer->params()) t.params(p.name, *p.value);
+      group.terms.push_back(std::move(term));
+    }
+    s.groups.push_back(std::move(group));
+  }
+}
+
+// Runs every active term of a linear step on x and forms each group's z.
+void linear_terms_forward(Step& s, const Tensor& x) {
+  s.input = &x;
+  for (Group& g : s.groups) {
+    const Tensor* single = nullptr;
+    std::size_t active = 0;
+    for (Term& t : g.terms) {
+      bind_input(t, x);
+      if (!t.active) continue;
+      t.z = &t.layer->forward(*t.in, Mode::linear);
+      ++active;
+      if (t.sign == 1.0f) single = t.z;
+    }
+    if (active == 1 && single) {
+      g.z = single;
+    } else {
+      Tensor* zb = &g.z_buffer;
+      bool init = false;
+      for (Term& t : g.terms) {
+        if (!t.active) continue;
+        if (!init) {
+          resize_like(*zb, *t.z);
+          zb->fill(0.0f);
+          init = true;
+        }
+        float* d = zb->data();
+        const float* z = t.z->data();
+        for (std::size_t k = 0, m = zb->size(); k < m; ++k) d[k] += t.sign * z[k];
+      }
+      if (!init) {  // no active term: z = 0, all relevance is absorbed
+        const Tensor& y = s.layer->forward(x, Mode::linear);
+        resize_like(*zb, y);
+        zb->fill(0.0f);
+      }
+      g.z = zb;
+    }
+  }
+}
+
+// R_in = sum_g weight_g sum_k sign_k I_k(x) * grad_k(R / stabilize(z_g)).
+Tensor linear_relevance(Step& s, const Tensor& R) {
+  Tensor Rin = xt::zeros<float>(s.input->shape());
+  float* rin = Rin.data();
+  for (Group& g : s.groups) {
+    resize_like(g.s, R);
+    const float* r = R.data();
+    const float* z = g.z->data();
+    float* sv = g.s.data();
+    const float eps = g.epsilon;
+    for (std::size_t k = 0, m = R.size(); k < m; ++k) {
+      const float d = z[k] + (z[k] >= 0.0f ? eps : -eps);
+      sv[k] = d != 0.0f ? r[k] / d : 0.0f;
+    }
+    for (Term& t : g.terms) {
+      if (!t.active) continue;
+      const Tensor& grad = t.layer->backward(g.s, Gradients::input_only);
+      const float c = g.weight * t.sign;
+      const float* gr = grad.data();
+      const float* in = t.in->data();
+      for (std::size_t k = 0, m = Rin.size(); k < m; ++k) rin[k] += c * in[k] * gr[k];
+    }
+  }
+  return Rin;
+}
+
+}  // namespace
+
+std::vector<double> row_sums(const Tensor& t) {
+  const std::size_t n = t.dimension() ? t.shape(0) : 0;
+  const std::size_t per = n ? t.size() / n : 0;
+  std::vector<double> out(n, 0.0);
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* p = t.data() + r * per;
+    double s = 0;
+    for (std::size_t k = 0; k < per; ++k) s += p[k];
+    out[r] = s;
+  }
+  return out;
+}
+
+struct Lrp::Impl {
+  ExplainedNetwork net;
+  Composite composite;
+  LrpOptions options;
+  std::vector<Step> steps;
+  std::vector<LrpLayerPlan> plan;
+
+  Impl(ExplainedNetwork network, Composite c, LrpOptions o)
+      : net(std::move(network)), composite(std::move(c)), options(o) {
+    if (options.batch_size == 0) options.batch_size = 1;
+    build_plan();
+  }
+
+  [[noreturn]] void no_rule(std::size_t i, const Layer& l, const std::string& why) const {
+    throw Error("LRP: layer " + std::to_string(i) + " '" + l.name() + "' (type " + l.type() +
+                ", kind " + glassbox::to_string(l.kind()) + ") has no relevance rule: " + why);
+  }
+
+  void make_linear(Step& s, std::size_t i, Layer& base, bool first) {
+    Layer& l = net.layer(i);
+    LayerSlot slot{i, &l, role_of(base, net.layer_input_shape(i)), first};
+    s.info.role = slot.role;
+    s.rule = composite.rule_for(slot);
+    if (!s.rule)
+      no_rule(i, l, "composite '" + composite.name + "' gives no rule for role '" + slot.role +
+                        "' (set one in the composite, by role, index or name)");
+    set_linear_rule(s, base, s.rule);
+  }
+
+  void build_plan() {
+    const std::size_t n = net.size();
+    std::size_t first_linear = n;
+    for (std::size_t i = 0; i < n; ++i)
+      if (net.layer(i).kind() == LayerKind::linear) { first_linear = i; break; }
+    steps.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      Layer& l = net.layer(i);
+      Step& s = steps[i];
+      s.info.index = i;
+      s.info.name = l.name();
+      s.info.type = l.type();
+      s.info.kind = glassbox::to_string(l.kind());
+      s.layer = &l;
+      switch (l.kind()) {
+        case LayerKind::linear: {
+          Layer* base = &l;
+          const bool next_is_bn = i + 1 < n && net.layer(i + 1).kind() == LayerKind::normalization;
+          if (next_is_bn && l.activation() == "linear") {
+            s.owned = merge_batch_norm(l, net.layer(i + 1), net.layer_input_shape(i), net.registry());
+            if (s.owned) base = s.owned.get();
+          }
+          make_linear(s, i, *base, i == first_linear);
+          if (s.owned) s.info.role += "+batch_normalization";
+          break;
+        }
+        case LayerKind::normalization:
+          if (i > 0 && steps[i - 1].owned) {
+            s.flow = Flow::merged;
+            s.info.role = "normalization";
+            s.info.rule = "merged_into_previous";
+          } else {
+            make_linear(s, i, l, false);
+          }
+          break;
+        case LayerKind::activation:
+          s.flow = Flow::pass;
+          s.info.role = "activation";
+          s.info.rule = "pass";
+          break;
+        case LayerKind::dropout:
+          s.flow = Flow::pass;
+          s.dropout = true;
+          s.info.role = "dropout";
+          s.info.rule = "pass";
+          break;
+        case LayerKind::pooling:
+          s.flow = Flow::winner_take_all;
+          s.info.role = "pooling";
+          s.info.rule = "winner_take_all";
+          break;
+        case LayerKind::reshape:
+          s.flow = Flow::reshape;
+          s.info.role = "reshape";
+          s.info.rule = "reshape";
+          break;
+        case LayerKind::softmax:
+        case LayerKind::other:
+          no_rule(i, l, "LRP knows linear, activation, pooling, reshape, normalization and dropout "
+                        "layers; give the plugin layer one of these kinds or a rule in the composite");
+      }
+      plan.push_back(s.info);
+    }
+    if (net.skipped_final_softmax()) {
+      LrpLayerPlan p;
+      p.index = n;
+      p.type = "softmax";
+      p.kind = "softmax";
+      p.role = "softmax";
+      p.rule = "skipped_softmax";
+      plan.push_back(p);
+    }
+  }
+
+  // Forward sweep: every step's input and output; linear steps also run their terms.
+  const Tensor& forward(const Tensor& batch) {
+    const Tensor* x = &batch;
+    const std::size_t n = steps.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      Step& s = steps[i];
+      const bool last = i + 1 == n;
+      s.input = x;
+      switch (s.flow) {
+        case Flow::linear: {
+          linear_terms_forward(s, *x);
+          const Tensor* pre = s.plain ? s.groups[0].terms[0].z : nullptr;
+          if (last) {
+            s.output = pre ? pre : &s.layer->forward(*x, Mode::linear);
+          } else if (pre && s.activation == "linear") {
+            s.output = pre;
+          } else if (pre && s.activation == "relu") {
+            resize_like(s.own_output, *pre);
+            const float* z = pre->data();
+            float* a = s.own_output.data();
+            for (std::size_t k = 0, m = pre->size(); k < m; ++k) a[k] = z[k] > 0.0f ? z[k] : 0.0f;
+            s.output = &s.own_output;
+          } else {
+            s.output = &s.layer->forward(*x, Mode::inference);
+          }
+          break;
+        }
+        case Flow::pass:
+          s.output = s.dropout ? x : &s.layer->forward(*x, last ? Mode::linear : Mode::inference);
+          break;
+        case Flow::merged:
+          s.output = x;
+          break;
+        case Flow::winner_take_all:
+          s.output = &s.layer->forward(*x, Mode::linear);
+          break;
+        case Flow::reshape:
+          s.output = &s.layer->forward(*x, Mode::inference);
+          break;
+      }
+      x = s.output;
+    }
+    return *x;
+  }
+
+  // Backward sweep from the relevance R on the logits; calls keep(i, R) with the relevance
+  // on the output of each step i, returns the input relevance.
+  template <class Keep>
+  Tensor backward(Tensor R, Keep&& keep) {
+    for (std::size_t i = steps.size(); i-- > 0;) {
+      Step& s = steps[i];
+      keep(i, R);
+      switch (s.flow) {
+        case Flow::linear: {
+          Tensor Rin = linear_relevance(s, R);
+          R = std::move(Rin);
+          break;
+        }
+        case Flow::pass:
+        case Flow::merged:
+          break;
+        case Flow::winner_take_all:
+          R = s.layer->backward(R, Gradients::input_only);
+          break;
+        case Flow::reshape:
+          R.reshape(std::vector<std::size_t>(s.input->shape().begin(), s.input->shape().end()));
+          break;
+      }
+    }
+    return R;
+  }
+
+  LrpResult run(const Tensor& x, const Target* target, const std::vector<int>* targets) {
+    if (x.dimension() < 1) throw Error("LRP: input must be a batch (N, ...)");
+    Shape sample(x.shape().begin() + 1, x.shape().end());
+    if (sample != net.input_shape())
+      throw Error("LRP: input samples have shape " + shape_to_string(sample) + ", the model expects " +
+                  shape_to_string(net.input_shape()));
+    const std::size_t classes = net.num_classes();
+    // Rows to explain: for Target::all every sample once per class.
+    std::vector<std::size_t> sample_of;
+    std::vector<int> fixed;  // -1: the predicted class
+    const std::size_t n = x.shape(0);
+    if (targets) {
+      if (targets->size() != n)
+        throw Error("LRP: " + std::to_string(targets->size()) + " targets for " + std::to_string(n) + " samples");
+      for (std::size_t r = 0; r < n; ++r) sample_of.push_back(r), fixed.push_back((*targets)[r]);
+    } else if (target->kind == Target::Kind::all) {
+      for (std::size_t r = 0; r < n; ++r)
+        for (std::size_t c = 0; c < classes; ++c) sample_of.push_back(r), fixed.push_back(static_cast<int>(c));
+    } else {
+      for (std::size_t r = 0; r < n; ++r)
+        sample_of.push_back(r), fixed.push_back(target->kind == Target::Kind::label ? target->label : -1);
+    }
+    for (int t : fixed)
+      if (t >= static_cast<int>(classes))
+        throw ConfigError("LRP: target class " + std::to_string(t) + " out of range: the model has " +
+                          std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) + ")");
+    const std::size_t rows = sample_of.size();
+    const bool expanded = target && target->kind == Target::Kind::all;
+
+    LrpResult res;
+    res.plan = plan;
+    res.composite = composite.name;
+    res.sample = sample_of;
+    res.target.resize(rows);
+    res.predicted.resize(rows);
+    res.logit.resize(rows);
+    res.input_sum.resize(rows);
+    res.layer_sums.assign(rows, std::vector<double>(net.model_size(), 0.0));
+    res.input_relevance = Tensor::from_shape(batch_shape(rows, net.input_shape()));
+    if (options.keep_layers) {
+      res.layer_relevance.resize(net.model_size());
+      for (std::size_t i = 0; i < net.size(); ++i)
+        res.layer_relevance[i] = Tensor::from_shape(batch_shape(rows, net.layer_output_shape(i)));
+      if (net.skipped_final_softmax())
+        res.layer_relevance.back() = Tensor::from_shape(batch_shape(rows, {classes}));
+    }
+
+    for (std::size_t r0 = 0; r0 < rows; r0 += options.batch_size) {
+      const std::size_t m = std::min(options.batch_size, rows - r0);
+      std::vector<std::size_t> idx(sample_of.begin() + r0, sample_of.begin() + r0 + m);
+      Tensor chunk;
+      const Tensor* in = &x;
+      if (expanded || r0 != 0 || m != n) {
+        chunk = gather_rows(x, idx);
+        in = &chunk;
+      }
+      const Tensor& logits = forward(*in);
+      std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
+      Tensor R = xt::zeros<float>({m, classes});
+      for (std::size_t r = 0; r < m; ++r) {
+        const int t = fixed[r0 + r] < 0 ? pred[r] : fixed[r0 + r];
+        const float logit = logits(r, static_cast<std::size_t>(t));
+        if (!std::isfinite(logit))
+          throw Error("LRP: the model's logit for sample " + std::to_string(sample_of[r0 + r]) +
+                      " is not finite (" + std::to_string(logit) + ")");
+        R(r, static_cast<std::size_t>(t)) = logit;
+        res.target[r0 + r] = t;
+        res.predicted[r0 + r] = pred[r];
+        res.logit[r0 + r] = logit;
+      }
+      auto keep = [&](std::size_t i, const Tensor& rel) {
+        std::vector<double> sums = row_sums(rel);
+        for (std::size_t r = 0; r < m; ++r) res.layer_sums[r0 + r][i] = sums[r];
+        if (options.keep_layers) add_rows(res.layer_relevance[i], r0, rel);
+      };
+      if (net.skipped_final_softmax()) keep(net.model_size() - 1, R);
+      Tensor Rin = backward(std::move(R), keep);
+      std::vector<double> sums = row_sums(Rin);
+      for (std::size_t r = 0; r < m; ++r) res.input_sum[r0 + r] = sums[r];
+      add_rows(res.input_relevance, r0, Rin);
+    }
+    return res;
+  }
+};
+
+Lrp::Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options)
+    : impl_(std::make_unique<Impl>(ExplainedNetwork(model), std::move(composite), options)) {}
+
+Lrp::Lrp(const std::vector<const Layer*>& layers, const Shape& input_shape, Composite composite,
+         LrpOptions options, const Registry* registry)
+    : impl_(std::make_unique<Impl>(ExplainedNetwork(layers, input_shape, registry), std::move(composite),
+                                   options)) {}
+
+Lrp::~Lrp() = default;
+
+LrpResult Lrp::explain(const Tensor& x, const Target& target) { return impl_->run(x, &target, nullptr); }
+LrpResult Lrp::explain(const Tensor& x, const std::vector<int>& targets) {
+  return impl_->run(x, nullptr, &targets);
+}
+const std::vector<LrpLayerPlan>& Lrp::plan() const { return impl_->plan; }
+const Composite& Lrp::composite() const { return impl_->composite; }
+std::size_t Lrp::num_classes() const { return impl_->net.num_classes(); }
+ExplainedNetwork& Lrp::network() { return impl_->net; }
+
+Tensor propagate_linear(const Layer& layer, const RulePtr& rule, const Tensor& x, const Tensor& relevance_out) {
+  if (layer.kind() != LayerKind::linear && layer.kind() != LayerKind::normalization)
+    throw Error("LRP: propagate_linear: layer '" + layer.name() + "' is not linear");
+  std::unique_ptr<Layer> base = layer.clone();
+  Step s;
+  set_linear_rule(s, *base, rule);
+  linear_terms_forward(s, x);
+  if (s.groups.at(0).z->shape() != relevance_out.shape())
+    throw Error("LRP: propagate_linear: relevance shape does not match the layer's output");
+  return linear_relevance(s, relevance_out);
+}
+
+double LrpResult::conservation_error(std::size_t r) const {
+  const double l = logit.at(r);
+  return (input_sum.at(r) - l) / std::max(std::fabs(l), 1e-12);
+}
+
+Tensor LrpResult::row_relevance(std::size_t r) const {
+  return gather_rows(input_relevance, {r});
+}
+
+json LrpResult::summary(std::size_t r) const {
+  json layers = json::array();
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const LrpLayerPlan& p = plan[i];
+    const double out = layer_sums.at(r).at(i);
+    // What flows into this layer's input: the next-lower layer's output, or the input.
+    const double in = i == 0 ? input_sum.at(r) : layer_sums.at(r).at(i - 1);
+    json l{{"index", p.index}, {"name", p.name},         {"type", p.type},
+           {"role", p.role},   {"rule", p.rule},         {"relevance_sum", out},
+           {"absorbed", out - in}};
+    if (!p.rule_parameters.empty()) l["rule_parameters"] = p.rule_parameters;
+    layers.push_back(l);
+  }
+  return {{"method", "lrp"},
+          {"composite", composite},
+          {"sample", sample.at(r)},
+          {"explained_class", target.at(r)},
+          {"predicted_class", predicted.at(r)},
+          {"logit", logit.at(r)},
+          {"input_relevance_sum", input_sum.at(r)},
+          {"conservation_error", conservation_error(r)},
+          {"layers", layers}};
+}
+
+}  // namespace glassbox::explain
