@@ -10,9 +10,9 @@
 // Two ways to run these thin products, chosen by shape (measured at W2's shapes, batch
 // 64, bench/README.md "Layers"):
 //  - few taps (<= 32, e.g. 1->8 3x3: 9 taps): OpenBLAS spends more time packing than
-//    multiplying (20 GFLOP/s), so the kernels of small_gemm.h run per sample on col's
-//    column blocks (35-45 GFLOP/s), with bias and ReLU in the forward GEMM's epilogue
-//    and results written straight in NCHW order;
+//    multiplying (20 GFLOP/s), so the kernels of small_gemm.h run per sample, on col
+//    stored as per-sample blocks (taps, P) (35-45 GFLOP/s), with bias and ReLU in the
+//    forward GEMM's epilogue and results written straight in NCHW order;
 //  - more taps (8->16 3x3: 72 taps): one batch-level cblas_sgemm per product
 //    (45-55 GFLOP/s). Z comes out (F, N*P); the fused bias+activation pass also
 //    permutes it to NCHW, and the activation-derivative pass permutes dY into dZ's
@@ -193,18 +193,21 @@ class Conv2D final : public Layer {
     const Activation act = linear_forward_ ? Activation::linear : activation_;
     if (n == 0) return output_;
     const std::size_t in_sample = g.c * g.h * g.w;
-    for (std::size_t s = 0; s < n; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
     float* y = output_.data();
     if (thin()) {
+      // Per-sample blocks col_n (taps, P): each sample's rows are adjacent in memory, which
+      // the kernels stream far better than rows N*P apart.
       const float* b = use_bias_ ? bias_.data() : nullptr;
       for (std::size_t s = 0; s < n; ++s) {
-        gemm_small_mk(F, P, T, kernel_.data(), T, col_.data() + s * P, NP, y + s * F * P, P, b,
-                      act == Activation::relu);
+        float* col = col_.data() + s * T * P;
+        im2col(g, x.data() + s * in_sample, col, P);
+        gemm_small_mk(F, P, T, kernel_.data(), T, col, P, y + s * F * P, P, b, act == Activation::relu);
       }
       if (act != Activation::relu && act != Activation::linear)
         activation_forward(act, kFusedLeakyReluAlpha, y, n * F, P);
       return output_;
     }
+    for (std::size_t s = 0; s < n; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
     ensure_shape(z_, {F, NP});
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F), static_cast<int>(NP),
                 static_cast<int>(T), 1.0f, kernel_.data(), static_cast<int>(T), col_.data(),
@@ -262,7 +265,7 @@ class Conv2D final : public Layer {
       if (thin_path) {
         std::fill(dk, dk + kernel_grad_.size(), 0.0f);
         for (std::size_t s = 0; s < n; ++s)
-          gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * P, NP, dk, T);
+          gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * T * P, P, dk, T);
       } else {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
                     static_cast<int>(NP), 1.0f, dz, static_cast<int>(NP), col_.data(),
@@ -273,8 +276,7 @@ class Conv2D final : public Layer {
         for (std::size_t f = 0; f < F; ++f) {
           float sum = 0.0f;
           for (std::size_t s = 0; s < n; ++s) {
-            const float* row = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
-            for (std::size_t p = 0; p < P; ++p) sum += row[p];
+            sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P, P);
           }
           bias_grad_.data()[f] = sum;
         }

@@ -1,6 +1,7 @@
 // GlobalAvgPool2D: (N, C, H, W) -> (N, C), the mean of each channel's plane. Linear.
 #include "layer_support.h"
 #include "layers.h"
+#include "small_gemm.h"
 
 namespace glassbox::layers {
 namespace {
@@ -31,9 +32,7 @@ class GlobalAvgPool2D final : public Layer {
     const float scale = 1.0f / static_cast<float>(plane);
     for (std::size_t p = 0; p < n * c; ++p) {
       const float* src = x.data() + p * plane;
-      float sum = 0.0f;
-      for (std::size_t i = 0; i < plane; ++i) sum += src[i];
-      output_.data()[p] = sum * scale;
+      output_.data()[p] = vector_sum(src, plane) * scale;
     }
     return output_;
   }

@@ -151,4 +151,19 @@ void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float
   }
 }
 
+float vector_sum(const float* x, std::size_t n) {
+  v8 a0 = splat(0), a1 = splat(0), a2 = splat(0), a3 = splat(0);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    a0 += load(x + i);
+    a1 += load(x + i + 8);
+    a2 += load(x + i + 16);
+    a3 += load(x + i + 24);
+  }
+  for (; i + 8 <= n; i += 8) a0 += load(x + i);
+  float s = hsum((a0 + a1) + (a2 + a3));
+  for (; i < n; ++i) s += x[i];
+  return s;
+}
+
 }  // namespace glassbox::layers
