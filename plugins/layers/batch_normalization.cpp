@@ -13,6 +13,7 @@
 
 #include "layer_support.h"
 #include "layers.h"
+#include "reductions.h"
 
 namespace glassbox::layers {
 namespace {
@@ -64,17 +65,13 @@ class BatchNormalization final : public Layer {
       float mean, inv_std;
       if (batch_statistics_) {
         const double count = static_cast<double>(n * M);
+        // Float vector sums per sample, accumulated in double across samples.
         double sum = 0.0;
-        for (std::size_t s = 0; s < n; ++s) {
-          const float* p = in + (s * C + c) * M;
-          for (std::size_t m = 0; m < M; ++m) sum += p[m];
-        }
+        for (std::size_t s = 0; s < n; ++s) sum += vector_sum(in + (s * C + c) * M, M);
         const double mu = sum / count;
         double sq = 0.0;  // two passes: no cancellation from E[x^2] - E[x]^2
-        for (std::size_t s = 0; s < n; ++s) {
-          const float* p = in + (s * C + c) * M;
-          for (std::size_t m = 0; m < M; ++m) sq += (p[m] - mu) * (p[m] - mu);
-        }
+        for (std::size_t s = 0; s < n; ++s)
+          sq += vector_squared_deviation(in + (s * C + c) * M, static_cast<float>(mu), M);
         const double var = sq / count;
         mean = static_cast<float>(mu);
         inv_std = static_cast<float>(1.0 / std::sqrt(var + epsilon_));
@@ -113,10 +110,8 @@ class BatchNormalization final : public Layer {
       double sum_g = 0.0, sum_gx = 0.0;
       for (std::size_t s = 0; s < n; ++s) {
         const std::size_t off = (s * C + c) * M;
-        for (std::size_t m = 0; m < M; ++m) {
-          sum_g += go[off + m];
-          sum_gx += static_cast<double>(go[off + m]) * xh[off + m];
-        }
+        sum_g += vector_sum(go + off, M);
+        sum_gx += vector_dot(go + off, xh + off, M);
       }
       if (which != Gradients::input_only) {
         gamma_grad_.data()[c] = static_cast<float>(sum_gx);

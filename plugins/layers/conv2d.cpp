@@ -29,6 +29,7 @@
 #include "glassbox/initializers.h"
 #include "layer_support.h"
 #include "layers.h"
+#include "reductions.h"
 #include "small_gemm.h"
 
 namespace glassbox::layers {

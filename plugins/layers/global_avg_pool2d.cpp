@@ -1,7 +1,7 @@
 // GlobalAvgPool2D: (N, C, H, W) -> (N, C), the mean of each channel's plane. Linear.
 #include "layer_support.h"
 #include "layers.h"
-#include "small_gemm.h"
+#include "reductions.h"
 
 namespace glassbox::layers {
 namespace {

@@ -1,22 +1,11 @@
 #include "small_gemm.h"
 
-#include <cstring>
+#include "simd.h"
 
 namespace glassbox::layers {
 namespace {
 
-typedef float v8 __attribute__((vector_size(32)));
-
-inline v8 load(const float* p) {
-  v8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
-inline v8 splat(float x) { return v8{x, x, x, x, x, x, x, x}; }
-inline float hsum(v8 v) {
-  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-}
+using namespace simd;
 
 inline float finish(float z, const float* bias, std::size_t m, bool relu) {
   if (bias) z += bias[m];
@@ -149,21 +138,6 @@ void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float
       C[m * ldc + n] += s0;
     }
   }
-}
-
-float vector_sum(const float* x, std::size_t n) {
-  v8 a0 = splat(0), a1 = splat(0), a2 = splat(0), a3 = splat(0);
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    a0 += load(x + i);
-    a1 += load(x + i + 8);
-    a2 += load(x + i + 16);
-    a3 += load(x + i + 24);
-  }
-  for (; i + 8 <= n; i += 8) a0 += load(x + i);
-  float s = hsum((a0 + a1) + (a2 + a3));
-  for (; i < n; ++i) s += x[i];
-  return s;
 }
 
 }  // namespace glassbox::layers

@@ -18,8 +18,4 @@ void gemm_small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, 
 void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A,
                         std::size_t lda, const float* B, std::size_t ldb, float* C, std::size_t ldc);
 
-// Sum of n floats with independent vector accumulators: a plain loop is one serial chain
-// of dependent adds (compilers may not reorder float sums), 4 cycles per element.
-float vector_sum(const float* x, std::size_t n);
-
 }  // namespace glassbox::layers
