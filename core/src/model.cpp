@@ -330,7 +330,9 @@ History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options)
       correct += count_correct(out, labels.data(), im.loss->from_logits());
       seen += n;
       const Tensor* g = &im.loss_grad;
-      for (std::size_t i = m; i-- > 0;) g = &im.layers[i]->backward(*g, Gradients::input_and_params);
+      // Nobody reads the first layer's input gradient: skip that product.
+      for (std::size_t i = m; i-- > 0;)
+        g = &im.layers[i]->backward(*g, i == 0 ? Gradients::params_only : Gradients::input_and_params);
       im.optimizer->step(params);
 
       BatchLog bl{epoch, b + 1, batches, loss_sum / seen, static_cast<double>(correct) / seen, seconds_since(t0)};

@@ -1,7 +1,9 @@
 // glassbox run CONFIG [--set key.path=value]... [--out DIR]
+#include <iomanip>
 #include <iostream>
 
 #include "command.h"
+#include "experiment_runner.h"
 #include "glassbox/experiment.h"
 #include "options.h"
 
@@ -54,7 +56,18 @@ int cmd_run(const Args& args, Context& ctx) {
   Experiment e = load_experiment(vm["config"].as<std::string>(), sets);
   Registry& reg = ctx.registry();
   check_factories(e, reg);
-  std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
+  if (vm.count("check")) {
+    std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
+    return kExitOk;
+  }
+
+  RunOptions options;
+  if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
+  options.verbose = ctx.quiet ? 0 : option<int>(e.section("train"), "verbose", 1);
+  if (!ctx.quiet) options.log = &std::cout;
+  RunResult r = run_experiment(e, reg, options);
+  std::cout << std::fixed << std::setprecision(4) << "test accuracy " << r.test.accuracy << ", test loss "
+            << r.test.loss << " after " << r.history.epochs.size() << " epoch(s); results in " << r.out_dir << "\n";
   return kExitOk;
 }
 

@@ -1,0 +1,263 @@
+#include "experiment_runner.h"
+#include "explain_step.h"
+#include "signatures_step.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "glassbox/blas.h"
+#include "glassbox/callback.h"
+#include "glassbox/error.h"
+#include "glassbox/loss.h"
+#include "glassbox/npy.h"
+
+namespace glassbox::app {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+void stage(RunState& s, const std::string& name, const std::string& text = "") {
+  if (s.options.on_stage) s.options.on_stage(name);
+  if (s.options.log && !text.empty()) *s.options.log << text << "\n" << std::flush;
+}
+
+template <class V>
+V train_value(const Experiment& e, const json& train, const std::string& key, const V& fallback) {
+  try {
+    return option<V>(train, key, fallback);
+  } catch (const ConfigError& err) {
+    throw ConfigError(e.source + ": train." + key + ": " + err.what());
+  }
+}
+
+// Step 1: the data views of the experiment.
+void load_data(RunState& s) {
+  stage(s, "data");
+  s.data = load_experiment_data(s.experiment.section("data"), s.registry, s.experiment.source);
+  if (s.options.log)
+    *s.options.log << "data: " << s.data.dataset << ", " << s.data.train.size() << " train / "
+                   << s.data.validation.size() << " validation / " << s.data.test.size() << " test samples of shape "
+                   << shape_to_string(s.data.train.sample_shape()) << ", " << s.data.train.num_classes() << " classes\n";
+}
+
+// Step 2: the model from model.layers, built for the data's sample shape, compiled.
+void build_model(RunState& s, const json& train) {
+  stage(s, "model");
+  const Experiment& e = s.experiment;
+  const json& model = e.section("model");
+  if (!model.contains("layers") || model["layers"].empty())
+    throw ConfigError(e.source + ": model.layers: the model needs at least one layer");
+  const Shape sample = s.data.train.sample_shape();
+  if (model.contains("input_shape")) {
+    Shape declared;
+    try {
+      declared = model["input_shape"].get<Shape>();
+    } catch (const json::exception&) {
+      throw ConfigError(e.source + ": model.input_shape must be a list of sizes, got " + model["input_shape"].dump());
+    }
+    if (declared != sample)
+      throw ConfigError(e.source + ": model.input_shape is " + shape_to_string(declared) + " but the data's samples are " +
+                        shape_to_string(sample));
+  }
+  const json& layers = model["layers"];
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    try {
+      s.model.add(layers[i]);
+    } catch (const ConfigError& err) {
+      throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": " + err.what());
+    }
+  }
+  try {
+    s.model.build(sample);
+  } catch (const ConfigError& err) {
+    throw ConfigError(e.source + ": model.layers: " + err.what());
+  }
+  const std::string loss = model.value("loss", std::string("sparse_categorical_crossentropy"));
+  if (!is_known_loss(loss)) {
+    std::string known;
+    for (const auto& n : loss_names()) known += (known.empty() ? "" : ", ") + n;
+    throw ConfigError(e.source + ": model.loss: unknown loss '" + loss + "' (known: " + known + ")");
+  }
+  std::vector<std::string> metrics = {"accuracy"};
+  if (model.contains("metrics")) metrics = model["metrics"].get<std::vector<std::string>>();
+  try {
+    s.model.compile(train["optimizer"], loss, metrics);
+  } catch (const ConfigError& err) {
+    throw ConfigError(e.source + ": train." + err.what());
+  }
+  const std::string summary = s.model.summary();
+  if (s.options.log) *s.options.log << summary << std::flush;
+  write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), summary);
+}
+
+// Step 3: fit with the train settings and callbacks.
+void train_model(RunState& s, const json& train) {
+  const Experiment& e = s.experiment;
+  const int epochs = train_value<int>(e, train, "epochs", 5);
+  const std::size_t batch_size = train_value<std::size_t>(e, train, "batch_size", 32);
+  if (epochs < 0) throw ConfigError(e.source + ": train.epochs must be >= 0, got " + std::to_string(epochs));
+  if (batch_size == 0) throw ConfigError(e.source + ": train.batch_size must be > 0");
+  stage(s, "train", "training: " + std::to_string(epochs) + " epochs, batch size " + std::to_string(batch_size) +
+                        ", optimizer " + s.model.optimizer()->config().dump());
+  FitOptions fit;
+  fit.epochs(epochs).batch_size(batch_size).shuffle(train_value<bool>(e, train, "shuffle", true));
+  fit.verbose(s.options.verbose);
+  const double split = train_value<double>(e, train, "validation_split", 0.0);
+  if (s.data.validation.size() > 0) {
+    if (split > 0)
+      throw ConfigError(e.source + ": both data.validation_split and train.validation_split are set; keep one");
+    fit.validation_data(s.data.validation);
+  } else {
+    fit.validation_split(split);
+  }
+  for (auto& c : callbacks_from_config(train, s.model.optimizer()->learning_rate(), s.out_dir, e.source))
+    fit.callback(c);
+  if (s.options.on_batch || s.options.on_epoch) {
+    auto progress = std::make_shared<LambdaCallback>();
+    if (s.options.on_batch) progress->batch_end = [&s](MyDeepLearning&, const BatchLog& l) { s.options.on_batch(l); };
+    if (s.options.on_epoch) progress->epoch_end = [&s](MyDeepLearning&, const EpochLog& l) { s.options.on_epoch(l); };
+    fit.callback(progress);
+  }
+  if (s.options.cancel) fit.cancel(s.options.cancel);
+  s.result.history = s.model.fit(s.data.train, fit);
+  s.result.cancelled = s.options.cancel && s.options.cancel->load();
+  if (s.options.log && s.result.history.stopped_early && !s.result.cancelled)
+    *s.options.log << "stopped: " << s.result.history.stop_reason << "\n";
+}
+
+// Step 4: test figures.
+void evaluate_model(RunState& s) {
+  stage(s, "evaluate");
+  if (s.data.test.size() == 0) throw DataError(s.experiment.source + ": the test set is empty");
+  s.result.test = s.model.evaluate(s.data.test);
+}
+
+json metrics_json(const RunState& s, double seconds) {
+  const History& h = s.result.history;
+  json epochs = h.to_json()["epochs"];
+  for (auto& ep : epochs) ep.erase("learning_rate");  // kept in history below
+  json m = {{"test_accuracy", s.result.test.accuracy},
+            {"test_loss", s.result.test.loss},
+            {"epochs", epochs},
+            {"confusion_matrix", s.result.test.confusion},
+            {"class_names", s.data.test.class_names()},
+            {"classes", s.data.classes},
+            {"dataset", s.data.dataset},
+            {"train_samples", s.data.train.size()},
+            {"validation_samples", s.data.validation.size()},
+            {"test_samples", s.data.test.size()},
+            {"params", const_cast<MyDeepLearning&>(s.model).param_count()},
+            {"stopped_early", h.stopped_early && !s.result.cancelled},
+            {"stop_reason", h.stop_reason},
+            {"cancelled", s.result.cancelled},
+            {"learning_rates", json::array()},
+            {"seconds_total", seconds}};
+  for (const auto& ep : h.epochs) m["learning_rates"].push_back(ep.learning_rate);
+  return m;
+}
+
+std::string timestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  std::ostringstream o;
+  o << std::put_time(&tm, "%Y%m%d-%H%M%S");
+  return o.str();
+}
+
+}  // namespace
+
+std::string default_out_dir(const Experiment& e) {
+  std::string name = e.name();
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
+  const std::string base = (fs::path("runs") / (name + "-" + timestamp())).string();
+  std::string dir = base;
+  for (int i = 2; fs::exists(dir); ++i) dir = base + "-" + std::to_string(i);
+  return dir;
+}
+
+json effective_train_section(const Experiment& e) {
+  json train = e.section("train");
+  if (!train.is_object()) throw ConfigError(e.source + ": 'train' must be an object");
+  if (!train.contains("epochs")) train["epochs"] = 5;
+  if (!train.contains("batch_size")) train["batch_size"] = 32;
+  if (!train.contains("shuffle")) train["shuffle"] = true;
+  if (!train.contains("validation_split")) train["validation_split"] = 0.0;
+  json opt = train.contains("optimizer") ? train["optimizer"] : json{{"type", "adam"}};
+  if (opt.is_string()) opt = json{{"type", opt}};
+  if (!opt.is_object()) throw ConfigError(e.source + ": train.optimizer must be a name or an object, got " + opt.dump());
+  // train-level gradient settings apply to the optimizer unless it sets them itself.
+  for (const char* key : {"clip_norm", "clip_value", "weight_decay"})
+    if (train.contains(key) && !opt.contains(key)) opt[key] = train[key];
+  train["optimizer"] = opt;
+  return train;
+}
+
+RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const json train = effective_train_section(e);
+  if (train.contains("threads")) {
+    const int threads = train_value<int>(e, train, "threads", 0);
+    if (threads < 1) throw ConfigError(e.source + ": train.threads must be >= 1");
+    set_blas_threads(threads);
+  }
+  RunState s{e, registry, options, options.out_dir.empty() ? default_out_dir(e) : options.out_dir, e.config, {},
+             MyDeepLearning(registry, e.seed()), {}};
+  s.effective["train"] = train;
+  s.effective["seed"] = e.seed();
+  s.effective["name"] = e.name();
+  if (!s.effective.contains("model") || !s.effective["model"].contains("loss"))
+    s.effective["model"]["loss"] = "sparse_categorical_crossentropy";
+  std::error_code ec;
+  fs::create_directories(s.out_dir, ec);
+  if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
+  s.result.out_dir = s.out_dir;
+  write_file_atomic((fs::path(s.out_dir) / "config.json").string(), s.effective.dump(2) + "\n");
+
+  if (e.has("explain")) check_explain_section(e);  // fail before training, not after
+  load_data(s);
+  build_model(s, train);
+  train_model(s, train);
+  evaluate_model(s);
+
+  stage(s, "save");
+  s.model.save((fs::path(s.out_dir) / "model").string());
+
+  // ---- Extension points: later pipeline steps plug in here, each writing into s.out_dir.
+  // They see the trained model, the data views (train/validation/test/unseen) and the
+  // results so far (s.result.metrics is written after them, so they may add figures).
+  //   if (e.has("explain")) run_explain_step(s);         // LRP heatmaps, perturbation curves
+  //   if (e.has("signatures")) run_signatures_step(s);   // per-class activation signatures
+  // ----
+
+  // ---- Explain step (explain/: LRP, baseline attributions, perturbation; see explain_step.h) ----
+  if (e.has("explain")) run_explain_step(s);
+  // ----
+
+  // ---- Signatures step (explain/: activation signatures, see signatures_step.h) ----
+  if (e.has("signatures")) run_signatures_step(s);
+  // ----
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s.result.metrics = metrics_json(s, seconds);
+  write_file_atomic((fs::path(s.out_dir) / "metrics.json").string(), s.result.metrics.dump(2) + "\n");
+  {
+    std::ostringstream o;
+    o << s.model.summary() << "\n"
+      << std::fixed << std::setprecision(4) << "test accuracy: " << s.result.test.accuracy
+      << "\ntest loss: " << s.result.test.loss << "\nepochs trained: " << s.result.history.epochs.size() << "\n";
+    if (s.result.history.stopped_early) o << "stopped: " << s.result.history.stop_reason << "\n";
+    write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), o.str());
+  }
+  stage(s, "done");
+  return s.result;
+}
+
+}  // namespace glassbox::app
