@@ -1,0 +1,457 @@
+// The web API, end to end over HTTP: a server started in-process on a free loopback port
+// with a temporary runs folder, the real plugins and the real experiment pipeline, driven
+// by httplib::Client. Bad inputs (malformed JSON, unknown layer, huge body, "../" paths,
+// unknown jobs) must get JSON errors and leave the server running.
+#define BOOST_TEST_MODULE web_api
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <httplib.h>
+
+#include "experiment_job.h"
+#include "glassbox/experiment_data.h"
+#include "glassbox/model.h"
+#include "glassbox/plugin_loader.h"
+#include "tensor_pack.h"
+#include "web_server.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace glassbox;
+using namespace glassbox::server;
+
+namespace {
+
+// A tiny experiment on the synthetic dataset (patch position = class): trains in well
+// under a second. Classes 0 and 1 are seen; 2 and 3 form the unseen set.
+json tiny_experiment(const std::string& name = "tiny") {
+  json e = json::parse(R"({
+    "seed": 3,
+    "data": {"dataset": "synthetic", "classes": [0, 1], "validation_split": 0.2,
+             "options": {"num_classes": 4, "samples": 240, "test_samples": 80}},
+    "model": {"layers": [{"type": "flatten"}, {"type": "dense", "units": 8, "activation": "relu"},
+                         {"type": "dense", "units": 2}]},
+    "train": {"epochs": 2, "batch_size": 16, "optimizer": {"type": "adam", "learning_rate": 0.01}}
+  })");
+  e["name"] = name;
+  return e;
+}
+
+// Test-only behaviours keyed by the experiment's name; everything else runs for real.
+JobRunner test_runner(Registry& reg) {
+  JobRunner real = experiment_job_runner(reg);
+  return [real](JobContext& job) {
+    const std::string name = job.config.value("name", "");
+    if (name == "crash") throw std::runtime_error("simulated failure inside a job");
+    if (name == "slow") {
+      while (!*job.cancel) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return;
+    }
+    if (name == "burst") {  // many fast batches: the queue must throttle their events
+      for (int e = 1; e <= 2; ++e) {
+        for (std::size_t b = 1; b <= 20000; ++b) {
+          BatchLog log;
+          log.epoch = e, log.batch = b, log.batches = 20000, log.loss = 1.0 / b, log.accuracy = 0.5;
+          job.progress->on_batch(log);
+        }
+        EpochLog el;
+        el.epoch = e, el.loss = 0.5, el.accuracy = 0.75;
+        job.progress->on_epoch(el);
+      }
+      return;
+    }
+    real(job);
+  };
+}
+
+struct Fixture {
+  Registry registry;
+  fs::path runs;
+  std::unique_ptr<WebServer> server;
+  std::unique_ptr<httplib::Client> client;
+
+  Fixture() {
+    PluginSearch search;
+    search.explicit_dirs = {GLASSBOX_TEST_PLUGIN_DIR};
+    search.use_environment = false;
+    search.use_default_dirs = false;
+    load_plugins(registry, search);
+    runs = fs::temp_directory_path() / ("glassbox-web-test-" + std::to_string(::getpid()));
+    fs::remove_all(runs);
+    ServerOptions o;
+    o.port = 0;
+    o.runs_dir = runs.string();
+    o.web_dir = std::string(GLASSBOX_SOURCE_DIR) + "/apps/web";
+    server = std::make_unique<WebServer>(registry, o, test_runner(registry));
+    int port = server->start_in_background();
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    client->set_read_timeout(30, 0);
+    for (int i = 0; i < 200 && !client->Get("/api/jobs"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~Fixture() {
+    server->stop();
+    fs::remove_all(runs);
+  }
+
+  json get(const std::string& path, int expect = 200) {
+    auto r = client->Get(path.c_str());
+    BOOST_REQUIRE_MESSAGE(r, "no answer for GET " + path);
+    BOOST_CHECK_MESSAGE(r->status == expect, "GET " + path + ": " + std::to_string(r->status) + " " + r->body);
+    return json::parse(r->body);
+  }
+  json post(const std::string& path, const std::string& body, int expect) {
+    auto r = client->Post(path.c_str(), body, "application/json");
+    BOOST_REQUIRE_MESSAGE(r, "no answer for POST " + path);
+    BOOST_CHECK_MESSAGE(r->status == expect, "POST " + path + ": " + std::to_string(r->status) + " " + r->body);
+    return json::parse(r->body);
+  }
+  // Polls until the job leaves queued/running.
+  json wait_for(const std::string& id, double seconds = 120) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+      json j = get("/api/jobs/" + id);
+      if (j["state"] != "queued" && j["state"] != "running") return j;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_FAIL("job " + id + " did not finish");
+    return {};
+  }
+  std::string submit(const json& experiment) { return post("/api/runs", experiment.dump(), 202)["id"]; }
+};
+
+// One trained run shared by the inspection tests (training it once keeps the suite fast).
+struct TrainedRun : Fixture {
+  std::string id;
+  TrainedRun() {
+    id = submit(tiny_experiment());
+    json j = wait_for(id);
+    BOOST_REQUIRE_MESSAGE(j["state"] == "done", j.dump());
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(api, Fixture)
+
+BOOST_AUTO_TEST_CASE(registry_lists_layers_optimizers_datasets_with_parameter_schemas) {
+  json r = get("/api/registry");
+  bool dense = false;
+  for (const auto& l : r["layers"])
+    if (l["name"] == "dense") dense = l["parameters"].contains("units");
+  BOOST_CHECK(dense);
+  bool adam = false;
+  for (const auto& o : r["optimizers"]) adam |= o["name"] == "adam";
+  BOOST_CHECK(adam);
+  BOOST_CHECK(r["relevance"].contains("available"));
+}
+
+BOOST_AUTO_TEST_CASE(datasets_describe_the_synthetic_source) {
+  json d = get("/api/datasets");
+  bool found = false;
+  for (const auto& ds : d["datasets"])
+    if (ds["name"] == "synthetic") {
+      found = true;
+      BOOST_CHECK_EQUAL(ds["sample_shape"], json::parse("[1, 28, 28]"));
+      BOOST_CHECK(ds["available"].get<bool>());
+    }
+  BOOST_CHECK(found);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_a_400_naming_line_and_column) {
+  json e = post("/api/runs", "{\n  \"name\": \"x\",\n  oops\n}", 400);
+  BOOST_CHECK_EQUAL(e["status"], 400);
+  BOOST_CHECK_MESSAGE(e["error"].get<std::string>().find("line 3") != std::string::npos, e.dump());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_layer_type_is_a_400_listing_the_known_ones) {
+  json x = tiny_experiment();
+  x["model"]["layers"][1]["type"] = "quantum_dense";
+  json e = post("/api/runs", x.dump(), 400);
+  std::string msg = e["error"];
+  BOOST_CHECK_MESSAGE(msg.find("model.layers.1") != std::string::npos, msg);
+  BOOST_CHECK_MESSAGE(msg.find("quantum_dense") != std::string::npos, msg);
+  BOOST_CHECK_MESSAGE(msg.find("dense") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(bad_layer_option_unknown_key_and_bad_sizes_are_400) {
+  json x = tiny_experiment();
+  x["model"]["layers"][1]["unitz"] = 3;  // typo caught by the layer's factory
+  BOOST_CHECK(post("/api/runs", x.dump(), 400)["error"].get<std::string>().find("unitz") != std::string::npos);
+  json y = tiny_experiment();
+  y["train"]["epoch"] = 3;  // typo caught by the experiment schema
+  BOOST_CHECK(post("/api/runs", y.dump(), 400)["error"].get<std::string>().find("epochs") != std::string::npos);
+  json z = tiny_experiment();
+  z["train"]["epochs"] = 0;
+  BOOST_CHECK(post("/api/runs", z.dump(), 400)["error"].get<std::string>().find("train.epochs") != std::string::npos);
+  json w = tiny_experiment();
+  w["data"]["dataset"] = "no-such-data";
+  BOOST_CHECK(post("/api/runs", w.dump(), 400)["error"].get<std::string>().find("no-such-data") != std::string::npos);
+  post("/api/runs", "[1, 2]", 400);
+  post("/api/runs", "", 400);
+  // Nothing was queued by any of these.
+  BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(huge_body_is_a_413_with_a_json_error_and_the_server_stays_up) {
+  std::string body = "{\"name\": \"" + std::string(2u << 20, 'x') + "\"}";
+  auto r = client->Post("/api/runs", body, "application/json");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->status, 413);
+  BOOST_CHECK_EQUAL(json::parse(r->body)["status"], 413);
+  get("/api/registry");
+}
+
+BOOST_AUTO_TEST_CASE(path_traversal_and_invalid_ids_never_reach_the_file_system) {
+  fs::create_directories(runs / "ok");
+  std::ofstream(runs / "ok" / "config.json") << "{\"name\": \"ok\"}";
+  std::ofstream(runs / "secret.txt") << "outside any run";
+  get("/api/runs/ok/files/config.json");
+  for (const char* path : {"/api/runs/ok/files/../secret.txt", "/api/runs/ok/files/..%2Fsecret.txt",
+                           "/api/runs/ok/files/%2e%2e/secret.txt", "/api/runs/ok/files/.hidden",
+                           "/api/runs/ok/files//etc/passwd", "/api/runs/..%2F..%2Fetc/files/passwd",
+                           "/api/runs/../secret.txt", "/api/runs/ok/files/a\\..\\..\\secret.txt"}) {
+    auto r = client->Get(path);
+    BOOST_REQUIRE(r);
+    BOOST_CHECK_MESSAGE(r->status == 400 || r->status == 404, std::string(path) + " -> " + std::to_string(r->status));
+    BOOST_CHECK_MESSAGE(r->body.find("outside any run") == std::string::npos, path);
+    BOOST_CHECK_NO_THROW(json::parse(r->body));
+  }
+  // A symbolic link inside a run that points outside is refused too.
+  fs::create_symlink(runs / "secret.txt", runs / "ok" / "link.txt");
+  get("/api/runs/ok/files/link.txt", 404);
+  get("/api/runs/nope", 404);
+  get("/api/runs/..", 400);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_of_an_unknown_job_is_a_404_and_unknown_api_paths_are_json_404) {
+  BOOST_CHECK_EQUAL(post("/api/jobs/no-such-job/cancel", "", 404)["status"], 404);
+  get("/api/jobs/no-such-job", 404);
+  get("/api/nothing-here", 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_crashing_job_is_marked_failed_and_the_server_goes_on) {
+  std::string id = submit(tiny_experiment("crash"));
+  json j = wait_for(id);
+  BOOST_CHECK_EQUAL(j["state"], "failed");
+  BOOST_CHECK(j["error"].get<std::string>().find("simulated failure") != std::string::npos);
+  json runs_list = get("/api/runs");
+  BOOST_CHECK_EQUAL(runs_list["runs"][0]["state"], "failed");  // also after a restart: status.json
+  BOOST_CHECK(fs::exists(runs / id / "status.json"));
+}
+
+BOOST_AUTO_TEST_CASE(one_job_at_a_time_queued_jobs_wait_and_cancel_works_for_both) {
+  std::string running = submit(tiny_experiment("slow"));
+  std::string waiting = submit(tiny_experiment("slow"));
+  for (int i = 0; i < 500 && get("/api/jobs/" + running)["state"] != "running"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  BOOST_CHECK_EQUAL(get("/api/jobs/" + running)["state"], "running");
+  json w = get("/api/jobs/" + waiting);
+  BOOST_CHECK_EQUAL(w["state"], "queued");
+  BOOST_CHECK_EQUAL(w["position"], 0);
+  post("/api/jobs/" + waiting + "/cancel", "", 200);
+  BOOST_CHECK_EQUAL(get("/api/jobs/" + waiting)["state"], "cancelled");
+  post("/api/jobs/" + running + "/cancel", "", 200);
+  BOOST_CHECK_EQUAL(wait_for(running)["state"], "cancelled");
+  post("/api/jobs/" + running + "/cancel", "", 409);  // already finished
+}
+
+BOOST_AUTO_TEST_CASE(batch_progress_events_are_throttled_epochs_are_not) {
+  // 40,000 batch callbacks: only a few become events (interval 250 ms + one per epoch end).
+  auto before = server->events.published();
+  auto t0 = std::chrono::steady_clock::now();
+  std::string id = submit(tiny_experiment("burst"));
+  json j = wait_for(id);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_CHECK_EQUAL(j["state"], "done");
+  BOOST_CHECK_EQUAL(j["epochs"].size(), 2u);
+  auto events = server->events.published() - before;
+  // queued + running + done job events, 2 epoch events, batch events bounded by time.
+  BOOST_CHECK_LE(events, 5 + 2 * (1 + seconds / 0.25) + 2);
+  BOOST_CHECK_GE(events, 5u + 2u);  // each epoch's last batch is always sent
+}
+
+BOOST_AUTO_TEST_CASE(events_stream_carries_hello_job_epoch_and_batch_events) {
+  std::string text;
+  std::atomic<bool> done{false};
+  httplib::Client sse("127.0.0.1", server->port());
+  std::thread reader([&] {
+    sse.Get("/api/events", [&](const char* data, size_t n) {
+      text.append(data, n);
+      return !done && text.find("\"state\":\"done\"") == std::string::npos;
+    });
+  });
+  for (int i = 0; i < 200 && server->events.subscribers() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::string id = submit(tiny_experiment("events"));
+  wait_for(id);
+  for (int i = 0; i < 300 && text.find("\"state\":\"done\"") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  done = true;
+  sse.stop();
+  reader.join();
+  BOOST_CHECK(text.rfind("event: hello", 0) == 0);
+  BOOST_CHECK(text.find("event: job") != std::string::npos);
+  BOOST_CHECK(text.find("event: batch") != std::string::npos);
+  BOOST_CHECK(text.find("event: epoch") != std::string::npos);
+  BOOST_CHECK(text.find("\"eta\"") != std::string::npos);
+  BOOST_CHECK(text.find("\"state\":\"done\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(static_page_is_served_and_names_are_validated) {
+  auto r = client->Get("/");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->status, 200);
+  BOOST_CHECK(r->body.find("glassbox") != std::string::npos);
+  BOOST_CHECK(r->get_header_value("Content-Type").find("text/html") == 0);
+  auto js = client->Get("/js/main.js");
+  BOOST_REQUIRE(js);
+  BOOST_CHECK(js->get_header_value("Content-Type").find("javascript") != std::string::npos);
+  auto bad = client->Get("/../CMakeLists.txt");
+  BOOST_REQUIRE(bad);
+  BOOST_CHECK_EQUAL(bad->status, 404);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(inspection, TrainedRun)
+
+BOOST_AUTO_TEST_CASE(a_finished_run_is_listed_with_metrics_config_and_files) {
+  json list = get("/api/runs");
+  BOOST_REQUIRE_EQUAL(list["runs"].size(), 1u);
+  BOOST_CHECK_EQUAL(list["runs"][0]["state"], "done");
+  BOOST_CHECK(list["runs"][0]["has_model"].get<bool>());
+  json d = get("/api/runs/" + id);
+  BOOST_CHECK_EQUAL(d["metrics"]["epochs"].size(), 2u);
+  double acc = d["metrics"]["test_accuracy"];
+  BOOST_CHECK(acc >= 0.0 && acc <= 1.0);
+  BOOST_CHECK_EQUAL(d["config"]["data"]["dataset"], "synthetic");
+  BOOST_CHECK(std::find(d["files"].begin(), d["files"].end(), "model/model.json") != d["files"].end());
+  json m = get("/api/runs/" + id + "/files/metrics.json");
+  BOOST_CHECK_EQUAL(m["test_accuracy"], d["metrics"]["test_accuracy"]);
+  BOOST_CHECK_EQUAL(d["job"]["epochs"].size(), 2u);  // live history from the queue
+}
+
+BOOST_AUTO_TEST_CASE(inspect_returns_every_layer_and_the_same_outputs_as_the_model) {
+  auto r = client->Post(("/api/runs/" + id + "/inspect").c_str(), R"({"split": "test", "index": 3})", "application/json");
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_MESSAGE(r->status == 200, r->body);
+  BOOST_CHECK_EQUAL(r->get_header_value("Content-Type"), "application/octet-stream");
+  UnpackedTensors u = unpack_tensors(r->body);
+  const json& h = u.header;
+  BOOST_REQUIRE_EQUAL(h["layers"].size(), 3u);
+  BOOST_CHECK_EQUAL(h["layers"][1]["values"]["shape"], json::parse("[8]"));
+  BOOST_CHECK_EQUAL(h["input"]["shape"], json::parse("[1, 28, 28]"));
+
+  // Independently: the saved model on the same test image.
+  auto model = MyDeepLearning::load((runs / id / "model").string(), registry);
+  json cfg = json::parse(std::ifstream(runs / id / "config.json"));
+  ExperimentData data = load_experiment_data(cfg["data"], registry, "test");
+  Tensor x = data.test.batch({3});
+  Tensor out = model.predict(x);
+  std::vector<float> last = u.values(h["layers"][2]["values"]);
+  BOOST_REQUIRE_EQUAL(last.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) {
+    BOOST_CHECK_CLOSE(last[k], out(0, k), 1e-3);
+    BOOST_CHECK_CLOSE(h["outputs"][k].get<float>(), out(0, k), 1e-3);
+  }
+  int argmax = out(0, 1) > out(0, 0) ? 1 : 0;
+  BOOST_CHECK_EQUAL(h["prediction"], argmax);
+  double psum = h["probabilities"][0].get<double>() + h["probabilities"][1].get<double>();
+  BOOST_CHECK_CLOSE(psum, 1.0, 1e-4);
+  BOOST_CHECK_EQUAL(h["source"]["label"], data.test.original_label(3));
+  // The hidden layer's activations are ReLU outputs: never negative.
+  for (float v : u.values(h["layers"][1]["values"])) BOOST_CHECK_GE(v, 0.0f);
+}
+
+BOOST_AUTO_TEST_CASE(inspect_drawn_pixels_and_bad_inputs) {
+  std::vector<float> px(784, 0.0f);
+  for (int r = 1; r <= 6; ++r)
+    for (int c = 1; c <= 6; ++c) px[r * 28 + c] = 1.0f;  // class 0's patch
+  auto r = client->Post(("/api/runs/" + id + "/inspect").c_str(), json{{"pixels", px}}.dump(), "application/json");
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_MESSAGE(r->status == 200, r->body);
+  UnpackedTensors u = unpack_tensors(r->body);
+  BOOST_CHECK_EQUAL(u.header["source"]["kind"], "pixels");
+  BOOST_CHECK_EQUAL(u.values(u.header["input"])[28 + 1], 1.0f);
+
+  post("/api/runs/" + id + "/inspect", json{{"pixels", std::vector<float>(10, 0.f)}}.dump(), 400);
+  post("/api/runs/" + id + "/inspect", R"({"index": 100000})", 400);
+  post("/api/runs/" + id + "/inspect", R"({"index": -1})", 400);
+  post("/api/runs/" + id + "/inspect", R"({"split": "nowhere", "index": 0})", 400);
+  post("/api/runs/" + id + "/inspect", "{not json", 400);
+  post("/api/runs/does-not-exist/inspect", R"({"index": 0})", 404);
+}
+
+BOOST_AUTO_TEST_CASE(relevance_per_class_when_the_lrp_engine_is_built_in) {
+  json caps = get("/api/registry")["relevance"];
+  auto r = client->Post(("/api/runs/" + id + "/inspect").c_str(),
+                        R"({"index": 0, "relevance": {"composite": "epsilon-plus", "layers_for": "all"}})", "application/json");
+  BOOST_REQUIRE(r);
+  if (!caps["available"].get<bool>()) {
+    BOOST_CHECK_EQUAL(r->status, 501);
+    return;
+  }
+  BOOST_REQUIRE_MESSAGE(r->status == 200, r->body);
+  UnpackedTensors u = unpack_tensors(r->body);
+  const json& rel = u.header["relevance"];
+  BOOST_REQUIRE_EQUAL(rel["targets"].size(), 2u);
+  for (const auto& t : rel["targets"]) {
+    std::vector<float> heat = u.values(t["input"]);
+    BOOST_CHECK_EQUAL(heat.size(), 784u);
+    double sum = 0;
+    for (float v : heat) sum += v;
+    BOOST_CHECK_CLOSE(sum, t["input_sum"].get<double>(), 1e-2);  // the header's sum is the heatmap's
+    BOOST_CHECK_EQUAL(t["layers"].size(), 3u);
+  }
+  post("/api/runs/" + id + "/inspect", R"({"index": 0, "relevance": {"composite": "no-such-rule"}})", 400);
+}
+
+BOOST_AUTO_TEST_CASE(samples_give_images_labels_and_validate_indices) {
+  auto r = client->Get(("/api/runs/" + id + "/samples?split=unseen&indices=0,5").c_str());
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_MESSAGE(r->status == 200, r->body);
+  UnpackedTensors u = unpack_tensors(r->body);
+  BOOST_CHECK_EQUAL(u.header["images"]["shape"], json::parse("[2, 1, 28, 28]"));
+  for (const auto& l : u.header["labels"]) BOOST_CHECK(l == 2 || l == 3);  // unseen classes only
+  get("/api/runs/" + id + "/samples?count=abc", 400);
+  get("/api/runs/" + id + "/samples?indices=1,-2", 400);
+  get("/api/runs/" + id + "/samples?indices=999999", 400);
+}
+
+BOOST_AUTO_TEST_CASE(neuron_firing_rates_match_an_independent_count) {
+  json n = post("/api/runs/" + id + "/neuron", R"({"layer": 1, "unit": 2, "limit": 1000, "top": 3})", 200);
+  auto model = MyDeepLearning::load((runs / id / "model").string(), registry);
+  json cfg = json::parse(std::ifstream(runs / id / "config.json"));
+  ExperimentData data = load_experiment_data(cfg["data"], registry, "test");
+  std::map<int, std::pair<int, int>> count;  // label -> (samples, fired)
+  std::vector<float> value(data.test.size());
+  for (std::size_t i = 0; i < data.test.size(); ++i) {
+    float v = 0;
+    model.forward(data.test.batch({i}), [&](std::size_t layer, const Layer&, const Tensor&, const Tensor& out) {
+      if (layer == 1) v = out(0, 2);
+    });
+    value[i] = v;
+    auto& c = count[data.test.original_label(i)];
+    c.first += 1;
+    c.second += v > 0;
+  }
+  const json& test = n["splits"]["test"];
+  BOOST_CHECK_EQUAL(test["samples"], data.test.size());
+  for (const auto& c : test["classes"]) {
+    auto [samples, fired] = count.at(c["label"].get<int>());
+    BOOST_CHECK_EQUAL(c["count"].get<int>(), samples);
+    BOOST_CHECK_CLOSE(c["firing_rate"].get<double>() + 1.0, double(fired) / samples + 1.0, 1e-6);
+  }
+  float best = *std::max_element(value.begin(), value.end());
+  BOOST_CHECK_CLOSE(test["top"][0]["value"].get<float>() + 1.0f, best + 1.0f, 1e-3);
+  BOOST_CHECK(n["splits"].contains("unseen"));
+  post("/api/runs/" + id + "/neuron", R"({"layer": 9, "unit": 0})", 400);
+  post("/api/runs/" + id + "/neuron", R"({"layer": 1, "unit": 8})", 400);
+  post("/api/runs/" + id + "/neuron", R"({"layer": "x"})", 400);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
