@@ -182,6 +182,8 @@ BOOST_AUTO_TEST_CASE(pooling_matches_slow_loops_and_rounds_down) {
   expect_close(max3->forward(x, Mode::inference), slow_pool(x, 3, 2, true));
   auto avg = make_layer({{"type", "avg_pool2d"}, {"pool_size", 3}}, {3, 11, 11});
   expect_close(avg->forward(x, Mode::inference), slow_pool(x, 3, 3, false));
+  auto avg2 = make_layer({{"type", "avg_pool2d"}}, {3, 11, 11});
+  expect_close(avg2->forward(x, Mode::inference), slow_pool(x, 2, 2, false));
   auto gap = make_layer({{"type", "global_avg_pool2d"}}, {3, 11, 11});
   expect_close(gap->forward(x, Mode::inference), xt::eval(xt::view(slow_pool(x, 11, 11, false), xt::all(), xt::all(), 0, 0)));
 }
