@@ -1,5 +1,7 @@
 #include "glassbox/plugin_loader.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -101,7 +103,16 @@ void load_plugin(Registry& registry, const std::string& path) {
   auto lib = std::make_unique<boost::dll::shared_library>();
   boost::system::error_code ec;
   lib->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
-  if (ec) throw PluginError(path + ": cannot be loaded as a shared library (" + ec.message() + ")");
+  if (ec) {
+    // Boost.DLL keeps only an errno-like code; the loader's own words say what is missing.
+    std::string reason = ec.message();
+    if (void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+      ::dlclose(h);
+    } else if (const char* why = ::dlerror()) {
+      reason = why;
+    }
+    throw PluginError(path + ": cannot be loaded as a shared library (" + reason + ")");
+  }
   if (!lib->has("glassbox_plugin"))
     throw PluginError(path + ": not a glassbox plugin (no 'glassbox_plugin' entry point)");
 
@@ -119,18 +130,29 @@ void load_plugin(Registry& registry, const std::string& path) {
   auto layers_before = names_of(registry.layers);
   auto optimizers_before = names_of(registry.optimizers);
   auto datasets_before = names_of(registry.datasets);
-  std::string previous_origin = registry.origin();
-  registry.set_origin(path);
+  // From here on the library's code runs: it stays resident even if registration fails,
+  // because the exception being thrown (and any factory it added) may live in it.
+  resident_libraries().push_back(std::move(lib));
+  const std::string previous_origin = registry.origin();
+  const std::string origin = path;
+  registry.set_origin(origin);
+  std::string failure;
   try {
     entry.register_factories(registry);
-  } catch (const PluginError&) {
-    registry.set_origin(previous_origin);
-    throw;
   } catch (const std::exception& e) {
-    registry.set_origin(previous_origin);
-    throw PluginError(path + ": registration failed: " + e.what());
+    // Copy the message: the exception object belongs to the plugin's code.
+    failure = dynamic_cast<const PluginError*>(&e) ? std::string(e.what()) : path + ": registration failed: " + e.what();
+  } catch (...) {
+    failure = path + ": registration failed with a non-standard exception";
   }
   registry.set_origin(previous_origin);
+  if (!failure.empty()) {
+    // Undo what the plugin registered before failing: all or nothing.
+    registry.layers.remove_origin(origin);
+    registry.optimizers.remove_origin(origin);
+    registry.datasets.remove_origin(origin);
+    throw PluginError(failure);
+  }
 
   LoadedPlugin info;
   info.name = name;
@@ -140,7 +162,6 @@ void load_plugin(Registry& registry, const std::string& path) {
   info.optimizers = added(registry.optimizers, optimizers_before);
   info.datasets = added(registry.datasets, datasets_before);
   registry.plugins().push_back(std::move(info));
-  resident_libraries().push_back(std::move(lib));
 }
 
 std::vector<PluginProblem> load_plugins(Registry& registry, const PluginSearch& search) {

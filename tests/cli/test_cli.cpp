@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(run_with_malformed_json_exits_2_with_line_and_column) {
   std::string p = write_tmp("bad-syntax.json", "{\n \"name\": \"x\"\n \"seed\": 1}");
   auto r = run_glassbox("run " + p);
   BOOST_TEST(r.code == 2);
-  BOOST_TEST(contains(r.out, p + ":3:2: invalid JSON"), r.out);
+  BOOST_TEST(contains(r.out, p + ":3:7: invalid JSON"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(run_with_unknown_layer_exits_2_naming_its_position) {

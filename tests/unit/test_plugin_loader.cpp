@@ -46,6 +46,12 @@ BOOST_AUTO_TEST_CASE(missing_file_is_named) {
   BOOST_TEST(contains(m, "libx.so: no such plugin file"), m);
 }
 
+BOOST_AUTO_TEST_CASE(unresolved_symbol_fails_at_load_time_naming_it) {
+  std::string m = load_error(kDir + "/undefined/libgbtest_undefined.so");
+  BOOST_TEST(contains(m, "libgbtest_undefined.so: cannot be loaded as a shared library ("), m);
+  BOOST_TEST(contains(m, "undefined symbol: gbtest_function_that_does_not_exist"), m);
+}
+
 BOOST_AUTO_TEST_CASE(library_without_entry_point_is_refused) {
   std::string m = load_error(kDir + "/no-entry/libgbtest_no_entry.so");
   BOOST_TEST(contains(m, "libgbtest_no_entry.so: not a glassbox plugin (no 'glassbox_plugin' entry point)"), m);
@@ -70,6 +76,9 @@ BOOST_AUTO_TEST_CASE(second_plugin_registering_the_same_name_fails_naming_both_f
     BOOST_TEST(contains(m, "libgbtest_twin_b.so"), m);
   }
   BOOST_TEST(r.plugins().size() == 1u);
+  // All or nothing: what the failed plugin registered before the clash is gone.
+  BOOST_TEST(!r.layers.contains("twin_b_only"));
+  BOOST_TEST(r.layers.contains("twin"));
 }
 
 BOOST_AUTO_TEST_CASE(exception_in_registration_becomes_plugin_error) {

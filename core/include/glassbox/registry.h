@@ -37,6 +37,8 @@ class FactoryRegistry {
   // Throws PluginError when the name is taken, naming both origins.
   void add(FactoryInfo info, Factory factory);
   bool contains(const std::string& name) const { return entries_.count(name) != 0; }
+  // Removes every factory added from `origin` (a plugin whose registration failed).
+  void remove_origin(const std::string& origin);
   // Throws ConfigError naming the unknown name and the known ones.
   std::unique_ptr<T> create(const std::string& name, const nlohmann::json& options) const;
   const FactoryInfo& info(const std::string& name) const;

@@ -16,6 +16,14 @@ void FactoryRegistry<T>::add(FactoryInfo info, Factory factory) {
 }
 
 template <class T>
+void FactoryRegistry<T>::remove_origin(const std::string& origin) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.info.origin == origin) it = entries_.erase(it);
+    else ++it;
+  }
+}
+
+template <class T>
 std::unique_ptr<T> FactoryRegistry<T>::create(const std::string& name,
                                               const nlohmann::json& options) const {
   auto it = entries_.find(name);
