@@ -81,10 +81,9 @@ test('build an experiment on digits 1 and 3, run it, see the curve over SSE', as
   assert.deepEqual(config.data.classes, [1, 3]);
   assert.equal(config.train.epochs, 1);
   assert.match(page.url(), /#\/build\?c=/);  // the config travels in the URL
-  await shot('builder');
-
   await page.click('#run-button');
   await page.waitForFunction(() => location.hash.startsWith('#/run/'));  // a hash change fires no load event
+  await shot('builder-submitted');
   runId = decodeURIComponent(page.url().split('#/run/')[1]);
   await page.waitForSelector('.state.done', { timeout: 240000 });
   const counts = await page.evaluate(() => window.glassboxEventCounts);
