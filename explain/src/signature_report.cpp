@@ -98,7 +98,13 @@ std::string signature_report(const SignatureStudy& st) {
       const std::string n = c < k ? sig.class_names[c] : std::to_string(c);
       out << " " << n << " " << pct(g.count ? static_cast<double>(g.predicted[c]) / g.count : 0.0);
     }
-    out << "\n    " << pad("layer", 22) << pad("nearest class signature", 28) << pad("centroid", 16)
+    std::size_t near_width = 28;
+    {
+      std::size_t w = 0;
+      for (std::size_t c = 0; c < k; ++c) w += sig.class_names[c].size() + 8;
+      near_width = std::max(near_width, w + 2);
+    }
+    out << "\n    " << pad("layer", 22) << pad("nearest class signature", near_width) << pad("centroid", 16)
         << pad("mahalanobis", 16) << "hamming   (novelty AUROC / FPR@95%TPR)\n";
     for (std::size_t p = 0; p < g.layers.size(); ++p) {
       const auto& L = g.layers[p];
@@ -110,7 +116,7 @@ std::string signature_report(const SignatureStudy& st) {
         const auto& s = L.scores.at(m);
         return fmt("%.3f", s.auroc) + " / " + fmt("%.2f", s.fpr95);
       };
-      out << "    " << pad(sig.layer_label(p), 22) << pad(near, 28) << pad(sc("centroid"), 16)
+      out << "    " << pad(sig.layer_label(p), 22) << pad(near, near_width) << pad(sc("centroid"), 16)
           << pad(sc("mahalanobis"), 16) << sc("hamming") << "\n";
     }
     const auto& msp = g.output_scores.at("max_softmax");
