@@ -1,7 +1,10 @@
 // Tiny DOM helpers: h('div.card', {onclick}, children...) builds elements.
 export function h(tag, attrs = {}, ...children) {
-  const [name, ...classes] = tag.split('.');
+  // 'tag#id.class1.class2'
+  const [head, ...classes] = tag.split('.');
+  const [name, id] = head.split('#');
   const el = document.createElement(name || 'div');
+  if (id) el.id = id;
   if (classes.length) el.className = classes.join(' ');
   if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
