@@ -11,6 +11,8 @@
 #include "glassbox/explain/separability.h"
 #include "glassbox/explain/signature_builder.h"
 #include "glassbox/explain/signature_probe.h"
+#include "glassbox/explain/signature_study.h"
+#include "glassbox/error.h"
 #include "glassbox/model.h"
 #include "layer_plugin.h"
 
@@ -181,4 +183,34 @@ BOOST_AUTO_TEST_CASE(streaming_statistics_equal_two_pass_statistics_of_the_same_
       BOOST_TEST(dense.moments[c].mean()[u] == mean, boost::test_tools::tolerance(1e-5));
       BOOST_TEST(dense.moments[c].variance()[u] == ss / values.size(), boost::test_tools::tolerance(1e-4));
     }
+}
+
+BOOST_AUTO_TEST_CASE(study_json_reports_the_divergence_layer_and_options_are_checked) {
+  // The XOR network of the divergence test, through the whole study and its JSON.
+  MyDeepLearning model(testing::layer_registry());
+  model.add({{"type", "dense"}, {"units", 2}, {"activation", "linear"}});
+  model.add({{"type", "dense"}, {"units", 2}, {"activation", "relu"}});
+  model.build({2});
+  set_param(model.layer(0), "kernel", {1, 0, 0, 1});
+  set_param(model.layer(0), "bias", {0, 0});
+  set_param(model.layer(1), "kernel", {1, -1, 1, -1});
+  set_param(model.layer(1), "bias", {0, 0});
+  SignatureStudyOptions options = SignatureStudyOptions::from_json({{"relevance", false}, {"plots", false}}, "test");
+  const auto study = run_signature_study(model, xor_data(400, 3), xor_data(200, 4), nullptr, {}, options);
+  const auto j = signature_study_json(study);
+  BOOST_TEST(j["format"] == "glassbox-signatures/1");
+  BOOST_TEST(j["layers"].size() == 3u);  // input, dense_1, dense_2
+  const auto& pair = j["divergence"]["pairs"][0];
+  BOOST_TEST(pair["index"] == 1);        // the relu layer, model index 1
+  BOOST_TEST(pair["accuracy"].get<double>() == 1.0);
+  BOOST_TEST(j["layers"][2]["separability"]["nearest_centroid_accuracy"].get<double>() == 1.0);
+  // Unknown keys and out-of-range values are configuration errors naming the key.
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"top-k", 3}}, "exp.json: signatures"), ConfigError);
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"shrinkage", 1.5}}, "s"), ConfigError);
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"top_k", "ten"}}, "s"), ConfigError);
+  try {
+    SignatureStudyOptions::from_json({{"top-k", 3}}, "exp.json: signatures");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()).find("exp.json: signatures.top-k") != std::string::npos);
+  }
 }
