@@ -5,8 +5,8 @@
 //   2. Cost of live progress: the same training run through the server's job queue (with
 //      its throttled SSE progress and a connected event stream) and directly through
 //      run_experiment without callbacks (target < 5 % slower).
-// Usage: web_bench [CONFIG.json] [--repeat N]   (default: examples/digits-1-3.json with
-// one epoch; needs the dataset installed).
+// Usage: web_bench [CONFIG.json] [--repeat N] [--epochs E]   (default:
+// examples/digits-1-3.json, 3 epochs; needs the dataset installed).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -32,10 +32,11 @@ static double seconds_since(Clock::time_point t) { return std::chrono::duration<
 
 int main(int argc, char** argv) {
   std::string config_path = std::string(GLASSBOX_SOURCE_DIR) + "/examples/digits-1-3.json";
-  int repeat = 50;
+  int repeat = 50, epochs = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
+    else if (a == "--epochs" && i + 1 < argc) epochs = std::stoi(argv[++i]);
     else config_path = a;
   }
   Registry registry;
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   search.explicit_dirs = {GLASSBOX_BUILD_PLUGIN_DIR};
   load_plugins(registry, search);
 
-  Experiment e = load_experiment(config_path, {"train.epochs=1"});
+  Experiment e = load_experiment(config_path, {"train.epochs=" + std::to_string(epochs)});
   e.config.erase("signatures");  // training cost only
   e.config.erase("explain");
   fs::path root = fs::temp_directory_path() / ("glassbox-web-bench-" + std::to_string(::getpid()));
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
   sse.join();
   fs::remove_all(root);
 
-  std::printf("experiment: %s (1 epoch)\n", config_path.c_str());
+  std::printf("experiment: %s (%d epochs)\n", config_path.c_str(), epochs);
   std::printf("inspect, activations only:         median %.1f ms, p95 %.1f ms (%d calls)\n", pct(ms_act, 0.5),
               pct(ms_act, 0.95), repeat);
   std::printf("inspect, activations + LRP (all classes): median %.1f ms, p95 %.1f ms\n", pct(ms_all, 0.5),
