@@ -1,19 +1,10 @@
 #include "experiment_job.h"
 
-#include "glassbox/error.h"
-#include "glassbox/experiment.h"
-#if __has_include("experiment_runner.h")
 #include "experiment_runner.h"
-#define GLASSBOX_HAVE_RUNNER 1
-#endif
+#include "glassbox/experiment.h"
 
 namespace glassbox::server {
 
-#ifndef GLASSBOX_HAVE_RUNNER
-JobRunner experiment_job_runner(Registry&) {
-  return [](JobContext&) -> void { throw Error("this build has no experiment pipeline (experiment_runner.h)"); };
-}
-#else
 JobRunner experiment_job_runner(Registry& registry) {
   return [&registry](JobContext& job) {
     Experiment e;
@@ -29,6 +20,5 @@ JobRunner experiment_job_runner(Registry& registry) {
     app::run_experiment(e, registry, options);
   };
 }
-#endif
 
 }  // namespace glassbox::server
