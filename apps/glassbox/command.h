@@ -20,8 +20,8 @@ int cmd_info(const Args& args, Context& ctx);
 int cmd_datasets(const Args& args, Context& ctx);
 int cmd_plugins(const Args& args, Context& ctx);
 int cmd_run(const Args& args, Context& ctx);
-int cmd_signatures(const Args& args, Context& ctx);
 int cmd_explain(const Args& args, Context& ctx);
+int cmd_signatures(const Args& args, Context& ctx);
 int cmd_serve(const Args& args, Context& ctx);
 
 const std::vector<Command>& commands();

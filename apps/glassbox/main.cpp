@@ -14,9 +14,9 @@ namespace glassbox::app {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run an experiment file: data, model, training, evaluation, explanations", cmd_run},
+      {"serve", "the web interface: vary parameters, run experiments, look inside", cmd_serve},
       {"datasets", "list the datasets: sample shape, split sizes, classes, how to install", cmd_datasets},
       {"explain", "explain a saved model's decisions: LRP and baseline heatmaps, perturbation curves", cmd_explain},
-      {"serve", "the web interface: vary parameters, run experiments, look inside", cmd_serve},
       {"signatures", "activation signatures of a saved model: per-class statistics, separability, novelty", cmd_signatures},
       {"plugins", "list the loaded plugins and what they register", cmd_plugins},
       {"info", "show BLAS core and threads, CPU features, plugin folders", cmd_info},
