@@ -39,7 +39,11 @@ V train_value(const Experiment& e, const json& train, const std::string& key, co
 // Step 1: the data views of the experiment.
 void load_data(RunState& s) {
   stage(s, "data");
-  s.data = load_experiment_data(s.experiment.section("data"), s.registry, s.experiment.source);
+  // The experiment's seed drives the data views (shuffles, limits, validation split)
+  // unless the data section sets its own.
+  json data = s.experiment.section("data");
+  if (!data.contains("seed") && s.experiment.has("seed")) data["seed"] = s.experiment.seed();
+  s.data = load_experiment_data(data, s.registry, s.experiment.source);
   if (s.options.log)
     *s.options.log << "data: " << s.data.dataset << ", " << s.data.train.size() << " train / "
                    << s.data.validation.size() << " validation / " << s.data.test.size() << " test samples of shape "
@@ -93,7 +97,6 @@ void build_model(RunState& s, const json& train) {
   }
   const std::string summary = s.model.summary();
   if (s.options.log) *s.options.log << summary << std::flush;
-  write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), summary);
 }
 
 // Step 3: fit with the train settings and callbacks.
@@ -215,28 +218,23 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   s.effective["name"] = e.name();
   if (!s.effective.contains("model") || !s.effective["model"].contains("loss"))
     s.effective["model"]["loss"] = "sparse_categorical_crossentropy";
+  // Bad configuration or data fail here, before anything is written.
+  if (e.has("explain")) check_explain_section(e);
+  load_data(s);
+  build_model(s, train);
   std::error_code ec;
   fs::create_directories(s.out_dir, ec);
   if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
   s.result.out_dir = s.out_dir;
   write_file_atomic((fs::path(s.out_dir) / "config.json").string(), s.effective.dump(2) + "\n");
-
-  if (e.has("explain")) check_explain_section(e);  // fail before training, not after
-  load_data(s);
-  build_model(s, train);
   train_model(s, train);
   evaluate_model(s);
 
   stage(s, "save");
   s.model.save((fs::path(s.out_dir) / "model").string());
 
-  // ---- Extension points: later pipeline steps plug in here, each writing into s.out_dir.
-  // They see the trained model, the data views (train/validation/test/unseen) and the
-  // results so far (s.result.metrics is written after them, so they may add figures).
-  //   if (e.has("explain")) run_explain_step(s);         // LRP heatmaps, perturbation curves
-  //   if (e.has("signatures")) run_signatures_step(s);   // per-class activation signatures
-  // ----
-
+  // Later steps see the trained model, the data views and the results so far; each
+  // writes into s.out_dir (metrics.json is written after them, so they may add figures).
   // ---- Explain step (explain/: LRP, baseline attributions, perturbation; see explain_step.h) ----
   if (e.has("explain")) run_explain_step(s);
   // ----
