@@ -7,6 +7,14 @@ import { lineChart } from './charts.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
 import { mapCanvas } from './draw.js';
 
+// nearest_class holds, per learned class, how many unseen inputs are nearest to its
+// signature: show it as shares ("1 37.9% · 3 62.1%").
+function nearestSplit(counts, names) {
+  if (!Array.isArray(counts)) return String(counts ?? '');
+  const total = counts.reduce((a, b) => a + b, 0) || 1;
+  return counts.map((n, c) => `${names[c] ?? c} ${(100 * n / total).toFixed(1)}%`).join(' · ');
+}
+
 export async function signaturesView(root, runId) {
   const header = [h('h1', 'Signatures ', h('span.muted', runId)),
     h('div.run-links', h('a', { href: '#/run/' + encodeURIComponent(runId) }, '← run'), ' · ',
@@ -114,7 +122,7 @@ function renderStudy(sig, runId) {
       au.el,
       h('table', h('tr', h('th', 'layer'), h('th', 'nearest class signature'), h('th', 'distance unseen (median)'), h('th', 'seen (median)'),
         methods.map((m) => h('th', m + ' AUROC'))),
-        g.layers.map((l) => h('tr', h('td', l.layer), h('td', names[l.nearest_class] ?? l.nearest_class),
+        g.layers.map((l) => h('tr', h('td', l.layer), h('td', nearestSplit(l.nearest_class, names)),
           h('td.num', fmt(l.unseen_distance.median, 3)), h('td.num', fmt(l.seen_distance.median, 3)),
           methods.map((m) => h('td.num', fmt(l.scores[m]?.auroc, 3)))))),
       h('div.muted', `best signature score: ${g.best_signature_score.method} at ${g.best_signature_score.layer}, AUROC ${fmt(g.best_signature_score.auroc, 3)}; ` +
