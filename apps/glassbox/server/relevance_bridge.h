@@ -15,7 +15,7 @@ nlohmann::json relevance_capabilities();
 // options: {"composite": name, "targets": "all" | "predicted" | [class, ...]}.
 // Returns {"composite", "targets": [{"class", "logit", "input": descriptor,
 // "layers": [{"index", "name", "sum", "values": descriptor}]}]}.
-// Throws HttpError 400 for an unknown composite or class, 501 when LRP is not built in.
+// Throws HttpError 400 for an unknown composite or class.
 nlohmann::json explain_relevance(MyDeepLearning& model, const Tensor& input, int prediction,
                                  const nlohmann::json& options, TensorPack& pack);
 
