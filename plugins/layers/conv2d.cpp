@@ -18,6 +18,10 @@
 //    permutes it to NCHW, and the activation-derivative pass permutes dY into dZ's
 //    layout, so the permutations ride on passes needed anyway.
 //
+// The batch is split into chunks of samples run on the compute threads (parallel.h): each
+// chunk owns a block of columns of col, Z and dZ, and its own partial weight gradient,
+// summed in chunk order after the region.
+//
 // Padding "same" follows Keras/TensorFlow: OH = ceil(H / stride), the total padding
 // max((OH-1)*stride + kh - H, 0) is split with the extra row at the bottom/right.
 #include <cblas.h>
@@ -27,6 +31,7 @@
 
 #include "activation_function.h"
 #include "glassbox/initializers.h"
+#include "glassbox/parallel.h"
 #include "layer_support.h"
 #include "layers.h"
 #include "reductions.h"
@@ -195,42 +200,46 @@ class Conv2D final : public Layer {
     if (n == 0) return output_;
     const std::size_t in_sample = g.c * g.h * g.w;
     float* y = output_.data();
-    if (thin()) {
-      // Per-sample blocks col_n (taps, P): each sample's rows are adjacent in memory, which
-      // the kernels stream far better than rows N*P apart.
-      const float* b = use_bias_ ? bias_.data() : nullptr;
-      for (std::size_t s = 0; s < n; ++s) {
-        float* col = col_.data() + s * T * P;
-        im2col(g, x.data() + s * in_sample, col, P);
-        gemm_small_mk(F, P, T, kernel_.data(), T, col, P, y + s * F * P, P, b, act == Activation::relu);
+    const float* b = use_bias_ ? bias_.data() : nullptr;
+    if (!thin()) ensure_shape(z_, {F, NP});
+    // Chunks of samples on the compute threads; each chunk's columns are a block of col and Z.
+    parallel_for(n, sample_grain(), [&](std::size_t, std::size_t s0, std::size_t s1) {
+      if (thin()) {
+        // Per-sample blocks col_n (taps, P): each sample's rows are adjacent in memory,
+        // which the kernels stream far better than rows N*P apart.
+        for (std::size_t s = s0; s < s1; ++s) {
+          float* col = col_.data() + s * T * P;
+          im2col(g, x.data() + s * in_sample, col, P);
+          gemm_small_mk(F, P, T, kernel_.data(), T, col, P, y + s * F * P, P, b, act == Activation::relu);
+        }
+        if (act != Activation::relu && act != Activation::linear)
+          activation_forward(act, kFusedLeakyReluAlpha, y + s0 * F * P, (s1 - s0) * F, P);
+        return;
       }
-      if (act != Activation::relu && act != Activation::linear)
-        activation_forward(act, kFusedLeakyReluAlpha, y, n * F, P);
-      return output_;
-    }
-    for (std::size_t s = 0; s < n; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
-    ensure_shape(z_, {F, NP});
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F), static_cast<int>(NP),
-                static_cast<int>(T), 1.0f, kernel_.data(), static_cast<int>(T), col_.data(),
-                static_cast<int>(NP), 0.0f, z_.data(), static_cast<int>(NP));
-    // Fused: bias, activation, and the (F, N, P) -> (N, F, P) permutation.
-    const float* z = z_.data();
-    for (std::size_t f = 0; f < F; ++f) {
-      const float b = use_bias_ ? bias_.data()[f] : 0.0f;
-      for (std::size_t s = 0; s < n; ++s) {
-        const float* zs = z + f * NP + s * P;
-        float* ys = y + (s * F + f) * P;
-        if (act == Activation::relu) {
-          for (std::size_t p = 0; p < P; ++p) {
-            const float v = zs[p] + b;
-            ys[p] = v > 0.0f ? v : 0.0f;
+      for (std::size_t s = s0; s < s1; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F),
+                  static_cast<int>((s1 - s0) * P), static_cast<int>(T), 1.0f, kernel_.data(),
+                  static_cast<int>(T), col_.data() + s0 * P, static_cast<int>(NP), 0.0f,
+                  z_.data() + s0 * P, static_cast<int>(NP));
+      // Fused: bias, activation, and the (F, N, P) -> (N, F, P) permutation.
+      const float* z = z_.data();
+      for (std::size_t f = 0; f < F; ++f) {
+        const float bf = b ? b[f] : 0.0f;
+        for (std::size_t s = s0; s < s1; ++s) {
+          const float* zs = z + f * NP + s * P;
+          float* ys = y + (s * F + f) * P;
+          if (act == Activation::relu) {
+            for (std::size_t p = 0; p < P; ++p) {
+              const float v = zs[p] + bf;
+              ys[p] = v > 0.0f ? v : 0.0f;
+            }
+          } else {
+            for (std::size_t p = 0; p < P; ++p) ys[p] = zs[p] + bf;
+            activation_forward(act, kFusedLeakyReluAlpha, ys, 1, P);
           }
-        } else {
-          for (std::size_t p = 0; p < P; ++p) ys[p] = zs[p] + b;
-          activation_forward(act, kFusedLeakyReluAlpha, ys, 1, P);
         }
       }
-    }
+    });
     return output_;
   }
 
@@ -240,70 +249,97 @@ class Conv2D final : public Layer {
     const std::size_t n = grad_output.shape(0), P = g.positions(), NP = n * P, T = g.taps(),
                       F = filters_;
     ensure_shape(grad_input_, {n, g.c, g.h, g.w});
-    if (n == 0) return grad_input_;
+    const bool params = which != Gradients::input_only, inputs = which != Gradients::params_only;
+    if (n == 0) {
+      if (params) {
+        std::fill(kernel_grad_.begin(), kernel_grad_.end(), 0.0f);
+        if (use_bias_) std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
+      }
+      return grad_input_;
+    }
     const Activation act = linear_forward_ ? Activation::linear : activation_;
     const bool thin_path = thin();
-    // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*P) order
-    // (permuted on the way) for the batch-level sgemm.
-    ensure_shape(dz_, {F, NP});
-    const float* go = grad_output.data();
-    const float* y = output_.data();
-    float* dz = dz_.data();
-    for (std::size_t s = 0; s < n; ++s) {
-      for (std::size_t f = 0; f < F; ++f) {
-        const float* gs = go + (s * F + f) * P;
-        const float* ys = y + (s * F + f) * P;
-        float* d = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
-        if (act == Activation::relu) {
-          for (std::size_t p = 0; p < P; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
-        } else {
-          activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, P);
-        }
-      }
-    }
-    if (which != Gradients::input_only) {
-      float* dk = kernel_grad_.data();
-      if (thin_path) {
-        std::fill(dk, dk + kernel_grad_.size(), 0.0f);
-        for (std::size_t s = 0; s < n; ++s)
-          gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * T * P, P, dk, T);
-      } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
-                    static_cast<int>(NP), 1.0f, dz, static_cast<int>(NP), col_.data(),
-                    static_cast<int>(NP), 0.0f, dk, static_cast<int>(T));
-      }
-      if (use_bias_) {
-        // Both layouts hold each filter's values in runs of P.
-        for (std::size_t f = 0; f < F; ++f) {
-          float sum = 0.0f;
-          for (std::size_t s = 0; s < n; ++s) {
-            sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P, P);
-          }
-          bias_grad_.data()[f] = sum;
-        }
-      }
-    }
-    if (which == Gradients::params_only) return grad_input_;  // contents unspecified
-    std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
     const std::size_t in_sample = g.c * g.h * g.w;
-    if (thin_path) {
-      // K^T (taps, F), so dcol_n = K^T . dZ_n is another thin product; each sample's
-      // dcol is scattered while it is still in cache.
+    ensure_shape(dz_, {F, NP});
+    if (thin_path && inputs) {
+      // K^T (taps, F), so dcol_n = K^T . dZ_n is another thin product.
       ensure_shape(kernel_t_, {T, F});
       for (std::size_t f = 0; f < F; ++f)
         for (std::size_t t = 0; t < T; ++t) kernel_t_.data()[t * F + f] = kernel_.data()[f * T + t];
-      ensure_shape(dcol_, {T, P});
-      for (std::size_t s = 0; s < n; ++s) {
-        gemm_small_mk(T, P, F, kernel_t_.data(), F, dz + s * F * P, P, dcol_.data(), P, nullptr, false);
-        col2im(g, dcol_.data(), P, grad_input_.data() + s * in_sample);
+    }
+    const std::size_t chunks = parallel_chunks(n, sample_grain());
+    // Per-chunk partial weight and bias gradients, summed in chunk order afterwards.
+    ensure_shape(partial_grad_, {chunks, F * T + F});
+    if (inputs) ensure_shape(dcol_, thin_path ? Shape{chunks, T * P} : Shape{T, NP});
+    const float* go = grad_output.data();
+    const float* y = output_.data();
+    float* dz = dz_.data();
+    parallel_for(n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
+      // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*P) order
+      // (permuted on the way) for the batch-level sgemm.
+      for (std::size_t s = s0; s < s1; ++s) {
+        for (std::size_t f = 0; f < F; ++f) {
+          const float* gs = go + (s * F + f) * P;
+          const float* ys = y + (s * F + f) * P;
+          float* d = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
+          if (act == Activation::relu) {
+            for (std::size_t p = 0; p < P; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
+          } else {
+            activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, P);
+          }
+        }
       }
-    } else {
-      ensure_shape(dcol_, {T, NP});
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T), static_cast<int>(NP),
-                  static_cast<int>(F), 1.0f, kernel_.data(), static_cast<int>(T), dz,
-                  static_cast<int>(NP), 0.0f, dcol_.data(), static_cast<int>(NP));
-      for (std::size_t s = 0; s < n; ++s)
-        col2im(g, dcol_.data() + s * P, NP, grad_input_.data() + s * in_sample);
+      if (params) {
+        float* dk = partial_grad_.data() + chunk * (F * T + F);
+        float* db = dk + F * T;
+        if (thin_path) {
+          std::fill(dk, dk + F * T, 0.0f);
+          for (std::size_t s = s0; s < s1; ++s)
+            gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * T * P, P, dk, T);
+        } else {
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
+                      static_cast<int>((s1 - s0) * P), 1.0f, dz + s0 * P, static_cast<int>(NP),
+                      col_.data() + s0 * P, static_cast<int>(NP), 0.0f, dk, static_cast<int>(T));
+        }
+        if (use_bias_) {
+          // Both layouts hold each filter's values in runs of P.
+          for (std::size_t f = 0; f < F; ++f) {
+            float sum = 0.0f;
+            for (std::size_t s = s0; s < s1; ++s)
+              sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P, P);
+            db[f] = sum;
+          }
+        }
+      }
+      if (!inputs) return;
+      float* dx = grad_input_.data();
+      std::fill(dx + s0 * in_sample, dx + s1 * in_sample, 0.0f);
+      if (thin_path) {
+        // Each sample's dcol is scattered while it is still in cache.
+        float* dcol = dcol_.data() + chunk * T * P;
+        for (std::size_t s = s0; s < s1; ++s) {
+          gemm_small_mk(T, P, F, kernel_t_.data(), F, dz + s * F * P, P, dcol, P, nullptr, false);
+          col2im(g, dcol, P, dx + s * in_sample);
+        }
+      } else {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T),
+                    static_cast<int>((s1 - s0) * P), static_cast<int>(F), 1.0f, kernel_.data(),
+                    static_cast<int>(T), dz + s0 * P, static_cast<int>(NP), 0.0f, dcol_.data() + s0 * P,
+                    static_cast<int>(NP));
+        for (std::size_t s = s0; s < s1; ++s) col2im(g, dcol_.data() + s * P, NP, dx + s * in_sample);
+      }
+    });
+    if (params) {
+      float* dk = kernel_grad_.data();
+      const float* part = partial_grad_.data();
+      std::copy(part, part + F * T, dk);
+      if (use_bias_) std::copy(part + F * T, part + F * T + F, bias_grad_.data());
+      for (std::size_t c = 1; c < chunks; ++c) {
+        const float* pc = part + c * (F * T + F);
+        for (std::size_t i = 0; i < F * T; ++i) dk[i] += pc[i];
+        if (use_bias_)
+          for (std::size_t f = 0; f < F; ++f) bias_grad_.data()[f] += pc[F * T + f];
+      }
     }
     return grad_input_;
   }
@@ -341,8 +377,12 @@ class Conv2D final : public Layer {
   // Few taps: the per-sample kernels beat OpenBLAS's packing (see the top of this file).
   bool thin() const { return geo_.taps() <= kThinTaps; }
   static constexpr std::size_t kThinTaps = 32;
+  // Samples per chunk so that a chunk has at least ~64k multiply-adds.
+  std::size_t sample_grain() const {
+    return std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(filters_ * geo_.taps() * geo_.positions(), 1));
+  }
 
-  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, grad_input_;  // buffers reused across batches
+  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
 };
 

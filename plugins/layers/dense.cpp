@@ -1,6 +1,7 @@
 // Dense: y = f(x W + b), x of shape (N, in), kernel W (in, units), bias b (units).
 // Forward is one sgemm plus one fused bias+activation pass; backward is one pass for the
-// activation derivative and up to two sgemms (dW = x^T dz, dx = dz W^T).
+// activation derivative and up to two sgemms (dW = x^T dz, dx = dz W^T). Each product is
+// split into blocks of output columns run on the compute threads (parallel.h).
 #include <cblas.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "activation_function.h"
 #include "glassbox/initializers.h"
+#include "glassbox/parallel.h"
 #include "layer_support.h"
 #include "layers.h"
 
@@ -56,34 +58,31 @@ class Dense final : public Layer {
     ensure_shape(output_, {n, units_});
     ensure_shape(input_, {n, in_});
     std::copy(x.data(), x.data() + x.size(), input_.data());
-    float* y = output_.data();
-    if (n > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(n),
-                  static_cast<int>(units_), static_cast<int>(in_), 1.0f, x.data(),
-                  static_cast<int>(in_), kernel_.data(), static_cast<int>(units_), 0.0f, y,
-                  static_cast<int>(units_));
-    }
     linear_forward_ = mode == Mode::linear;
     const Activation act = linear_forward_ ? Activation::linear : activation_;
-    if (use_bias_) {
-      const float* b = bias_.data();
-      if (act == Activation::relu) {
-        // The common case, fused into one pass over the output.
-        for (std::size_t r = 0; r < n; ++r) {
-          float* row = y + r * units_;
-          for (std::size_t j = 0; j < units_; ++j) {
-            const float z = row[j] + b[j];
-            row[j] = z > 0.0f ? z : 0.0f;
-          }
-        }
-        return output_;
-      }
+    if (n == 0) return output_;
+    float* y = output_.data();
+    const float* b = use_bias_ ? bias_.data() : nullptr;
+    // Each chunk owns a block of output columns: its product and its bias+activation pass.
+    const bool pointwise = act != Activation::softmax;
+    parallel_for(units_, column_grain(n, in_), [&](std::size_t, std::size_t j0, std::size_t j1) {
+      sgemm_columns(CblasNoTrans, CblasNoTrans, n, j1 - j0, in_, x.data(), in_, kernel_.data() + j0,
+                    units_, y + j0, units_);
       for (std::size_t r = 0; r < n; ++r) {
         float* row = y + r * units_;
-        for (std::size_t j = 0; j < units_; ++j) row[j] += b[j];
+        if (act == Activation::relu) {  // the common case, fused into one pass
+          for (std::size_t j = j0; j < j1; ++j) {
+            const float z = row[j] + (b ? b[j] : 0.0f);
+            row[j] = z > 0.0f ? z : 0.0f;
+          }
+          continue;
+        }
+        if (b)
+          for (std::size_t j = j0; j < j1; ++j) row[j] += b[j];
+        if (pointwise) activation_forward(act, kFusedLeakyReluAlpha, row + j0, 1, j1 - j0);
       }
-    }
-    activation_forward(act, kFusedLeakyReluAlpha, y, n, units_);
+    });
+    if (!pointwise) activation_forward(act, kFusedLeakyReluAlpha, y, n, units_);
     return output_;
   }
 
@@ -97,24 +96,34 @@ class Dense final : public Layer {
                           dz_.data(), n, units_);
       dz = dz_.data();
     }
-    const int N = static_cast<int>(n), I = static_cast<int>(in_), U = static_cast<int>(units_);
     if (which != Gradients::input_only) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, I, U, N, 1.0f, input_.data(), I, dz, U,
-                  0.0f, kernel_grad_.data(), U);
-      if (use_bias_) {
-        float* db = bias_grad_.data();
-        std::fill(db, db + units_, 0.0f);
-        for (std::size_t r = 0; r < n; ++r) {
-          const float* row = dz + r * units_;
-          for (std::size_t j = 0; j < units_; ++j) db[j] += row[j];
+      // dW[:, j0:j1] = x^T dz[:, j0:j1] and db[j0:j1]: chunks own columns, no reduction.
+      parallel_for(units_, column_grain(n, in_), [&](std::size_t, std::size_t j0, std::size_t j1) {
+        if (n > 0) {
+          sgemm_columns(CblasTrans, CblasNoTrans, in_, j1 - j0, n, input_.data(), in_, dz + j0, units_,
+                        kernel_grad_.data() + j0, units_);
+        } else {
+          for (std::size_t i = 0; i < in_; ++i)
+            std::fill(kernel_grad_.data() + i * units_ + j0, kernel_grad_.data() + i * units_ + j1, 0.0f);
         }
-      }
+        if (use_bias_) {
+          float* db = bias_grad_.data();
+          std::fill(db + j0, db + j1, 0.0f);
+          for (std::size_t r = 0; r < n; ++r) {
+            const float* row = dz + r * units_;
+            for (std::size_t j = j0; j < j1; ++j) db[j] += row[j];
+          }
+        }
+      });
     }
     ensure_shape(grad_input_, {n, in_});
     if (which == Gradients::params_only) return grad_input_;  // contents unspecified
     if (n > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, I, U, 1.0f, dz, U, kernel_.data(), U,
-                  0.0f, grad_input_.data(), I);
+      // dx[:, i0:i1] = dz W[i0:i1, :]^T
+      parallel_for(in_, column_grain(n, units_), [&](std::size_t, std::size_t i0, std::size_t i1) {
+        sgemm_columns(CblasNoTrans, CblasTrans, n, i1 - i0, units_, dz, units_,
+                      kernel_.data() + i0 * units_, units_, grad_input_.data() + i0, in_);
+      });
     }
     return grad_input_;
   }
@@ -138,6 +147,20 @@ class Dense final : public Layer {
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Dense>(*this); }
 
  private:
+  // C (m x cols) = op(A) (m x k) . op(B) (k x cols), row-major with explicit strides.
+  static void sgemm_columns(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::size_t m, std::size_t cols,
+                            std::size_t k, const float* a, std::size_t lda, const float* b,
+                            std::size_t ldb, float* c, std::size_t ldc) {
+    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(cols),
+                static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), 0.0f, c,
+                static_cast<int>(ldc));
+  }
+  // Columns per chunk so that a chunk has at least ~64k multiply-adds (a few tens of
+  // microseconds): smaller chunks would cost more to hand out than they save.
+  static std::size_t column_grain(std::size_t rows, std::size_t depth) {
+    return std::max<std::size_t>(16, (std::size_t{1} << 16) / std::max<std::size_t>(rows * depth, 1));
+  }
+
   std::size_t units_ = 0, in_ = 0;
   Activation activation_ = Activation::linear;
   bool use_bias_ = true;

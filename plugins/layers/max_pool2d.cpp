@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "glassbox/parallel.h"
 #include "layer_support.h"
 #include "layers.h"
 #include "pool_geometry.h"
@@ -32,16 +33,18 @@ class MaxPool2D final : public Layer {
     const std::size_t n = x.shape(0), planes = n * g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
     ensure_shape(output_, {n, g.c, g.oh, g.ow});
     argmax_.resize(planes * out_plane);
-    for (std::size_t p = 0; p < planes; ++p) {
-      const float* src = x.data() + p * in_plane;
-      float* dst = output_.data() + p * out_plane;
-      std::int32_t* idx = argmax_.data() + p * out_plane;
-      if (g.ph == 2 && g.pw == 2 && g.sh == 2 && g.sw == 2) {
-        pool_2x2(src, dst, idx);
-      } else {
-        pool_any(src, dst, idx);
+    parallel_for(planes, plane_grain(), [&](std::size_t, std::size_t p0, std::size_t p1) {
+      for (std::size_t p = p0; p < p1; ++p) {
+        const float* src = x.data() + p * in_plane;
+        float* dst = output_.data() + p * out_plane;
+        std::int32_t* idx = argmax_.data() + p * out_plane;
+        if (g.ph == 2 && g.pw == 2 && g.sh == 2 && g.sw == 2) {
+          pool_2x2(src, dst, idx);
+        } else {
+          pool_any(src, dst, idx);
+        }
       }
-    }
+    });
     return output_;
   }
 
@@ -51,13 +54,15 @@ class MaxPool2D final : public Layer {
     const std::size_t n = grad_output.shape(0), planes = n * g.c, in_plane = g.h * g.w,
                       out_plane = g.oh * g.ow;
     ensure_shape(grad_input_, {n, g.c, g.h, g.w});
-    std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
-    for (std::size_t p = 0; p < planes; ++p) {
-      const float* go = grad_output.data() + p * out_plane;
-      const std::int32_t* idx = argmax_.data() + p * out_plane;
-      float* gi = grad_input_.data() + p * in_plane;
-      for (std::size_t o = 0; o < out_plane; ++o) gi[idx[o]] += go[o];
-    }
+    parallel_for(planes, plane_grain(), [&](std::size_t, std::size_t p0, std::size_t p1) {
+      std::fill(grad_input_.data() + p0 * in_plane, grad_input_.data() + p1 * in_plane, 0.0f);
+      for (std::size_t p = p0; p < p1; ++p) {
+        const float* go = grad_output.data() + p * out_plane;
+        const std::int32_t* idx = argmax_.data() + p * out_plane;
+        float* gi = grad_input_.data() + p * in_plane;
+        for (std::size_t o = 0; o < out_plane; ++o) gi[idx[o]] += go[o];
+      }
+    });
     return grad_input_;
   }
 
@@ -69,6 +74,11 @@ class MaxPool2D final : public Layer {
   std::unique_ptr<Layer> clone() const override { return std::make_unique<MaxPool2D>(*this); }
 
  private:
+  // Planes per chunk of the compute threads: at least ~16k outputs.
+  std::size_t plane_grain() const {
+    return std::max<std::size_t>(1, 16384 / std::max<std::size_t>(geo_.oh * geo_.ow, 1));
+  }
+
   // The common 2x2 / stride 2 case, written branch-free so the compiler can vectorise it.
   void pool_2x2(const float* src, float* dst, std::int32_t* idx) const {
     const std::size_t W = geo_.w;
