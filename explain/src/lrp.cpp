@@ -6,6 +6,7 @@
 
 #include "glassbox/error.h"
 #include "glassbox/model.h"
+#include "glassbox/parallel.h"
 #include "batch_norm_canonization.h"
 
 namespace glassbox::explain {
@@ -48,6 +49,7 @@ struct Step {
   const Tensor* input = nullptr;
   const Tensor* output = nullptr;
   Tensor own_output;
+  Tensor relevance_in;  // the relevance on the step's input (linear steps, reshapes)
 };
 
 bool all_nonnegative(const Tensor& t) {
@@ -178,10 +180,12 @@ void linear_terms_forward(Step& s, const Tensor& x) {
   }
 }
 
-// R_in = sum_g weight_g sum_k sign_k I_k(x) * grad_k(R / stabilize(z_g)).
-Tensor linear_relevance(Step& s, const Tensor& R) {
-  Tensor Rin = xt::zeros<float>(s.input->shape());
+// R_in = sum_g weight_g sum_k sign_k I_k(x) * grad_k(R / stabilize(z_g)), into Rin.
+void linear_relevance(Step& s, const Tensor& R, Tensor& Rin) {
+  resize_like(Rin, *s.input);
   float* rin = Rin.data();
+  const std::size_t m_in = Rin.size();
+  bool written = false;
   for (Group& g : s.groups) {
     resize_like(g.s, R);
     const float* r = R.data();
@@ -198,10 +202,15 @@ Tensor linear_relevance(Step& s, const Tensor& R) {
       const float c = g.weight * t.sign;
       const float* gr = grad.data();
       const float* in = t.in->data();
-      for (std::size_t k = 0, m = Rin.size(); k < m; ++k) rin[k] += c * in[k] * gr[k];
+      if (written) {
+        for (std::size_t k = 0; k < m_in; ++k) rin[k] += c * in[k] * gr[k];
+      } else {
+        for (std::size_t k = 0; k < m_in; ++k) rin[k] = c * in[k] * gr[k];
+        written = true;
+      }
     }
   }
-  return Rin;
+  if (!written) std::fill(rin, rin + m_in, 0.0f);
 }
 
 }  // namespace
@@ -210,13 +219,22 @@ std::vector<double> row_sums(const Tensor& t) {
   const std::size_t n = t.dimension() ? t.shape(0) : 0;
   const std::size_t per = n ? t.size() / n : 0;
   std::vector<double> out(n, 0.0);
-  for (std::size_t r = 0; r < n; ++r) {
-    const float* p = t.data() + r * per;
-    double s = 0;
-    for (std::size_t k = 0; k < per; ++k) s += p[k];
-    out[r] = s;
-  }
+  for (std::size_t r = 0; r < n; ++r) out[r] = sum_of(t.data() + r * per, per);
   return out;
+}
+
+double sum_of(const float* p, std::size_t count) {
+  // Four independent double accumulators: the adds overlap instead of waiting on each other.
+  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  std::size_t k = 0;
+  for (; k + 4 <= count; k += 4) {
+    a0 += p[k];
+    a1 += p[k + 1];
+    a2 += p[k + 2];
+    a3 += p[k + 3];
+  }
+  for (; k < count; ++k) a0 += p[k];
+  return (a0 + a1) + (a2 + a3);
 }
 
 struct Lrp::Impl {
@@ -368,30 +386,34 @@ struct Lrp::Impl {
   }
 
   // Backward sweep from the relevance R on the logits; calls keep(i, R) with the relevance
-  // on the output of each step i, returns the input relevance.
+  // on the output of each step i, returns the input relevance (owned by a step or a layer,
+  // valid until the next sweep).
   template <class Keep>
-  Tensor backward(Tensor R, Keep&& keep) {
+  const Tensor& backward(const Tensor& R_out, Keep&& keep) {
+    const Tensor* R = &R_out;
     for (std::size_t i = steps.size(); i-- > 0;) {
       Step& s = steps[i];
-      keep(i, R);
+      keep(i, *R);
       switch (s.flow) {
-        case Flow::linear: {
-          Tensor Rin = linear_relevance(s, R);
-          R = std::move(Rin);
+        case Flow::linear:
+          linear_relevance(s, *R, s.relevance_in);
+          R = &s.relevance_in;
           break;
-        }
         case Flow::pass:
         case Flow::merged:
           break;
         case Flow::winner_take_all:
-          R = s.layer->backward(R, Gradients::input_only);
+          R = &s.layer->backward(*R, Gradients::input_only);
           break;
-        case Flow::reshape:
-          R.reshape(std::vector<std::size_t>(s.input->shape().begin(), s.input->shape().end()));
+        case Flow::reshape: {
+          resize_like(s.relevance_in, *s.input);
+          std::memcpy(s.relevance_in.data(), R->data(), R->size() * sizeof(float));
+          R = &s.relevance_in;
           break;
+        }
       }
     }
-    return R;
+    return *R;
   }
 
   LrpResult run(const Tensor& x, const Target* target, const std::vector<int>* targets) {
@@ -421,6 +443,7 @@ struct Lrp::Impl {
         throw ConfigError("LRP: target class " + std::to_string(t) + " out of range: the model has " +
                           std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) + ")");
     const std::size_t rows = sample_of.size();
+    (void)classes;
     const bool expanded = target && target->kind == Target::Kind::all;
 
     LrpResult res;
@@ -441,42 +464,65 @@ struct Lrp::Impl {
         res.layer_relevance.back() = Tensor::from_shape(batch_shape(rows, {classes}));
     }
 
-    for (std::size_t r0 = 0; r0 < rows; r0 += options.batch_size) {
-      const std::size_t m = std::min(options.batch_size, rows - r0);
-      std::vector<std::size_t> idx(sample_of.begin() + r0, sample_of.begin() + r0 + m);
-      Tensor chunk;
-      const Tensor* in = &x;
-      if (expanded || r0 != 0 || m != n) {
-        chunk = gather_rows(x, idx);
-        in = &chunk;
+    // Passes of at most kPassRows rows (their activations stay in cache), spread over the
+    // compute threads: each thread runs its passes on its own replica of the network.
+    const std::size_t pass_rows = std::min(options.batch_size, kPassRows);
+    const std::size_t passes = (rows + pass_rows - 1) / pass_rows;
+    const std::size_t chunks = parallel_chunks(passes, 1);
+    while (replicas.size() + 1 < chunks)
+      replicas.push_back(std::make_unique<Impl>(ExplainedNetwork(net), composite, options));
+    parallel_for(passes, 1, [&](std::size_t chunk, std::size_t p0, std::size_t p1) {
+      Impl& engine = chunk == 0 ? *this : *replicas[chunk - 1];
+      for (std::size_t p = p0; p < p1; ++p) {
+        const std::size_t r0 = p * pass_rows;
+        engine.run_pass(x, r0, std::min(pass_rows, rows - r0), expanded, sample_of, fixed, res);
       }
-      const Tensor& logits = forward(*in);
-      std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
-      Tensor R = xt::zeros<float>({m, classes});
-      for (std::size_t r = 0; r < m; ++r) {
-        const int t = fixed[r0 + r] < 0 ? pred[r] : fixed[r0 + r];
-        const float logit = logits(r, static_cast<std::size_t>(t));
-        if (!std::isfinite(logit))
-          throw Error("LRP: the model's logit for sample " + std::to_string(sample_of[r0 + r]) +
-                      " is not finite (" + std::to_string(logit) + ")");
-        R(r, static_cast<std::size_t>(t)) = logit;
-        res.target[r0 + r] = t;
-        res.predicted[r0 + r] = pred[r];
-        res.logit[r0 + r] = logit;
-      }
-      auto keep = [&](std::size_t i, const Tensor& rel) {
-        std::vector<double> sums = row_sums(rel);
-        for (std::size_t r = 0; r < m; ++r) res.layer_sums[r0 + r][i] = sums[r];
-        if (options.keep_layers) add_rows(res.layer_relevance[i], r0, rel);
-      };
-      if (net.skipped_final_softmax()) keep(net.model_size() - 1, R);
-      Tensor Rin = backward(std::move(R), keep);
-      std::vector<double> sums = row_sums(Rin);
-      for (std::size_t r = 0; r < m; ++r) res.input_sum[r0 + r] = sums[r];
-      add_rows(res.input_relevance, r0, Rin);
-    }
+    });
     return res;
   }
+
+  // Rows [r0, r0 + m) of the explanation.
+  void run_pass(const Tensor& x, std::size_t r0, std::size_t m, bool expanded,
+                const std::vector<std::size_t>& sample_of, const std::vector<int>& fixed, LrpResult& res) {
+    const std::size_t classes = net.num_classes();
+    const std::size_t n = x.shape(0);
+    const Tensor* in = &x;
+    if (expanded || r0 != 0 || m != n) {
+      std::vector<std::size_t> idx(sample_of.begin() + r0, sample_of.begin() + r0 + m);
+      pass_input = gather_rows(x, idx);
+      in = &pass_input;
+    }
+    const Tensor& logits = forward(*in);
+    std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
+    resize_like(pass_relevance, logits);
+    pass_relevance.fill(0.0f);
+    for (std::size_t r = 0; r < m; ++r) {
+      const int t = fixed[r0 + r] < 0 ? pred[r] : fixed[r0 + r];
+      const float logit = logits(r, static_cast<std::size_t>(t));
+      if (!std::isfinite(logit))
+        throw Error("LRP: the model's logit for sample " + std::to_string(sample_of[r0 + r]) +
+                    " is not finite (" + std::to_string(logit) + ")");
+      pass_relevance(r, static_cast<std::size_t>(t)) = logit;
+      res.target[r0 + r] = t;
+      res.predicted[r0 + r] = pred[r];
+      res.logit[r0 + r] = logit;
+    }
+    (void)classes;
+    auto keep = [&](std::size_t i, const Tensor& rel) {
+      const std::size_t per = rel.size() / m;
+      for (std::size_t r = 0; r < m; ++r) res.layer_sums[r0 + r][i] = sum_of(rel.data() + r * per, per);
+      if (options.keep_layers) add_rows(res.layer_relevance[i], r0, rel);
+    };
+    if (net.skipped_final_softmax()) keep(net.model_size() - 1, pass_relevance);
+    const Tensor& Rin = backward(pass_relevance, keep);
+    const std::size_t per = Rin.size() / m;
+    for (std::size_t r = 0; r < m; ++r) res.input_sum[r0 + r] = sum_of(Rin.data() + r * per, per);
+    add_rows(res.input_relevance, r0, Rin);
+  }
+
+  static constexpr std::size_t kPassRows = 32;
+  std::vector<std::unique_ptr<Impl>> replicas;  // one per extra compute thread, made on first use
+  Tensor pass_input, pass_relevance;
 };
 
 Lrp::Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options)
@@ -507,7 +553,9 @@ Tensor propagate_linear(const Layer& layer, const RulePtr& rule, const Tensor& x
   linear_terms_forward(s, x);
   if (s.groups.at(0).z->shape() != relevance_out.shape())
     throw Error("LRP: propagate_linear: relevance shape does not match the layer's output");
-  return linear_relevance(s, relevance_out);
+  Tensor Rin;
+  linear_relevance(s, relevance_out, Rin);
+  return Rin;
 }
 
 double LrpResult::conservation_error(std::size_t r) const {

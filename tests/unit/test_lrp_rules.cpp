@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE lrp_rules
 #include <boost/test/unit_test.hpp>
 
+#include "glassbox/parallel.h"
+
 #include <cmath>
 #include <map>
 
@@ -396,6 +398,32 @@ BOOST_AUTO_TEST_CASE(target_all_explains_every_class_of_every_sample) {
     Tensor a = all.row_relevance(row);
     for (std::size_t i = 0; i < a.size(); ++i)
       BOOST_TEST(std::fabs(a.data()[i] - one.input_relevance.data()[i]) <= 1e-5f * (1 + std::fabs(a.data()[i])));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(passes_spread_over_two_threads_give_what_one_pass_gives) {
+  // 100 rows make several passes: on two compute threads each thread runs its share on
+  // its own replica of the network; every row must match the one-row explanation.
+  auto net = small_cnn(true, 43);
+  Tensor x = random_tensor({100, 1, 8, 8}, 44, 0.0f, 1.0f);
+  set_compute_threads(2);
+  Lrp lrp(stack(net), {1, 8, 8}, make_composite("epsilon-plus"), LrpOptions().batch(1000));
+  LrpResult all = lrp.explain(x, Target::predicted());
+  LrpResult again = lrp.explain(x, Target::predicted());
+  set_compute_threads(1);
+  Lrp single(stack(net), {1, 8, 8}, make_composite("epsilon-plus"), LrpOptions().batch(1));
+  BOOST_REQUIRE_EQUAL(all.rows(), 100u);
+  BOOST_TEST((all.input_relevance == again.input_relevance));
+  for (std::size_t row = 0; row < 100; row += 7) {
+    LrpResult one = single.explain(gather_rows(x, {row}), Target::predicted());
+    BOOST_TEST(all.target[row] == one.target[0]);
+    BOOST_TEST(std::fabs(all.input_sum[row] - one.input_sum[0]) <= 1e-5 * (1 + std::fabs(one.input_sum[0])));
+    for (std::size_t i = 0; i < all.layer_sums[row].size(); ++i)
+      BOOST_TEST(std::fabs(all.layer_sums[row][i] - one.layer_sums[0][i]) <= 1e-5 * (1 + std::fabs(one.layer_sums[0][i])));
+    Tensor a = all.row_relevance(row);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      BOOST_TEST(std::fabs(a.data()[i] - one.input_relevance.data()[i]) <= 1e-5f * (1 + std::fabs(a.data()[i])));
+    BOOST_TEST(all.layer_relevance.at(2).shape(0) == 100u);
   }
 }
 

@@ -149,7 +149,8 @@ BOOST_AUTO_TEST_CASE(dense_on_two_threads) {
 }
 
 BOOST_AUTO_TEST_CASE(conv2d_on_two_threads) {
-  // 9 taps: the per-sample kernels; 72 taps: the batch-level sgemm; odd batch sizes.
+  // Stride 1: implicit im2col (valid and same); strided: im2col with the per-sample
+  // kernels (9 taps) or the batch-level sgemm (36 taps); odd batch sizes.
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"activation", "relu"}},
                              {1, 28, 28}, 9);
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}},
@@ -159,6 +160,10 @@ BOOST_AUTO_TEST_CASE(conv2d_on_two_threads) {
                              {4, 12, 12}, 5);
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}}, {1, 28, 28}, 6,
                              Gradients::params_only);
+  expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"padding", "same"},
+                              {"activation", "tanh"}},
+                             {3, 14, 14}, 5);
+  expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"strides", 2}}, {1, 28, 28}, 9);
 }
 
 BOOST_AUTO_TEST_CASE(max_pool_on_two_threads) {

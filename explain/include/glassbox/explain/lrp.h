@@ -115,5 +115,7 @@ Tensor propagate_linear(const Layer& layer, const RulePtr& rule, const Tensor& x
 
 // Sum of each row of a batch (rows, ...) in double.
 std::vector<double> row_sums(const Tensor& t);
+// Sum of `count` floats in double.
+double sum_of(const float* p, std::size_t count);
 
 }  // namespace glassbox::explain
