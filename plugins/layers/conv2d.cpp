@@ -176,17 +176,6 @@ class Conv2D final : public Layer {
       g.ow = (g.w - g.kw) / g.sw + 1;
     }
     geo_ = g;
-    im_ = Implicit{};
-    if (g.sh == 1 && g.sw == 1) {
-      im_.hp = g.oh + g.kh - 1;
-      im_.wp = g.ow + g.kw - 1;
-      im_.plane = im_.hp * im_.wp;
-      im_.nw = (g.oh - 1) * im_.wp + g.ow;
-      im_.padded = im_.hp != g.h || im_.wp != g.w;
-      for (std::size_t c = 0; c < g.c; ++c)
-        for (std::size_t i = 0; i < g.kh; ++i)
-          for (std::size_t j = 0; j < g.kw; ++j) im_.offsets.push_back(c * im_.plane + i * im_.wp + j);
-    }
     const std::size_t fan_in = g.taps(), fan_out = filters_ * g.kh * g.kw;
     kernel_ = Tensor::from_shape({filters_, g.c, g.kh, g.kw});
     kernel_grad_ = xt::zeros<float>({filters_, g.c, g.kh, g.kw});
@@ -204,7 +193,7 @@ class Conv2D final : public Layer {
     const Geometry& g = geo_;
     check_batch(*this, x, {g.c, g.h, g.w}, "forward");
     const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, T = g.taps(), F = filters_;
-    if (!implicit()) ensure_shape(col_, {T, NP});
+    ensure_shape(col_, {T, NP});
     ensure_shape(output_, {n, F, g.oh, g.ow});
     linear_forward_ = mode == Mode::linear;
     const Activation act = linear_forward_ ? Activation::linear : activation_;
@@ -212,10 +201,6 @@ class Conv2D final : public Layer {
     const std::size_t in_sample = g.c * g.h * g.w;
     float* y = output_.data();
     const float* b = use_bias_ ? bias_.data() : nullptr;
-    if (implicit()) {
-      forward_implicit(x, act);
-      return output_;
-    }
     if (!thin()) ensure_shape(z_, {F, NP});
     // Chunks of samples on the compute threads; each chunk's columns are a block of col and Z.
     parallel_for(n, sample_grain(), [&](std::size_t, std::size_t s0, std::size_t s1) {
@@ -273,10 +258,6 @@ class Conv2D final : public Layer {
       return grad_input_;
     }
     const Activation act = linear_forward_ ? Activation::linear : activation_;
-    if (implicit()) {
-      backward_implicit(grad_output, act, params, inputs);
-      return grad_input_;
-    }
     const bool thin_path = thin();
     const std::size_t in_sample = g.c * g.h * g.w;
     ensure_shape(dz_, {F, NP});
@@ -348,144 +329,20 @@ class Conv2D final : public Layer {
         for (std::size_t s = s0; s < s1; ++s) col2im(g, dcol_.data() + s * P, NP, dx + s * in_sample);
       }
     });
-    if (params) sum_partial_gradients(chunks);
+    if (params) {
+      float* dk = kernel_grad_.data();
+      const float* part = partial_grad_.data();
+      std::copy(part, part + F * T, dk);
+      if (use_bias_) std::copy(part + F * T, part + F * T + F, bias_grad_.data());
+      for (std::size_t c = 1; c < chunks; ++c) {
+        const float* pc = part + c * (F * T + F);
+        for (std::size_t i = 0; i < F * T; ++i) dk[i] += pc[i];
+        if (use_bias_)
+          for (std::size_t f = 0; f < F; ++f) bias_grad_.data()[f] += pc[F * T + f];
+      }
+    }
     return grad_input_;
   }
-
-  // Implicit im2col (stride 1): the input is stored padded, (C, Hp, Wp), and row t = (c, i, j)
-  // of the column matrix is the padded plane c read from offset i*Wp + j. Computing every
-  // "wide" position p = oy*Wp + ox for p < Nw = (OH-1)*Wp + OW makes that row contiguous;
-  // the Wp - OW positions per row past the edge are computed and dropped (forward) or given
-  // a zero gradient (backward). No column matrix is written; backward's scatter adds whole
-  // rows of Nw values.
-  struct Implicit {
-    std::size_t hp = 0, wp = 0, plane = 0, nw = 0;
-    bool padded = false;
-    std::vector<std::size_t> offsets;  // per tap
-  };
-
-  void forward_implicit(const Tensor& x, Activation act) {
-    const Geometry& g = geo_;
-    const Implicit& im = im_;
-    const std::size_t n = x.shape(0), P = g.positions(), T = g.taps(), F = filters_;
-    const std::size_t in_sample = g.c * g.h * g.w, padded_sample = g.c * im.plane;
-    ensure_shape(padded_input_, {n, padded_sample});
-    ensure_shape(forward_scratch_, {compute_threads_limit(n), F * im.nw});
-    float* y = output_.data();
-    const float* b = use_bias_ ? bias_.data() : nullptr;
-    parallel_for(n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
-      float* wide = forward_scratch_.data() + chunk * F * im.nw;
-      for (std::size_t s = s0; s < s1; ++s) {
-        float* xp = padded_input_.data() + s * padded_sample;
-        pad_input(x.data() + s * in_sample, xp);
-        gemm_small_mk_offsets(F, im.nw, T, kernel_.data(), T, xp, im.offsets.data(), wide, im.nw, b,
-                              act == Activation::relu);
-        float* ys = y + s * F * P;
-        for (std::size_t f = 0; f < F; ++f)
-          for (std::size_t oy = 0; oy < g.oh; ++oy)
-            std::memcpy(ys + f * P + oy * g.ow, wide + f * im.nw + oy * im.wp, g.ow * sizeof(float));
-        if (act != Activation::relu && act != Activation::linear)
-          activation_forward(act, kFusedLeakyReluAlpha, ys, F, P);
-      }
-    });
-  }
-
-  void backward_implicit(const Tensor& grad_output, Activation act, bool params, bool inputs) {
-    const Geometry& g = geo_;
-    const Implicit& im = im_;
-    const std::size_t n = grad_output.shape(0), P = g.positions(), T = g.taps(), F = filters_;
-    const std::size_t in_sample = g.c * g.h * g.w, padded_sample = g.c * im.plane;
-    const std::size_t chunks = parallel_chunks(n, sample_grain());
-    ensure_shape(partial_grad_, {chunks, F * T + F});
-    // Per chunk: dZ in wide layout (F, Nw), dcol (T, Nw) and a padded input gradient.
-    const std::size_t per_chunk = F * im.nw + T * im.nw + padded_sample;
-    ensure_shape(scratch_, {chunks, per_chunk});
-    if (inputs) {
-      ensure_shape(kernel_t_, {T, F});
-      for (std::size_t f = 0; f < F; ++f)
-        for (std::size_t t = 0; t < T; ++t) kernel_t_.data()[t * F + f] = kernel_.data()[f * T + t];
-    }
-    const float* go = grad_output.data();
-    const float* y = output_.data();
-    parallel_for(n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
-      float* dzw = scratch_.data() + chunk * per_chunk;
-      float* dcol = dzw + F * im.nw;
-      float* dxp = dcol + T * im.nw;
-      float* dk = partial_grad_.data() + chunk * (F * T + F);
-      float* db = dk + F * T;
-      if (params) std::fill(dk, dk + F * T + F, 0.0f);
-      for (std::size_t s = s0; s < s1; ++s) {
-        // dZ = dY * act'(Y), spread to wide rows with zeros past each row's end.
-        for (std::size_t f = 0; f < F; ++f) {
-          for (std::size_t oy = 0; oy < g.oh; ++oy) {
-            const float* gs = go + (s * F + f) * P + oy * g.ow;
-            const float* ys = y + (s * F + f) * P + oy * g.ow;
-            float* d = dzw + f * im.nw + oy * im.wp;
-            if (act == Activation::relu) {
-              for (std::size_t p = 0; p < g.ow; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
-            } else {
-              activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, g.ow);
-            }
-            if (oy + 1 < g.oh) std::fill(d + g.ow, d + im.wp, 0.0f);
-          }
-        }
-        const float* xp = padded_input_.data() + s * padded_sample;
-        if (params) {
-          gemm_nt_accumulate_offsets(F, T, im.nw, dzw, im.nw, xp, im.offsets.data(), dk, T);
-          if (use_bias_)
-            for (std::size_t f = 0; f < F; ++f) db[f] += vector_sum(dzw + f * im.nw, im.nw);
-        }
-        if (!inputs) continue;
-        gemm_small_mk(T, im.nw, F, kernel_t_.data(), F, dzw, im.nw, dcol, im.nw, nullptr, false);
-        float* dx = grad_input_.data() + s * in_sample;
-        float* target = im.padded ? dxp : dx;
-        std::fill(target, target + padded_sample, 0.0f);
-        for (std::size_t t = 0; t < T; ++t) {
-          float* d = target + im.offsets[t];
-          const float* src = dcol + t * im.nw;
-          for (std::size_t p = 0; p < im.nw; ++p) d[p] += src[p];
-        }
-        if (im.padded) {
-          for (std::size_t c = 0; c < g.c; ++c)
-            for (std::size_t h = 0; h < g.h; ++h)
-              std::memcpy(dx + (c * g.h + h) * g.w, dxp + c * im.plane + (h + g.pad_top) * im.wp + g.pad_left,
-                          g.w * sizeof(float));
-        }
-      }
-    });
-    if (params) sum_partial_gradients(chunks);
-  }
-
-  // One sample (C, H, W) into its padded copy (C, Hp, Wp).
-  void pad_input(const float* x, float* xp) const {
-    const Geometry& g = geo_;
-    if (!im_.padded) {
-      std::memcpy(xp, x, g.c * g.h * g.w * sizeof(float));
-      return;
-    }
-    std::fill(xp, xp + g.c * im_.plane, 0.0f);
-    for (std::size_t c = 0; c < g.c; ++c)
-      for (std::size_t h = 0; h < g.h; ++h)
-        std::memcpy(xp + c * im_.plane + (h + g.pad_top) * im_.wp + g.pad_left, x + (c * g.h + h) * g.w,
-                    g.w * sizeof(float));
-  }
-
-  // kernel_grad_ and bias_grad_ = the chunks' partial sums, added in chunk order.
-  void sum_partial_gradients(std::size_t chunks) {
-    const std::size_t F = filters_, T = geo_.taps();
-    float* dk = kernel_grad_.data();
-    const float* part = partial_grad_.data();
-    std::copy(part, part + F * T, dk);
-    if (use_bias_) std::copy(part + F * T, part + F * T + F, bias_grad_.data());
-    for (std::size_t c = 1; c < chunks; ++c) {
-      const float* pc = part + c * (F * T + F);
-      for (std::size_t i = 0; i < F * T; ++i) dk[i] += pc[i];
-      if (use_bias_)
-        for (std::size_t f = 0; f < F; ++f) bias_grad_.data()[f] += pc[F * T + f];
-    }
-  }
-
-  std::size_t compute_threads_limit(std::size_t n) const { return std::max<std::size_t>(parallel_chunks(n, sample_grain()), 1); }
 
   std::vector<ParamRef> params() override {
     std::vector<ParamRef> p{{"kernel", &kernel_, &kernel_grad_, true}};
@@ -519,20 +376,13 @@ class Conv2D final : public Layer {
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
   // Few taps: the per-sample kernels beat OpenBLAS's packing (see the top of this file).
   bool thin() const { return geo_.taps() <= kThinTaps; }
-  // Stride 1 and small products: implicit im2col with the per-sample kernels.
-  bool implicit() const {
-    return geo_.sh == 1 && geo_.sw == 1 && geo_.taps() <= kImplicitTaps && filters_ <= kImplicitFilters;
-  }
-  static constexpr std::size_t kImplicitTaps = 144, kImplicitFilters = 64;
-  Implicit im_;
   static constexpr std::size_t kThinTaps = 32;
   // Samples per chunk so that a chunk has at least ~64k multiply-adds.
   std::size_t sample_grain() const {
     return std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(filters_ * geo_.taps() * geo_.positions(), 1));
   }
 
-  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;
-  Tensor padded_input_, forward_scratch_, scratch_;  // buffers reused across batches
+  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
 };
 

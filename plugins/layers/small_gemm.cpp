@@ -17,21 +17,11 @@ inline v8 finish(v8 z, const float* bias, std::size_t m, bool relu) {
   return z;
 }
 
-// Row k of B: strided (B + k * ldb) or at an offset from a base (implicit im2col).
-struct StridedRows {
-  const float* B;
-  std::size_t ldb;
-  const float* operator()(std::size_t k) const { return B + k * ldb; }
-};
-struct OffsetRows {
-  const float* base;
-  const std::size_t* offsets;
-  const float* operator()(std::size_t k) const { return base + offsets[k]; }
-};
+}  // namespace
 
-template <class Rows>
-void small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::size_t lda,
-              Rows row, float* C, std::size_t ldc, const float* bias, bool relu) {
+void gemm_small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::size_t lda,
+                   const float* B, std::size_t ldb, float* C, std::size_t ldc, const float* bias,
+                   bool relu) {
   constexpr std::size_t W = 32;  // columns per block: four vectors
   std::size_t j = 0;
   for (; j + W <= N; j += W) {
@@ -43,7 +33,7 @@ void small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::
       const float* r0 = A + m * lda;
       const float* r1 = r0 + lda;
       for (std::size_t k = 0; k < K; ++k) {
-        const float* b = row(k) + j;
+        const float* b = B + k * ldb + j;
         const v8 x0 = load(b), x1 = load(b + 8), x2 = load(b + 16), x3 = load(b + 24);
         const v8 s0 = splat(r0[k]), s1 = splat(r1[k]);
         a0 += s0 * x0; a1 += s0 * x1; a2 += s0 * x2; a3 += s0 * x3;
@@ -60,7 +50,7 @@ void small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::
       v8 a0 = splat(0), a1 = splat(0), a2 = splat(0), a3 = splat(0);
       const float* r0 = A + m * lda;
       for (std::size_t k = 0; k < K; ++k) {
-        const float* b = row(k) + j;
+        const float* b = B + k * ldb + j;
         const v8 s0 = splat(r0[k]);
         a0 += s0 * load(b); a1 += s0 * load(b + 8); a2 += s0 * load(b + 16); a3 += s0 * load(b + 24);
       }
@@ -74,7 +64,7 @@ void small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::
     for (std::size_t m = 0; m < M; ++m) {
       v8 acc = splat(0);
       const float* r = A + m * lda;
-      for (std::size_t k = 0; k < K; ++k) acc += splat(r[k]) * load(row(k) + j);
+      for (std::size_t k = 0; k < K; ++k) acc += splat(r[k]) * load(B + k * ldb + j);
       store(C + m * ldc + j, finish(acc, bias, m, relu));
     }
   }
@@ -82,15 +72,15 @@ void small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::
     for (std::size_t m = 0; m < M; ++m) {
       float acc = 0.0f;
       const float* r = A + m * lda;
-      for (std::size_t k = 0; k < K; ++k) acc += r[k] * row(k)[j];
+      for (std::size_t k = 0; k < K; ++k) acc += r[k] * B[k * ldb + j];
       C[m * ldc + j] = finish(acc, bias, m, relu);
     }
   }
 }
 
-template <class Rows>
-void nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A, std::size_t lda,
-                   Rows row, float* C, std::size_t ldc) {
+void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A,
+                        std::size_t lda, const float* B, std::size_t ldb, float* C,
+                        std::size_t ldc) {
   const std::size_t K8 = K - K % 8;
   std::size_t m = 0;
   // 2 rows of A x 4 rows of B: eight dot products share six loads per step.
@@ -99,10 +89,10 @@ void nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A, 
     const float* a1 = a0 + lda;
     std::size_t n = 0;
     for (; n + 4 <= N; n += 4) {
-      const float* b0 = row(n);
-      const float* b1 = row(n + 1);
-      const float* b2 = row(n + 2);
-      const float* b3 = row(n + 3);
+      const float* b0 = B + n * ldb;
+      const float* b1 = b0 + ldb;
+      const float* b2 = b1 + ldb;
+      const float* b3 = b2 + ldb;
       v8 c00 = splat(0), c01 = splat(0), c02 = splat(0), c03 = splat(0);
       v8 c10 = splat(0), c11 = splat(0), c12 = splat(0), c13 = splat(0);
       for (std::size_t k = 0; k < K8; k += 8) {
@@ -121,7 +111,7 @@ void nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A, 
         for (std::size_t q = 0; q < 4; ++q) C[(m + i) * ldc + n + q] += s[i][q];
     }
     for (; n < N; ++n) {
-      const float* b0 = row(n);
+      const float* b0 = B + n * ldb;
       v8 c0 = splat(0), c1 = splat(0);
       for (std::size_t k = 0; k < K8; k += 8) {
         const v8 y = load(b0 + k);
@@ -140,7 +130,7 @@ void nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A, 
   for (; m < M; ++m) {
     const float* a0 = A + m * lda;
     for (std::size_t n = 0; n < N; ++n) {
-      const float* b0 = row(n);
+      const float* b0 = B + n * ldb;
       v8 c0 = splat(0);
       for (std::size_t k = 0; k < K8; k += 8) c0 += load(a0 + k) * load(b0 + k);
       float s0 = hsum(c0);
@@ -148,32 +138,6 @@ void nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A, 
       C[m * ldc + n] += s0;
     }
   }
-}
-
-}  // namespace
-
-void gemm_small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, std::size_t lda,
-                   const float* B, std::size_t ldb, float* C, std::size_t ldc, const float* bias,
-                   bool relu) {
-  small_mk(M, N, K, A, lda, StridedRows{B, ldb}, C, ldc, bias, relu);
-}
-
-void gemm_small_mk_offsets(std::size_t M, std::size_t N, std::size_t K, const float* A,
-                           std::size_t lda, const float* base, const std::size_t* offsets, float* C,
-                           std::size_t ldc, const float* bias, bool relu) {
-  small_mk(M, N, K, A, lda, OffsetRows{base, offsets}, C, ldc, bias, relu);
-}
-
-void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A,
-                        std::size_t lda, const float* B, std::size_t ldb, float* C,
-                        std::size_t ldc) {
-  nt_accumulate(M, N, K, A, lda, StridedRows{B, ldb}, C, ldc);
-}
-
-void gemm_nt_accumulate_offsets(std::size_t M, std::size_t N, std::size_t K, const float* A,
-                                std::size_t lda, const float* base, const std::size_t* offsets,
-                                float* C, std::size_t ldc) {
-  nt_accumulate(M, N, K, A, lda, OffsetRows{base, offsets}, C, ldc);
 }
 
 }  // namespace glassbox::layers

@@ -18,13 +18,4 @@ void gemm_small_mk(std::size_t M, std::size_t N, std::size_t K, const float* A, 
 void gemm_nt_accumulate(std::size_t M, std::size_t N, std::size_t K, const float* A,
                         std::size_t lda, const float* B, std::size_t ldb, float* C, std::size_t ldc);
 
-// The same products with row k of B at base + offsets[k]: the rows of an implicit im2col,
-// each a shifted view of one input plane (see conv2d.cpp).
-void gemm_small_mk_offsets(std::size_t M, std::size_t N, std::size_t K, const float* A,
-                           std::size_t lda, const float* base, const std::size_t* offsets, float* C,
-                           std::size_t ldc, const float* bias, bool relu);
-void gemm_nt_accumulate_offsets(std::size_t M, std::size_t N, std::size_t K, const float* A,
-                                std::size_t lda, const float* base, const std::size_t* offsets,
-                                float* C, std::size_t ldc);
-
 }  // namespace glassbox::layers

@@ -80,11 +80,10 @@ BOOST_AUTO_TEST_CASE(conv2d_valid_same_strided_with_and_without_bias) {
       {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "tanh"}},
       {{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "sigmoid"}, {"padding", "same"}},
   };
-  // Stride 1 takes the implicit im2col; strided ones im2col with the per-sample kernels
-  // (18 taps) or, with more than 32 taps (4 channels x 3x3), the batch-level sgemm.
+  // Up to 32 taps (2 channels x 3x3) the per-sample kernels, more (4 channels) the
+  // batch-level sgemm; then 153 taps and 65 filters.
   for (const auto& c : configs) expect_gradients(c, {2, 6, 7}, 2);
   for (const auto& c : configs) expect_gradients(c, {4, 5, 6}, 2);
-  // Stride 1 past the implicit path's limits: 153 taps (sgemm), 65 filters (per-sample kernels).
   expect_gradients({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"padding", "same"}}, {17, 4, 4}, 2);
   expect_gradients({{"type", "conv2d"}, {"filters", 65}, {"kernel_size", 1}}, {1, 3, 3}, 2);
 }

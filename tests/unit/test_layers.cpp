@@ -145,13 +145,12 @@ BOOST_AUTO_TEST_CASE(conv2d_matches_a_direct_convolution) {
       {{{"type", "conv2d"}, {"filters", 3}, {"kernel_size", {2, 4}}, {"strides", {2, 3}}, {"padding", "same"}},
        {2, 8, 11}, 2, 3, true},
       {{{"type", "conv2d"}, {"filters", 5}, {"kernel_size", 1}, {"use_bias", false}}, {3, 4, 4}, 1, 1, false},
-      // Stride 1, up to 144 taps: implicit im2col (W2's conv2, with "same" padding too).
+      // More than 32 taps: the batch-level sgemm path (W2's conv2, "same" padding, strides).
       {{{"type", "conv2d"}, {"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}}, {8, 13, 13}, 1, 1, false},
       {{{"type", "conv2d"}, {"filters", 6}, {"kernel_size", {3, 5}}, {"padding", "same"}}, {4, 9, 11}, 1, 1, true},
-      // Strided, more than 32 taps: im2col + the batch-level sgemm.
       {{{"type", "conv2d"}, {"filters", 3}, {"kernel_size", 3}, {"strides", 2}, {"padding", "same"}}, {5, 7, 8}, 2, 2, true},
-      // Stride 1 beyond the implicit path's limits: 153 taps (sgemm), 65 filters (per-sample kernels).
       {{{"type", "conv2d"}, {"filters", 4}, {"kernel_size", 3}, {"padding", "same"}}, {17, 6, 6}, 1, 1, true},
+      // Few taps, many filters: the per-sample kernels.
       {{{"type", "conv2d"}, {"filters", 65}, {"kernel_size", 3}}, {2, 6, 5}, 1, 1, false},
   };
   for (const auto& c : cases) {

@@ -54,7 +54,7 @@ void expect_close(const std::vector<float>& a, const std::vector<float>& b, cons
     const double scale = std::max(1.0, std::fabs(static_cast<double>(a[i])));
     worst = std::max(worst, std::fabs(static_cast<double>(a[i]) - b[i]) / scale);
   }
-  BOOST_TEST(worst < 1e-5, what << ": worst relative difference " << worst);
+  BOOST_TEST(worst < 1e-4, what << ": worst relative difference " << worst);
 }
 
 // One thread is the reference (its gradients are finite-difference checked in
@@ -149,8 +149,7 @@ BOOST_AUTO_TEST_CASE(dense_on_two_threads) {
 }
 
 BOOST_AUTO_TEST_CASE(conv2d_on_two_threads) {
-  // Stride 1: implicit im2col (valid and same); strided: im2col with the per-sample
-  // kernels (9 taps) or the batch-level sgemm (36 taps); odd batch sizes.
+  // 9 taps: the per-sample kernels; 72 and 36 taps: the batch-level sgemm; odd batch sizes.
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"activation", "relu"}},
                              {1, 28, 28}, 9);
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}},
