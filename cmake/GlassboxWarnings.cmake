@@ -1,6 +1,8 @@
 # Compiler flags shared by every glassbox target.
 add_library(glassbox_flags INTERFACE)
 target_compile_options(glassbox_flags INTERFACE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+# Math functions never report through errno here, so sqrt and friends can be vectorised.
+target_compile_options(glassbox_flags INTERFACE -fno-math-errno)
 if(GLASSBOX_NATIVE)
   target_compile_options(glassbox_flags INTERFACE -march=native)
 endif()

@@ -35,6 +35,7 @@
 #include "layer_support.h"
 #include "layers.h"
 #include "reductions.h"
+#include "simd.h"
 #include "small_gemm.h"
 
 namespace glassbox::layers {
@@ -61,6 +62,19 @@ inline void valid_range(std::size_t out, std::size_t stride, long offset, std::s
   hi = static_cast<std::size_t>(std::max<long>(std::min<long>(h, static_cast<long>(out)), static_cast<long>(lo)));
 }
 
+// Copies a short row (an output row's worth, 11-28 floats at W2's shapes) with vector
+// moves: a memcpy call per row cost more than the copy itself. Rows of 8 or more end with
+// one overlapping vector instead of a scalar tail.
+inline void copy_row(float* dst, const float* src, std::size_t count) {
+  if (count < 8) {
+    for (std::size_t k = 0; k < count; ++k) dst[k] = src[k];
+    return;
+  }
+  std::size_t k = 0;
+  for (; k + 8 <= count; k += 8) simd::store(dst + k, simd::load(src + k));
+  if (k < count) simd::store(dst + count - 8, simd::load(src + count - 8));
+}
+
 // The columns of one sample x (C, H, W): col (taps, P) with row stride ld.
 void im2col(const Geometry& g, const float* x, float* col, std::size_t ld) {
   const std::size_t plane = g.h * g.w;
@@ -82,7 +96,7 @@ void im2col(const Geometry& g, const float* x, float* col, std::size_t ld) {
             const float* srow = src + static_cast<std::size_t>(iy) * g.w;
             std::fill(dst, dst + lo, 0.0f);
             if (g.sw == 1) {
-              std::memcpy(dst + lo, srow + (static_cast<long>(lo) + xoff), (hi - lo) * sizeof(float));
+              copy_row(dst + lo, srow + (static_cast<long>(lo) + xoff), hi - lo);
             } else {
               for (std::size_t ox = lo; ox < hi; ++ox)
                 dst[ox] = srow[static_cast<long>(ox * g.sw) + xoff];

@@ -28,9 +28,9 @@ class Adagrad : public GradientOptimizer {
  protected:
   std::size_t slots_per_param() const override { return 1; }
   float initial_slot_value() const override { return initial_; }
-  void update(std::size_t index, float* __restrict w, const float* __restrict g, std::size_t n,
+  void update(std::size_t index, std::size_t offset, float* __restrict w, const float* __restrict g, std::size_t n,
               const GradientTransform& t) override {
-    float* __restrict a = slot(index, 0);
+    float* __restrict a = slot(index, 0) + offset;
     const float lr = learning_rate_, eps = epsilon_;
     for (std::size_t j = 0; j < n; ++j) {
       const float gj = t.grad(g[j]);

@@ -35,10 +35,10 @@ class Adam : public GradientOptimizer {
     const double t = static_cast<double>(iterations_);
     alpha_ = static_cast<float>(learning_rate_ * std::sqrt(1.0 - std::pow(beta_2_, t)) / (1.0 - std::pow(beta_1_, t)));
   }
-  void update(std::size_t index, float* __restrict w, const float* __restrict g, std::size_t n,
+  void update(std::size_t index, std::size_t offset, float* __restrict w, const float* __restrict g, std::size_t n,
               const GradientTransform& t) override {
-    float* __restrict m = slot(index, 0);
-    float* __restrict v = slot(index, 1);
+    float* __restrict m = slot(index, 0) + offset;
+    float* __restrict v = slot(index, 1) + offset;
     const float b1 = beta_1_, b2 = beta_2_, c1 = 1 - beta_1_, c2 = 1 - beta_2_, a = alpha_, eps = epsilon_;
     for (std::size_t j = 0; j < n; ++j) {
       const float gj = t.grad(g[j]);

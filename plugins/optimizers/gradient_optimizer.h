@@ -17,6 +17,7 @@
 
 #include "glassbox/error.h"
 #include "glassbox/optimizer.h"
+#include "glassbox/parallel.h"
 #include "glassbox/registry.h"
 
 namespace glassbox::plugins {
@@ -64,7 +65,11 @@ class GradientOptimizer : public Optimizer {
         const double norm = std::sqrt(sq);
         if (norm > clip_norm_) t.scale = static_cast<float>(clip_norm_ / norm);
       }
-      update(i, p.value->data(), p.grad->data(), n, t);
+      // Large tensors are updated in chunks on the compute threads (element-wise: the
+      // result does not depend on the split).
+      float* w = p.value->data();
+      const float* g = p.grad->data();
+      parallel_for(n, kUpdateGrain, [&](std::size_t, std::size_t b, std::size_t e) { update(i, b, w + b, g + b, e - b, t); });
     }
   }
 
@@ -102,8 +107,11 @@ class GradientOptimizer : public Optimizer {
   virtual float initial_slot_value() const { return 0.0f; }
   // Called once per step before the parameters (e.g. Adam's bias corrections).
   virtual void begin_step() {}
-  // Updates n values of parameter `index` from its gradient.
-  virtual void update(std::size_t index, float* w, const float* g, std::size_t n, const GradientTransform& t) = 0;
+  // Updates n values of parameter `index`, starting at element `offset`, from its gradient
+  // (w and g point at that element; the slots are offset by the caller's `offset`).
+  virtual void update(std::size_t index, std::size_t offset, float* w, const float* g, std::size_t n,
+                      const GradientTransform& t) = 0;
+  static constexpr std::size_t kUpdateGrain = 16384;
   float* slot(std::size_t index, std::size_t s) { return slots_[index * slots_per_param() + s].data(); }
 
   long iterations_ = 0;

@@ -33,9 +33,9 @@ class RmsProp : public GradientOptimizer {
 
  protected:
   std::size_t slots_per_param() const override { return momentum_ > 0 ? 2 : 1; }
-  void update(std::size_t index, float* __restrict w, const float* __restrict g, std::size_t n,
+  void update(std::size_t index, std::size_t offset, float* __restrict w, const float* __restrict g, std::size_t n,
               const GradientTransform& t) override {
-    float* __restrict s = slot(index, 0);
+    float* __restrict s = slot(index, 0) + offset;
     const float rho = rho_, c = 1 - rho_, lr = learning_rate_, eps = epsilon_;
     if (momentum_ == 0) {
       for (std::size_t j = 0; j < n; ++j) {
@@ -45,7 +45,7 @@ class RmsProp : public GradientOptimizer {
       }
       return;
     }
-    float* __restrict b = slot(index, 1);
+    float* __restrict b = slot(index, 1) + offset;
     const float mu = momentum_;
     for (std::size_t j = 0; j < n; ++j) {
       const float gj = t.grad(g[j]);

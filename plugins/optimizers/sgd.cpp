@@ -29,14 +29,14 @@ class Sgd : public GradientOptimizer {
 
  protected:
   std::size_t slots_per_param() const override { return momentum_ > 0 ? 1 : 0; }
-  void update(std::size_t index, float* __restrict w, const float* __restrict g, std::size_t n,
+  void update(std::size_t index, std::size_t offset, float* __restrict w, const float* __restrict g, std::size_t n,
               const GradientTransform& t) override {
     const float lr = learning_rate_, mu = momentum_;
     if (mu == 0) {
       for (std::size_t j = 0; j < n; ++j) w[j] = w[j] * t.keep - lr * t.grad(g[j]);
       return;
     }
-    float* __restrict v = slot(index, 0);
+    float* __restrict v = slot(index, 0) + offset;
     if (nesterov_) {
       for (std::size_t j = 0; j < n; ++j) {
         const float gj = t.grad(g[j]);
