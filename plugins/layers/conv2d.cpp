@@ -138,6 +138,41 @@ void col2im(const Geometry& g, const float* dcol, std::size_t ld, float* dx) {
   }
 }
 
+// Stride 1 without padding, the batch-level path computes "wide" positions p = oy*W + ox
+// for every ox < W instead of OW (W - OW extra columns per output row, dropped in forward
+// and given a zero gradient in backward). Then the row of tap (c, i, j) is one contiguous
+// stretch of the input plane, from offset i*W + j: one copy of OH*W values instead of OH
+// copies of OW. The last taps' stretches run past the plane by up to kw-1 values, which
+// only wide columns read: they are zero-filled.
+void im2col_wide(const Geometry& g, const float* x, float* col, std::size_t ld) {
+  const std::size_t plane = g.h * g.w, pc = g.oh * g.w;
+  for (std::size_t c = 0; c < g.c; ++c) {
+    for (std::size_t i = 0; i < g.kh; ++i) {
+      for (std::size_t j = 0; j < g.kw; ++j) {
+        float* dst = col + ((c * g.kh + i) * g.kw + j) * ld;
+        const std::size_t off = i * g.w + j, len = std::min(pc, plane - off);
+        std::memcpy(dst, x + c * plane + off, len * sizeof(float));
+        std::fill(dst + len, dst + pc, 0.0f);
+      }
+    }
+  }
+}
+
+// dx (C, H, W) += the wide dcol's contributions; the wide columns hold zeros.
+void col2im_wide(const Geometry& g, const float* dcol, std::size_t ld, float* dx) {
+  const std::size_t plane = g.h * g.w, pc = g.oh * g.w;
+  for (std::size_t c = 0; c < g.c; ++c) {
+    for (std::size_t i = 0; i < g.kh; ++i) {
+      for (std::size_t j = 0; j < g.kw; ++j) {
+        const float* src = dcol + ((c * g.kh + i) * g.kw + j) * ld;
+        const std::size_t off = i * g.w + j, len = std::min(pc, plane - off);
+        float* dst = dx + c * plane + off;
+        for (std::size_t p = 0; p < len; ++p) dst[p] += src[p];
+      }
+    }
+  }
+}
+
 class Conv2D final : public Layer {
  public:
   explicit Conv2D(const nlohmann::json& options) {
@@ -207,7 +242,8 @@ class Conv2D final : public Layer {
     const Geometry& g = geo_;
     check_batch(*this, x, {g.c, g.h, g.w}, "forward");
     const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, T = g.taps(), F = filters_;
-    ensure_shape(col_, {T, NP});
+    const std::size_t Pc = columns_per_sample(), NPc = n * Pc, row_stride = wide() ? g.w : g.ow;
+    ensure_shape(col_, {T, thin() ? NP : NPc});
     ensure_shape(output_, {n, F, g.oh, g.ow});
     linear_forward_ = mode == Mode::linear;
     const Activation act = linear_forward_ ? Activation::linear : activation_;
@@ -215,7 +251,7 @@ class Conv2D final : public Layer {
     const std::size_t in_sample = g.c * g.h * g.w;
     float* y = output_.data();
     const float* b = use_bias_ ? bias_.data() : nullptr;
-    if (!thin()) ensure_shape(z_, {F, NP});
+    if (!thin()) ensure_shape(z_, {F, NPc});
     // Chunks of samples on the compute threads; each chunk's columns are a block of col and Z.
     parallel_for(n, sample_grain(), [&](std::size_t, std::size_t s0, std::size_t s1) {
       if (thin()) {
@@ -230,27 +266,37 @@ class Conv2D final : public Layer {
           activation_forward(act, kFusedLeakyReluAlpha, y + s0 * F * P, (s1 - s0) * F, P);
         return;
       }
-      for (std::size_t s = s0; s < s1; ++s) im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
+      for (std::size_t s = s0; s < s1; ++s) {
+        if (wide()) {
+          im2col_wide(g, x.data() + s * in_sample, col_.data() + s * Pc, NPc);
+        } else {
+          im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
+        }
+      }
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F),
-                  static_cast<int>((s1 - s0) * P), static_cast<int>(T), 1.0f, kernel_.data(),
-                  static_cast<int>(T), col_.data() + s0 * P, static_cast<int>(NP), 0.0f,
-                  z_.data() + s0 * P, static_cast<int>(NP));
-      // Fused: bias, activation, and the (F, N, P) -> (N, F, P) permutation.
+                  static_cast<int>((s1 - s0) * Pc), static_cast<int>(T), 1.0f, kernel_.data(),
+                  static_cast<int>(T), col_.data() + s0 * Pc, static_cast<int>(NPc), 0.0f,
+                  z_.data() + s0 * Pc, static_cast<int>(NPc));
+      // Fused: bias, activation, the (F, N, P) -> (N, F, P) permutation (and dropping the
+      // wide columns).
       const float* z = z_.data();
       for (std::size_t f = 0; f < F; ++f) {
         const float bf = b ? b[f] : 0.0f;
         for (std::size_t s = s0; s < s1; ++s) {
-          const float* zs = z + f * NP + s * P;
-          float* ys = y + (s * F + f) * P;
-          if (act == Activation::relu) {
-            for (std::size_t p = 0; p < P; ++p) {
-              const float v = zs[p] + bf;
-              ys[p] = v > 0.0f ? v : 0.0f;
+          for (std::size_t oy = 0; oy < g.oh; ++oy) {
+            const float* zs = z + f * NPc + s * Pc + oy * row_stride;
+            float* ys = y + (s * F + f) * P + oy * g.ow;
+            if (act == Activation::relu) {
+              for (std::size_t p = 0; p < g.ow; ++p) {
+                const float v = zs[p] + bf;
+                ys[p] = v > 0.0f ? v : 0.0f;
+              }
+            } else {
+              for (std::size_t p = 0; p < g.ow; ++p) ys[p] = zs[p] + bf;
             }
-          } else {
-            for (std::size_t p = 0; p < P; ++p) ys[p] = zs[p] + bf;
-            activation_forward(act, kFusedLeakyReluAlpha, ys, 1, P);
           }
+          if (act != Activation::relu && act != Activation::linear)
+            activation_forward(act, kFusedLeakyReluAlpha, y + (s * F + f) * P, 1, P);
         }
       }
     });
@@ -274,7 +320,10 @@ class Conv2D final : public Layer {
     const Activation act = linear_forward_ ? Activation::linear : activation_;
     const bool thin_path = thin();
     const std::size_t in_sample = g.c * g.h * g.w;
-    ensure_shape(dz_, {F, NP});
+    // Columns per sample: P for the per-sample kernels, wide or P for the sgemm path.
+    const std::size_t Pc = thin_path ? P : columns_per_sample(), NPc = n * Pc;
+    const std::size_t row_stride = !thin_path && wide() ? g.w : g.ow;
+    ensure_shape(dz_, {F, NPc});
     if (thin_path && inputs) {
       // K^T (taps, F), so dcol_n = K^T . dZ_n is another thin product.
       ensure_shape(kernel_t_, {T, F});
@@ -284,22 +333,26 @@ class Conv2D final : public Layer {
     const std::size_t chunks = parallel_chunks(n, sample_grain());
     // Per-chunk partial weight and bias gradients, summed in chunk order afterwards.
     ensure_shape(partial_grad_, {chunks, F * T + F});
-    if (inputs) ensure_shape(dcol_, thin_path ? Shape{chunks, T * P} : Shape{T, NP});
+    if (inputs) ensure_shape(dcol_, thin_path ? Shape{chunks, T * P} : Shape{T, NPc});
     const float* go = grad_output.data();
     const float* y = output_.data();
     float* dz = dz_.data();
     parallel_for(n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
-      // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*P) order
-      // (permuted on the way) for the batch-level sgemm.
+      // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*Pc) order
+      // (permuted on the way, zeros in the wide columns) for the batch-level sgemm.
       for (std::size_t s = s0; s < s1; ++s) {
         for (std::size_t f = 0; f < F; ++f) {
-          const float* gs = go + (s * F + f) * P;
-          const float* ys = y + (s * F + f) * P;
-          float* d = thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P;
-          if (act == Activation::relu) {
-            for (std::size_t p = 0; p < P; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
-          } else {
-            activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, P);
+          float* d0 = thin_path ? dz + (s * F + f) * P : dz + f * NPc + s * Pc;
+          for (std::size_t oy = 0; oy < g.oh; ++oy) {
+            const float* gs = go + (s * F + f) * P + oy * g.ow;
+            const float* ys = y + (s * F + f) * P + oy * g.ow;
+            float* d = d0 + oy * row_stride;
+            if (act == Activation::relu) {
+              for (std::size_t p = 0; p < g.ow; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
+            } else {
+              activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, g.ow);
+            }
+            std::fill(d + g.ow, d + row_stride, 0.0f);
           }
         }
       }
@@ -312,15 +365,15 @@ class Conv2D final : public Layer {
             gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * T * P, P, dk, T);
         } else {
           cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
-                      static_cast<int>((s1 - s0) * P), 1.0f, dz + s0 * P, static_cast<int>(NP),
-                      col_.data() + s0 * P, static_cast<int>(NP), 0.0f, dk, static_cast<int>(T));
+                      static_cast<int>((s1 - s0) * Pc), 1.0f, dz + s0 * Pc, static_cast<int>(NPc),
+                      col_.data() + s0 * Pc, static_cast<int>(NPc), 0.0f, dk, static_cast<int>(T));
         }
         if (use_bias_) {
-          // Both layouts hold each filter's values in runs of P.
+          // Both layouts hold each filter's values of a sample in one run of Pc.
           for (std::size_t f = 0; f < F; ++f) {
             float sum = 0.0f;
             for (std::size_t s = s0; s < s1; ++s)
-              sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NP + s * P, P);
+              sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NPc + s * Pc, Pc);
             db[f] = sum;
           }
         }
@@ -337,10 +390,16 @@ class Conv2D final : public Layer {
         }
       } else {
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T),
-                    static_cast<int>((s1 - s0) * P), static_cast<int>(F), 1.0f, kernel_.data(),
-                    static_cast<int>(T), dz + s0 * P, static_cast<int>(NP), 0.0f, dcol_.data() + s0 * P,
-                    static_cast<int>(NP));
-        for (std::size_t s = s0; s < s1; ++s) col2im(g, dcol_.data() + s * P, NP, dx + s * in_sample);
+                    static_cast<int>((s1 - s0) * Pc), static_cast<int>(F), 1.0f, kernel_.data(),
+                    static_cast<int>(T), dz + s0 * Pc, static_cast<int>(NPc), 0.0f, dcol_.data() + s0 * Pc,
+                    static_cast<int>(NPc));
+        for (std::size_t s = s0; s < s1; ++s) {
+          if (wide()) {
+            col2im_wide(g, dcol_.data() + s * Pc, NPc, dx + s * in_sample);
+          } else {
+            col2im(g, dcol_.data() + s * P, NP, dx + s * in_sample);
+          }
+        }
       }
     });
     if (params) {
@@ -390,6 +449,13 @@ class Conv2D final : public Layer {
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
   // Few taps: the per-sample kernels beat OpenBLAS's packing (see the top of this file).
   bool thin() const { return geo_.taps() <= kThinTaps; }
+  // Stride 1 without padding: the sgemm path's columns are wide (see im2col_wide).
+  bool wide() const {
+    const Geometry& g = geo_;
+    return g.sh == 1 && g.sw == 1 && g.pad_top == 0 && g.pad_left == 0 && g.oh + g.kh - 1 == g.h &&
+           g.ow + g.kw - 1 == g.w;
+  }
+  std::size_t columns_per_sample() const { return wide() ? geo_.oh * geo_.w : geo_.positions(); }
   static constexpr std::size_t kThinTaps = 32;
   // Samples per chunk so that a chunk has at least ~64k multiply-adds.
   std::size_t sample_grain() const {
