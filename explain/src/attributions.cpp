@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <random>
 
 #include "glassbox/error.h"
+#include "glassbox/parallel.h"
 #include "glassbox/registry.h"
 
 namespace glassbox::explain {
@@ -15,6 +17,9 @@ using nlohmann::json;
 namespace {
 
 std::size_t per_row(const Tensor& t) { return t.shape(0) ? t.size() / t.shape(0) : 0; }
+
+// Rows per pass (see attribute_rows); as for LRP, small passes keep the activations in cache.
+constexpr std::size_t kAttributionPassRows = 8;
 
 // Gradients of each row's target logit for a chunk; logits of the same pass into `logits`.
 Tensor gradient_of(ExplainedNetwork& net, const Tensor& x, const std::vector<int>& targets, Tensor* logits) {
@@ -174,22 +179,38 @@ Attribution attribute_rows(ExplainedNetwork& net, const std::string& method, con
   a.relevance = Tensor::from_shape(batch_shape(n, net.input_shape()));
   a.predicted.resize(n);
   a.logit.resize(n);
-  Rng rng(options.seed);
   const std::size_t per = shape_size(net.input_shape());
-  for (std::size_t r0 = 0; r0 < n; r0 += options.batch_size) {
-    const std::size_t m = std::min(options.batch_size, n - r0);
-    std::vector<std::size_t> idx(rows.sample.begin() + r0, rows.sample.begin() + r0 + m);
-    std::vector<int> targets(rows.target.begin() + r0, rows.target.begin() + r0 + m);
-    Tensor chunk = gather_rows(x, idx);
-    Tensor logits = net.logits(chunk);
-    std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
-    for (std::size_t r = 0; r < m; ++r) {
-      a.predicted[r0 + r] = pred[r];
-      a.logit[r0 + r] = logits(r, static_cast<std::size_t>(targets[r]));
+  // Passes of a few rows (activations stay in cache) spread over the compute threads, each
+  // thread on its own copy of the network. Each pass draws its noise from its own seed, so
+  // the result does not depend on the number of threads.
+  const std::size_t pass_rows = std::min(options.batch_size, kAttributionPassRows);
+  const std::size_t passes = (n + pass_rows - 1) / pass_rows;
+  std::vector<std::unique_ptr<ExplainedNetwork>> replicas;
+  while (replicas.size() + 1 < parallel_chunks(passes, 1)) replicas.push_back(std::make_unique<ExplainedNetwork>(net));
+  parallel_for(passes, 1, [&](std::size_t chunk, std::size_t p0, std::size_t p1) {
+    ExplainedNetwork& engine = chunk == 0 ? net : *replicas[chunk - 1];
+    for (std::size_t p = p0; p < p1; ++p) {
+      const std::size_t r0 = p * pass_rows, m = std::min(pass_rows, n - r0);
+      std::vector<std::size_t> idx(rows.sample.begin() + r0, rows.sample.begin() + r0 + m);
+      std::vector<int> targets(rows.target.begin() + r0, rows.target.begin() + r0 + m);
+      Tensor pass = gather_rows(x, idx);
+      Tensor logits, rel;
+      if (method == "gradient" || method == "gradient_x_input") {
+        rel = gradient_of(engine, pass, targets, &logits);  // the logits come with the gradient
+        if (method == "gradient_x_input") rel *= pass;
+      } else {
+        logits = engine.logits(pass);
+        Rng rng(options.seed + 0x9E3779B97F4A7C15ULL * (p + 1));
+        rel = attribute_chunk(engine, method, pass, targets, options, rng);
+      }
+      std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
+      for (std::size_t r = 0; r < m; ++r) {
+        a.predicted[r0 + r] = pred[r];
+        a.logit[r0 + r] = logits(r, static_cast<std::size_t>(targets[r]));
+      }
+      std::memcpy(a.relevance.data() + r0 * per, rel.data(), rel.size() * sizeof(float));
     }
-    Tensor rel = attribute_chunk(net, method, chunk, targets, options, rng);
-    std::memcpy(a.relevance.data() + r0 * per, rel.data(), rel.size() * sizeof(float));
-  }
+  });
   return a;
 }
 

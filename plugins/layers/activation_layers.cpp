@@ -76,7 +76,7 @@ class ActivationLayer final : public Layer {
   Activation activation_;
   float alpha_ = 0.01f;
   Shape input_shape_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
 };
 
 void add(Registry& registry, Activation a, const std::string& description, nlohmann::json params) {

@@ -108,7 +108,7 @@ class AvgPool2D final : public Layer {
 
  private:
   PoolGeometry geo_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
 };
 
 }  // namespace

@@ -154,7 +154,7 @@ class BatchNormalization final : public Layer {
   std::size_t channels_ = 0, spatial_ = 1;
   Tensor gamma_, beta_, moving_mean_, moving_variance_;
   Tensor gamma_grad_, beta_grad_, moving_mean_grad_, moving_variance_grad_;
-  Tensor output_, xhat_, grad_input_;
+  Scratch output_, xhat_, grad_input_;
   std::vector<float> inv_std_;  // per channel, of the last forward
   bool batch_statistics_ = false;
 };

@@ -462,7 +462,7 @@ class Conv2D final : public Layer {
     return std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(filters_ * geo_.taps() * geo_.positions(), 1));
   }
 
-  Tensor col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;  // buffers reused across batches
+  Scratch col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
 };
 

@@ -166,7 +166,7 @@ class Dense final : public Layer {
   bool use_bias_ = true;
   std::string kernel_init_, bias_init_;
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
-  Tensor input_, output_, dz_, grad_input_;  // buffers reused across batches
+  Scratch input_, output_, dz_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
 };
 

@@ -84,7 +84,7 @@ class Dropout final : public Layer {
   unsigned long long seed_ = 0;
   Rng engine_;
   Shape input_shape_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
   std::vector<float> mask_;  // 0 or 1/(1-rate), from the last train-mode forward
   bool masked_ = false;
 };

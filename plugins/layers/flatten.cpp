@@ -40,7 +40,7 @@ class Flatten final : public Layer {
 
  private:
   Shape input_shape_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ class GlobalAvgPool2D final : public Layer {
 
  private:
   Shape input_shape_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
 };
 
 }  // namespace

@@ -14,6 +14,28 @@
 
 namespace glassbox::layers {
 
+// A layer's per-batch buffer (outputs, gradients, im2col columns...). A copy of the layer
+// (clone()) starts with empty buffers: it gets the parameters, not the last batch's
+// scratch, which after a batch of 1,000 images is tens of megabytes.
+template <class Base>
+class ScratchOf : public Base {
+ public:
+  ScratchOf() = default;
+  ScratchOf(const ScratchOf&) : Base() {}
+  ScratchOf(ScratchOf&&) noexcept = default;
+  ScratchOf& operator=(const ScratchOf&) { return *this; }
+  ScratchOf& operator=(ScratchOf&&) noexcept = default;
+  ScratchOf& operator=(const Base& other) {
+    Base::operator=(other);
+    return *this;
+  }
+  ScratchOf& operator=(Base&& other) {
+    Base::operator=(std::move(other));
+    return *this;
+  }
+};
+using Scratch = ScratchOf<Tensor>;
+
 // "dense_3" when the layer has a name, otherwise its type ("dense").
 std::string label(const Layer& layer);
 

@@ -128,8 +128,8 @@ class MaxPool2D final : public Layer {
   }
 
   PoolGeometry geo_;
-  Tensor output_, grad_input_;
-  std::vector<std::int32_t> argmax_;  // winner's index within its input plane
+  Scratch output_, grad_input_;
+  ScratchOf<std::vector<std::int32_t>> argmax_;  // winner's index within its input plane
 };
 
 }  // namespace

@@ -70,7 +70,7 @@ class Reshape final : public Layer {
  private:
   std::vector<long> target_;
   Shape input_shape_, output_shape_;
-  Tensor output_, grad_input_;
+  Scratch output_, grad_input_;
 };
 
 }  // namespace
