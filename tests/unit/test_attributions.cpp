@@ -11,6 +11,7 @@
 #include "glassbox/explain/attributions.h"
 #include "glassbox/explain/heatmap.h"
 #include "glassbox/explain/perturbation.h"
+#include "glassbox/parallel.h"
 #include "layer_plugin.h"
 
 using namespace glassbox;
@@ -105,6 +106,35 @@ BOOST_AUTO_TEST_CASE(gradient_matches_central_finite_differences_of_the_logit) {
   quiet.samples = 3;
   Attribution sg = attribute(n, "smoothgrad", x, Target::of_class(0), quiet);
   for (std::size_t k = 0; k < 64; ++k) BOOST_TEST(std::fabs(sg.relevance.data()[k] - g.relevance.data()[k]) < 1e-5);
+}
+
+BOOST_AUTO_TEST_CASE(every_method_gives_the_same_on_one_and_two_threads) {
+  // 50 rows make several passes; on two threads they run on two copies of the network.
+  // SmoothGrad draws each pass's noise from its own seed, so it does not depend on the split.
+  auto net = small_cnn(31);
+  ExplainedNetwork n(stack(net), {1, 8, 8});
+  Tensor x = random_tensor({50, 1, 8, 8}, 32, 0.0f, 1.0f);
+  AttributionOptions o;
+  o.steps = 8;
+  o.samples = 3;
+  o.patch = 4;
+  o.stride = 4;
+  for (const char* method : {"gradient", "gradient_x_input", "integrated_gradients", "smoothgrad", "occlusion"}) {
+    set_compute_threads(1);
+    Attribution one = attribute(n, method, x, Target::predicted(), o);
+    set_compute_threads(2);
+    Attribution two = attribute(n, method, x, Target::predicted(), o);
+    set_compute_threads(1);
+    BOOST_TEST_INFO(method);
+    BOOST_TEST((one.target == two.target));
+    BOOST_TEST((one.predicted == two.predicted));
+    double worst = 0;
+    for (std::size_t k = 0; k < one.relevance.size(); ++k)
+      worst = std::max(worst, std::fabs(static_cast<double>(one.relevance.data()[k]) - two.relevance.data()[k]) /
+                                  (1.0 + std::fabs(one.relevance.data()[k])));
+    BOOST_TEST(worst < 1e-5);
+    BOOST_TEST(xt::sum(xt::abs(one.relevance))() > 0.0f);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(occlusion_and_gradient_x_input_give_w_times_x_on_a_linear_model) {
