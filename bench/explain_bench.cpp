@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "glassbox/blas.h"
+#include "glassbox/parallel.h"
 #include "glassbox/experiment_data.h"
 #include "glassbox/explain/attributions.h"
 #include "glassbox/explain/lrp.h"
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
     for (const auto& p : load_plugins(reg, search))
       if (p.fatal) throw PluginError(p.message);
     const BlasReport br = blas_report();
-    std::cout << "BLAS core " << br.corename << ", " << br.threads << " thread(s)\n";
+    std::cout << "BLAS core " << br.corename << ", " << br.threads << " thread(s); " << br.compute_threads << " compute thread(s)\n";
     ExperimentData data = load_experiment_data(json{{"dataset", "fashion-mnist"}}, reg, "explain_bench");
     MyDeepLearning model = model_dir.empty() ? MyDeepLearning(reg, 42) : MyDeepLearning::load(model_dir, reg);
     if (model_dir.empty()) {

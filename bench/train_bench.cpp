@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "glassbox/blas.h"
+#include "glassbox/parallel.h"
 #include "glassbox/experiment_data.h"
 #include "glassbox/model.h"
 #include "glassbox/plugin_loader.h"
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    if (threads > 0) set_blas_threads(threads);
+    if (threads > 0) set_compute_threads(threads);
     Registry reg;
     PluginSearch search;
     search.explicit_dirs = plugin_dirs;
@@ -155,7 +156,7 @@ int main(int argc, char** argv) {
     for (const auto& p : load_plugins(reg, search))
       if (p.fatal) throw PluginError(p.message);
     const BlasReport br = blas_report();
-    std::cout << "BLAS core " << br.corename << ", " << br.threads << " thread(s)"
+    std::cout << "BLAS core " << br.corename << ", " << br.threads << " thread(s); " << br.compute_threads << " compute thread(s)"
               << (br.recommended_coretype.empty() ? "" : " (OPENBLAS_CORETYPE=" + br.recommended_coretype + " is faster)")
               << "\n";
     ExperimentData data = load_experiment_data(json{{"dataset", "fashion-mnist"}}, reg, "train_bench");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "glassbox/blas.h"
+#include "glassbox/parallel.h"
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
 #include "glassbox/loss.h"
@@ -209,7 +210,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   if (train.contains("threads")) {
     const int threads = train_value<int>(e, train, "threads", 0);
     if (threads < 1) throw ConfigError(e.source + ": train.threads must be >= 1");
-    set_blas_threads(threads);
+    set_compute_threads(threads);
   }
   RunState s{e, registry, options, options.out_dir.empty() ? default_out_dir(e) : options.out_dir, e.config, {},
              MyDeepLearning(registry, e.seed()), {}};

@@ -1,5 +1,7 @@
 #include "glassbox/blas.h"
 
+#include "glassbox/parallel.h"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -55,6 +57,7 @@ void set_blas_threads(int n) { openblas_set_num_threads(n); }
 BlasReport blas_report() {
   BlasReport r;
   r.corename = openblas_corename();
+  r.compute_threads = compute_threads();  // first: it puts OpenBLAS on one thread
   r.threads = blas_threads();
   r.cpu = detect_cpu_features();
   const char* env = std::getenv("OPENBLAS_CORETYPE");
@@ -67,6 +70,7 @@ nlohmann::json BlasReport::to_json() const {
   return {{"library", "OpenBLAS"},
           {"core", corename},
           {"threads", threads},
+          {"compute_threads", compute_threads},
           {"cpu", {{"avx2", cpu.avx2}, {"avx512f", cpu.avx512f}, {"fma", cpu.fma}}},
           {"OPENBLAS_CORETYPE", env_coretype.empty() ? nlohmann::json(nullptr) : nlohmann::json(env_coretype)},
           {"recommended_coretype", recommended_coretype.empty() ? nlohmann::json(nullptr) : nlohmann::json(recommended_coretype)}};

@@ -35,7 +35,8 @@ int cmd_info(const Args& args, Context& ctx) {
     return kExitOk;
   }
   std::cout << "glassbox " << GLASSBOX_VERSION << "\n"
-            << "BLAS:        OpenBLAS, core " << blas.corename << ", " << blas.threads << " thread(s)";
+            << "BLAS:        OpenBLAS, core " << blas.corename << ", " << blas.threads << " thread(s)\n"
+            << "Compute:     " << blas.compute_threads << " thread(s) (GLASSBOX_NUM_THREADS, train.threads)";
   if (j["blas"].contains("fixed_from"))
     std::cout << " (set OPENBLAS_CORETYPE=" << blas.env_coretype << "; OpenBLAS had chosen "
               << j["blas"]["fixed_from"].get<std::string>() << ")";

@@ -27,7 +27,8 @@ bool is_generic_openblas_core(const std::string& corename);
 
 struct BlasReport {
   std::string corename;
-  int threads = 1;
+  int threads = 1;          // OpenBLAS threads (1 once glassbox's compute pool is in use)
+  int compute_threads = 1;  // glassbox's own threads (parallel.h)
   CpuFeatures cpu;
   std::string env_coretype;         // OPENBLAS_CORETYPE as set, or ""
   std::string recommended_coretype;  // what to set, or "" when fine
