@@ -50,14 +50,20 @@ thread_local bool tl_in_region = false;
 
 class Pool {
  public:
-  explicit Pool(int threads) { resize(threads); }
+  explicit Pool(int threads) { start_workers(threads); }
   ~Pool() { stop_workers(); }
 
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
+  // Waits for the region in progress, if any.
   void resize(int threads) {
     std::lock_guard<std::mutex> busy(busy_);
     stop_workers();
+    start_workers(threads);
+  }
+
+ private:
+  void start_workers(int threads) {
     stop_ = false;
     done_ = 0;
     const std::uint64_t now = generation_.load();
@@ -65,6 +71,8 @@ class Pool {
       workers_.emplace_back([this, i, now] { work(static_cast<std::size_t>(i), now); });
   }
 
+
+ public:
   void run(std::size_t chunks, detail::ChunkFn fn, void* context) {
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
     if (!busy.owns_lock() || tl_in_region || chunks > static_cast<std::size_t>(threads())) {
@@ -155,38 +163,48 @@ class Pool {
   int sleepers_ = 0;
 };
 
-std::mutex g_pool_mutex;
-Pool* g_pool = nullptr;  // created on first use, never destroyed (workers may outlive statics)
-int g_threads = 0;
+// g_setup_mutex guards the first use and changes; the hot paths (compute_threads() and
+// pool() inside regions) read the atomics without it, so no lock is ever taken while a
+// region holds a pool's busy_ lock, and busy_ is never taken under g_setup_mutex.
+std::mutex g_setup_mutex;
+std::atomic<Pool*> g_pool{nullptr};  // created on first use, never destroyed (workers may outlive statics)
+std::atomic<int> g_threads{0};
 
-// With g_pool_mutex held: the first use fixes the thread count and OpenBLAS's.
-int threads_locked() {
-  if (g_threads == 0) {
-    g_threads = default_threads();
+// The first use fixes the thread count and puts OpenBLAS on one thread.
+int threads() {
+  const int t = g_threads.load(std::memory_order_acquire);
+  if (t != 0) return t;
+  std::lock_guard<std::mutex> lock(g_setup_mutex);
+  if (g_threads.load() == 0) {
     openblas_set_num_threads(1);
+    g_threads.store(default_threads(), std::memory_order_release);
   }
-  return g_threads;
+  return g_threads.load();
 }
 
 Pool& pool() {
-  std::lock_guard<std::mutex> lock(g_pool_mutex);
-  if (!g_pool) g_pool = new Pool(threads_locked());
-  return *g_pool;
+  Pool* p = g_pool.load(std::memory_order_acquire);
+  if (p) return *p;
+  const int n = threads();
+  std::lock_guard<std::mutex> lock(g_setup_mutex);
+  if (!g_pool.load()) g_pool.store(new Pool(n), std::memory_order_release);
+  return *g_pool.load();
 }
 
 }  // namespace
 
-int compute_threads() {
-  std::lock_guard<std::mutex> lock(g_pool_mutex);
-  return threads_locked();
-}
+int compute_threads() { return threads(); }
 
 void set_compute_threads(int n) {
   n = std::clamp(n, 1, kMaxComputeThreads);
-  std::lock_guard<std::mutex> lock(g_pool_mutex);
-  openblas_set_num_threads(1);
-  g_threads = n;
-  if (g_pool && g_pool->threads() != n) g_pool->resize(n);
+  Pool* p = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_setup_mutex);
+    openblas_set_num_threads(1);
+    g_threads.store(n, std::memory_order_release);
+    p = g_pool.load();
+  }
+  if (p && p->threads() != n) p->resize(n);
 }
 
 std::size_t parallel_chunks(std::size_t n, std::size_t grain) {
