@@ -146,11 +146,26 @@ RgbImage render_input(const Tensor& input, std::size_t min_size) {
   return img;
 }
 
+// libpng reports through these instead of printing to stderr: the message is kept for the
+// exception thrown after the longjmp.
+struct PngMessage {
+  char text[200] = "";
+};
+void png_error_to_message(png_structp png, png_const_charp message) {
+  if (auto* m = static_cast<PngMessage*>(png_get_error_ptr(png))) {
+    std::snprintf(m->text, sizeof m->text, "%s", message ? message : "");
+  }
+  png_longjmp(png, 1);
+}
+void png_ignore_warning(png_structp, png_const_charp) {}
+
 void write_png(const std::string& path, const RgbImage& image) {
   const std::string tmp = path + ".tmp";
   std::unique_ptr<FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
   if (!f) throw Error("cannot write '" + path + "': cannot open for writing");
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  PngMessage message;
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, &message, png_error_to_message, png_ignore_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info) {
     png_destroy_write_struct(&png, &info);
@@ -159,7 +174,7 @@ void write_png(const std::string& path, const RgbImage& image) {
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
     std::remove(tmp.c_str());
-    throw Error("cannot write '" + path + "': libpng failed (disk full?)");
+    throw Error("cannot write '" + path + "': libpng failed (" + std::string(message.text) + ")");
   }
   png_init_io(png, f.get());
   png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
@@ -180,7 +195,9 @@ Tensor read_png(const std::string& path, std::size_t channels) {
   unsigned char sig[8];
   if (std::fread(sig, 1, 8, f.get()) != 8 || png_sig_cmp(sig, 0, 8) != 0)
     throw DataError("'" + path + "' is not a PNG file (bad signature)");
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  PngMessage message;
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, &message, png_error_to_message, png_ignore_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info) {
     png_destroy_read_struct(&png, &info, nullptr);
@@ -190,7 +207,7 @@ Tensor read_png(const std::string& path, std::size_t channels) {
   std::vector<png_bytep> rows;
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_read_struct(&png, &info, nullptr);
-    throw DataError("'" + path + "': corrupt or truncated PNG data");
+    throw DataError("'" + path + "': corrupt or truncated PNG data (libpng: " + std::string(message.text) + ")");
   }
   png_init_io(png, f.get());
   png_set_sig_bytes(png, 8);
