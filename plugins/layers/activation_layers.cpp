@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "activation_function.h"
+#include "glassbox/parallel.h"
 #include "layer_support.h"
 #include "layers.h"
 
@@ -43,9 +44,12 @@ class ActivationLayer final : public Layer {
   const Tensor& forward(const Tensor& x, Mode) override {
     check_batch(*this, x, input_shape_, "forward");
     ensure_shape(output_, tensor_shape(x));
-    std::copy(x.data(), x.data() + x.size(), output_.data());
     auto [rows, cols] = layout(x);
-    activation_forward(activation_, alpha_, output_.data(), rows, cols);
+    // Chunks of whole rows (a softmax row stays in one chunk) on the compute threads.
+    parallel_for(rows, row_grain(cols), [&](std::size_t, std::size_t r0, std::size_t r1) {
+      std::copy(x.data() + r0 * cols, x.data() + r1 * cols, output_.data() + r0 * cols);
+      activation_forward(activation_, alpha_, output_.data() + r0 * cols, r1 - r0, cols);
+    });
     return output_;
   }
 
@@ -53,8 +57,10 @@ class ActivationLayer final : public Layer {
     check_grad(*this, grad_output, output_);
     ensure_shape(grad_input_, tensor_shape(grad_output));
     auto [rows, cols] = layout(grad_output);
-    activation_backward(activation_, alpha_, output_.data(), grad_output.data(),
-                        grad_input_.data(), rows, cols);
+    parallel_for(rows, row_grain(cols), [&](std::size_t, std::size_t r0, std::size_t r1) {
+      activation_backward(activation_, alpha_, output_.data() + r0 * cols, grad_output.data() + r0 * cols,
+                          grad_input_.data() + r0 * cols, r1 - r0, cols);
+    });
     return grad_input_;
   }
 
@@ -67,6 +73,9 @@ class ActivationLayer final : public Layer {
   std::unique_ptr<Layer> clone() const override { return std::make_unique<ActivationLayer>(*this); }
 
  private:
+  // Rows per chunk: at least ~32k values (a pointwise pass over fewer is cheaper than the
+  // hand-over).
+  static std::size_t row_grain(std::size_t cols) { return std::max<std::size_t>(1, 32768 / std::max<std::size_t>(cols, 1)); }
   // Softmax rows are the last axis; for pointwise functions any split will do.
   std::pair<std::size_t, std::size_t> layout(const Tensor& t) const {
     const std::size_t cols = t.dimension() > 1 ? t.shape(t.dimension() - 1) : 1;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "glassbox/parallel.h"
 #include "layer_support.h"
 #include "layers.h"
 #include "reductions.h"
@@ -61,7 +62,10 @@ class BatchNormalization final : public Layer {
     const float* in = x.data();
     float* xh = xhat_.data();
     float* y = output_.data();
-    for (std::size_t c = 0; c < C; ++c) {
+    // Channels are independent: chunks of channels on the compute threads (the result does
+    // not depend on the split).
+    parallel_for(C, channel_grain(n), [&](std::size_t, std::size_t c0, std::size_t c1) {
+    for (std::size_t c = c0; c < c1; ++c) {
       float mean, inv_std;
       if (batch_statistics_) {
         const double count = static_cast<double>(n * M);
@@ -95,6 +99,7 @@ class BatchNormalization final : public Layer {
         }
       }
     }
+    });
     return output_;
   }
 
@@ -106,7 +111,8 @@ class BatchNormalization final : public Layer {
     const float* xh = xhat_.data();
     float* gi = grad_input_.data();
     const double count = static_cast<double>(n * M);
-    for (std::size_t c = 0; c < C; ++c) {
+    parallel_for(C, channel_grain(n), [&](std::size_t, std::size_t c0, std::size_t c1) {
+    for (std::size_t c = c0; c < c1; ++c) {
       double sum_g = 0.0, sum_gx = 0.0;
       for (std::size_t s = 0; s < n; ++s) {
         const std::size_t off = (s * C + c) * M;
@@ -133,6 +139,7 @@ class BatchNormalization final : public Layer {
         }
       }
     }
+    });
     return grad_input_;
   }
 
@@ -148,7 +155,12 @@ class BatchNormalization final : public Layer {
   }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<BatchNormalization>(*this); }
 
+
  private:
+  // Channels per chunk: at least ~16k values.
+  std::size_t channel_grain(std::size_t n) const {
+    return std::max<std::size_t>(1, 16384 / std::max<std::size_t>(n * spatial_, 1));
+  }
   double momentum_ = 0.99, epsilon_ = 1e-3;
   Shape input_shape_;
   std::size_t channels_ = 0, spatial_ = 1;

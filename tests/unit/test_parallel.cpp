@@ -165,6 +165,13 @@ BOOST_AUTO_TEST_CASE(conv2d_on_two_threads) {
   expect_same_on_two_threads({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"strides", 2}}, {1, 28, 28}, 9);
 }
 
+BOOST_AUTO_TEST_CASE(activation_and_batch_normalization_on_two_threads) {
+  expect_same_on_two_threads({{"type", "relu"}}, {8, 26, 26}, 64);
+  expect_same_on_two_threads({{"type", "softmax"}}, {2000}, 40);
+  expect_same_on_two_threads({{"type", "batch_normalization"}}, {8, 26, 26}, 9);
+  expect_same_on_two_threads({{"type", "batch_normalization"}}, {5000}, 7);
+}
+
 BOOST_AUTO_TEST_CASE(max_pool_on_two_threads) {
   expect_same_on_two_threads({{"type", "max_pool2d"}, {"pool_size", 2}}, {8, 26, 26}, 9);
   expect_same_on_two_threads({{"type", "max_pool2d"}, {"pool_size", 3}, {"strides", 2}}, {4, 15, 15}, 40);
