@@ -62,17 +62,7 @@ class Pool {
     start_workers(threads);
   }
 
- private:
-  void start_workers(int threads) {
-    stop_ = false;
-    done_ = 0;
-    const std::uint64_t now = generation_.load();
-    for (int i = 1; i < threads; ++i)
-      workers_.emplace_back([this, i, now] { work(static_cast<std::size_t>(i), now); });
-  }
-
-
- public:
+  // Runs the region's chunks: chunk i on thread i, the caller being thread 0.
   void run(std::size_t chunks, detail::ChunkFn fn, void* context) {
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
     if (!busy.owns_lock() || tl_in_region || chunks > static_cast<std::size_t>(threads())) {
@@ -103,6 +93,15 @@ class Pool {
   }
 
  private:
+  // Workers start having seen the current generation, so they wait for the next region.
+  void start_workers(int threads) {
+    stop_ = false;
+    done_ = 0;
+    const std::uint64_t now = generation_.load();
+    for (int i = 1; i < threads; ++i)
+      workers_.emplace_back([this, i, now] { work(static_cast<std::size_t>(i), now); });
+  }
+
   void work(std::size_t index, std::uint64_t seen) {
     tl_in_region = true;
     for (;;) {

@@ -32,16 +32,17 @@ void axpy(float a, const Tensor& x, Tensor& y) {
   for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] += a * px[i];
 }
 
-// The chunk's attribution (rows m) for one method.
+// The chunk's attribution (rows m) for one method, and the chunk's logits into `logits`.
 Tensor attribute_chunk(ExplainedNetwork& net, const std::string& method, const Tensor& x,
-                       const std::vector<int>& targets, const AttributionOptions& o, Rng& rng) {
+                       const std::vector<int>& targets, const AttributionOptions& o, Rng& rng,
+                       Tensor* logits) {
   const std::size_t m = x.shape(0);
-  if (method == "gradient") return gradient_of(net, x, targets, nullptr);
-  if (method == "gradient_x_input") {
-    Tensor g = gradient_of(net, x, targets, nullptr);
-    g *= x;
+  if (method == "gradient" || method == "gradient_x_input") {
+    Tensor g = gradient_of(net, x, targets, logits);  // the logits come with the gradient
+    if (method == "gradient_x_input") g *= x;
     return g;
   }
+  if (logits) *logits = net.logits(x);
   if (method == "integrated_gradients") {
     const int steps = o.steps;
     Tensor sum = xt::zeros<float>(x.shape());
@@ -194,15 +195,9 @@ Attribution attribute_rows(ExplainedNetwork& net, const std::string& method, con
       std::vector<std::size_t> idx(rows.sample.begin() + r0, rows.sample.begin() + r0 + m);
       std::vector<int> targets(rows.target.begin() + r0, rows.target.begin() + r0 + m);
       Tensor pass = gather_rows(x, idx);
-      Tensor logits, rel;
-      if (method == "gradient" || method == "gradient_x_input") {
-        rel = gradient_of(engine, pass, targets, &logits);  // the logits come with the gradient
-        if (method == "gradient_x_input") rel *= pass;
-      } else {
-        logits = engine.logits(pass);
-        Rng rng(options.seed + 0x9E3779B97F4A7C15ULL * (p + 1));
-        rel = attribute_chunk(engine, method, pass, targets, options, rng);
-      }
+      Tensor logits;
+      Rng rng(options.seed + 0x9E3779B97F4A7C15ULL * (p + 1));
+      const Tensor rel = attribute_chunk(engine, method, pass, targets, options, rng, &logits);
       std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
       for (std::size_t r = 0; r < m; ++r) {
         a.predicted[r0 + r] = pred[r];
