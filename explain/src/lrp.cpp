@@ -443,7 +443,6 @@ struct Lrp::Impl {
         throw ConfigError("LRP: target class " + std::to_string(t) + " out of range: the model has " +
                           std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) + ")");
     const std::size_t rows = sample_of.size();
-    (void)classes;
     const bool expanded = target && target->kind == Target::Kind::all;
 
     LrpResult res;
@@ -484,7 +483,6 @@ struct Lrp::Impl {
   // Rows [r0, r0 + m) of the explanation.
   void run_pass(const Tensor& x, std::size_t r0, std::size_t m, bool expanded,
                 const std::vector<std::size_t>& sample_of, const std::vector<int>& fixed, LrpResult& res) {
-    const std::size_t classes = net.num_classes();
     const std::size_t n = x.shape(0);
     const Tensor* in = &x;
     if (expanded || r0 != 0 || m != n) {
@@ -507,7 +505,6 @@ struct Lrp::Impl {
       res.predicted[r0 + r] = pred[r];
       res.logit[r0 + r] = logit;
     }
-    (void)classes;
     auto keep = [&](std::size_t i, const Tensor& rel) {
       const std::size_t per = rel.size() / m;
       for (std::size_t r = 0; r < m; ++r) res.layer_sums[r0 + r][i] = sum_of(rel.data() + r * per, per);
