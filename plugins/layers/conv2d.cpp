@@ -16,7 +16,9 @@
 //  - more taps (8->16 3x3: 72 taps): one batch-level cblas_sgemm per product
 //    (45-55 GFLOP/s). Z comes out (F, N*P); the fused bias+activation pass also
 //    permutes it to NCHW, and the activation-derivative pass permutes dY into dZ's
-//    layout, so the permutations ride on passes needed anyway.
+//    layout, so the permutations ride on passes needed anyway. With stride 1 and no
+//    padding the columns are "wide" (see im2col_wide): a tap's row is one contiguous
+//    stretch of the input plane, so im2col and col2im move one stretch per tap and sample.
 //
 // The batch is split into chunks of samples run on the compute threads (parallel.h): each
 // chunk owns a block of columns of col, Z and dZ, and its own partial weight gradient,
