@@ -79,19 +79,18 @@ void bind_input(Term& t, const Tensor& x) {
       t.in = &x;
       return;
     case K::positive_part:
-      if (all_nonnegative(x)) { t.in = &x; return; }
-      if (all_nonpositive(x)) { t.active = false; return; }
+    case K::negative_part: {
+      const bool positive = t.input.kind == K::positive_part;
+      const bool kept_whole = positive ? all_nonnegative(x) : all_nonpositive(x);
+      if (kept_whole) { t.in = &x; return; }
+      if (positive ? all_nonpositive(x) : all_nonnegative(x)) { t.active = false; return; }
       resize_like(t.in_buffer, x);
-      for (std::size_t i = 0; i < x.size(); ++i) t.in_buffer.data()[i] = std::max(x.data()[i], 0.0f);
+      const float* src = x.data();
+      float* dst = t.in_buffer.data();
+      for (std::size_t i = 0; i < x.size(); ++i) dst[i] = positive ? std::max(src[i], 0.0f) : std::min(src[i], 0.0f);
       t.in = &t.in_buffer;
       return;
-    case K::negative_part:
-      if (all_nonpositive(x)) { t.in = &x; return; }
-      if (all_nonnegative(x)) { t.active = false; return; }
-      resize_like(t.in_buffer, x);
-      for (std::size_t i = 0; i < x.size(); ++i) t.in_buffer.data()[i] = std::min(x.data()[i], 0.0f);
-      t.in = &t.in_buffer;
-      return;
+    }
     case K::constant:
       if (t.input.value == 0.0f) { t.active = false; return; }
       if (t.in_buffer.shape() != x.shape() || t.in_buffer.size() == 0 || t.in_buffer.data()[0] != t.input.value) {

@@ -1,7 +1,10 @@
 #pragma once
-// The built-in layers plugin, loaded once per test executable, and a helper that makes a
-// built layer from its JSON config.
+// The built-in layers plugin, loaded once per test executable, a helper that makes a built
+// layer from its JSON config, and small helpers the layer and explainer tests share.
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +28,20 @@ inline std::unique_ptr<Layer> make_layer(const nlohmann::json& config, const Sha
   Rng rng(seed);
   layer->build(input_shape, rng);
   return layer;
+}
+
+// A layer's parameter tensor by name ("kernel", "bias", ...).
+inline Tensor& param(Layer& layer, const std::string& name) {
+  for (auto& p : layer.params())
+    if (p.name == name) return *p.value;
+  throw std::runtime_error("no parameter " + name);
+}
+
+// The layers of a test network as the explainers take them.
+inline std::vector<const Layer*> stack(const std::vector<std::unique_ptr<Layer>>& layers) {
+  std::vector<const Layer*> out;
+  for (const auto& l : layers) out.push_back(l.get());
+  return out;
 }
 
 // Uniform random batch in [lo, hi).

@@ -21,18 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-Tensor& param(Layer& layer, const std::string& name) {
-  for (auto& p : layer.params())
-    if (p.name == name) return *p.value;
-  throw std::runtime_error("no parameter " + name);
-}
-
-std::vector<const Layer*> stack(const std::vector<std::unique_ptr<Layer>>& layers) {
-  std::vector<const Layer*> out;
-  for (const auto& l : layers) out.push_back(l.get());
-  return out;
-}
-
 std::vector<std::unique_ptr<Layer>> small_cnn(unsigned long long seed) {
   std::vector<std::unique_ptr<Layer>> net;
   net.push_back(make_layer({{"type", "conv2d"}, {"filters", 4}, {"kernel_size", 3}, {"activation", "relu"}}, {1, 8, 8}, seed));

@@ -16,12 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-Tensor& param(Layer& layer, const std::string& name) {
-  for (auto& p : layer.params())
-    if (p.name == name) return *p.value;
-  throw std::runtime_error("no parameter " + name);
-}
-
 void expect_close(const Tensor& got, const Tensor& want, float tol = 1e-4f) {
   BOOST_REQUIRE(got.shape() == want.shape());
   for (std::size_t i = 0; i < got.size(); ++i) {

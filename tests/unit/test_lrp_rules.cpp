@@ -21,18 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-Tensor& param(Layer& layer, const std::string& name) {
-  for (auto& p : layer.params())
-    if (p.name == name) return *p.value;
-  throw std::runtime_error("no parameter " + name);
-}
-
-std::vector<const Layer*> stack(const std::vector<std::unique_ptr<Layer>>& layers) {
-  std::vector<const Layer*> out;
-  for (const auto& l : layers) out.push_back(l.get());
-  return out;
-}
-
 // Captum's tests/attr/test_lrp.py `_get_simple_model`: x = [1, 2, 3], W1 = 2 ones(3x3),
 // ReLU, W2 = 3 ones(1x3), no bias.
 std::vector<std::unique_ptr<Layer>> captum_model(bool negative_w00) {
