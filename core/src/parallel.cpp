@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -30,12 +31,17 @@ inline void cpu_relax() {
 #endif
 }
 
+// A thread count from the environment, 0 when unset; a malformed value is reported once
+// on stderr and ignored.
 int env_threads(const char* name) {
   const char* v = std::getenv(name);
   if (!v || !*v) return 0;
   char* end = nullptr;
   const long n = std::strtol(v, &end, 10);
-  if (*end != '\0' || n < 1) return 0;
+  if (*end != '\0' || n < 1) {
+    std::fprintf(stderr, "glassbox: warning: ignoring %s='%s': expected a whole number >= 1\n", name, v);
+    return 0;
+  }
   return static_cast<int>(std::min<long>(n, kMaxComputeThreads));
 }
 

@@ -120,3 +120,12 @@ BOOST_AUTO_TEST_CASE(info_json_reports_blas_core_and_respects_user_coretype) {
   BOOST_TEST(j["blas"]["recommended_coretype"].is_null());
   BOOST_TEST(j["plugin_dirs"].size() >= 2u);
 }
+
+BOOST_AUTO_TEST_CASE(a_malformed_thread_count_is_a_warning_naming_the_variable) {
+  auto r = run_glassbox("info", "GLASSBOX_NUM_THREADS=two");
+  BOOST_TEST(r.code == 0, r.out);
+  BOOST_TEST(contains(r.out, "ignoring GLASSBOX_NUM_THREADS='two': expected a whole number >= 1"), r.out);
+  auto ok = run_glassbox("info", "GLASSBOX_NUM_THREADS=3");
+  BOOST_TEST(contains(ok.out, "Compute:     3 thread(s)"), ok.out);
+  BOOST_TEST(!contains(ok.out, "warning"), ok.out);
+}
