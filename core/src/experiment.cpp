@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "glassbox/error.h"
+#include "glassbox/json_text.h"
 
 namespace glassbox {
 
@@ -99,8 +100,9 @@ void apply_override(json& config, const std::string& assignment) {
   std::string text = assignment.substr(eq + 1);
   json value;
   try {
-    value = json::parse(text);
-  } catch (const json::parse_error&) {
+    value = parse_json_text(text, "--set '" + assignment + "'");
+  } catch (const JsonTextError& e) {
+    if (e.reason.find("nested deeper") != std::string::npos) throw ConfigError(e.what());
     value = text;
   }
   json* node = &config;
@@ -148,18 +150,9 @@ Experiment parse_experiment(const std::string& text, const std::string& source,
   Experiment e;
   e.source = source;
   try {
-    e.config = json::parse(text);
-  } catch (const json::parse_error& err) {
-    // Turn the byte offset into line:column, which a person can find.
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < text.size() && i + 1 < err.byte; ++i) {
-      if (text[i] == '\n') ++line, col = 1;
-      else ++col;
-    }
-    std::string what = err.what();
-    auto p = what.find("parse error");
-    throw ConfigError(source + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                      ": invalid JSON (" + (p == std::string::npos ? what : what.substr(p)) + ")");
+    e.config = parse_json_text(text, source);
+  } catch (const JsonTextError& err) {
+    throw ConfigError(err.what());
   }
   for (const auto& o : overrides) apply_override(e.config, o);
   validate_experiment(e.config, source);

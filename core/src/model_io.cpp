@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "glassbox/error.h"
+#include "glassbox/json_text.h"
 #include "glassbox/npy.h"
 #include "model_impl.h"
 
@@ -81,9 +82,9 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
   ss << f.rdbuf();
   json doc;
   try {
-    doc = json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    throw DataError(json_path + ": invalid JSON (" + e.what() + ")");
+    doc = parse_json_text(ss.str(), json_path);
+  } catch (const JsonTextError& e) {
+    throw DataError(e.what());
   }
   auto need = [&](const char* key) -> const json& {
     if (!doc.is_object() || !doc.contains(key)) throw DataError(json_path + ": missing key '" + key + "'");

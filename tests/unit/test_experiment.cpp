@@ -73,3 +73,27 @@ BOOST_AUTO_TEST_CASE(missing_file_is_named) {
     BOOST_TEST(std::string(e.what()) == "/nonexistent/exp.json: cannot open experiment file");
   }
 }
+
+BOOST_AUTO_TEST_CASE(nesting_beyond_the_bound_is_refused_at_parse_time_with_its_position) {
+  // 100,000 levels overflowed the stack in the schema walk and in dump(); the parser now
+  // stops at the first bracket that opens level 65, on line 2.
+  const std::string deep = "{\"model\":\n" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  const std::string m = error_of(deep);
+  BOOST_TEST(m == "exp.json:2:64: invalid JSON (nested deeper than 64 levels)", m);
+  // 64 levels in all (the outer object is the first) still parse.
+  const std::string ok = "{\"description\":" + std::string(63, '[') + std::string(63, ']') + "}";
+  BOOST_TEST(error_of(ok).empty());
+  const std::string over = "{\"description\":" + std::string(64, '[') + std::string(64, ']') + "}";
+  BOOST_TEST(error_of(over) == "exp.json:1:79: invalid JSON (nested deeper than 64 levels)");
+}
+
+BOOST_AUTO_TEST_CASE(brackets_inside_strings_do_not_count_toward_the_depth) {
+  const std::string text = R"({"description": ")" + std::string(500, '[') + R"(\"[{"})";
+  BOOST_TEST(error_of(text).empty());
+  BOOST_TEST(parse_experiment(text, "exp.json").config["description"].get<std::string>().size() == 503u);
+}
+
+BOOST_AUTO_TEST_CASE(a_deep_set_value_is_refused_not_taken_as_a_string) {
+  const std::string m = error_of("{}", {"description=" + std::string(1000, '[')});
+  BOOST_TEST(m.find("nested deeper than 64 levels") != std::string::npos, m);
+}

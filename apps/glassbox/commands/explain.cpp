@@ -14,6 +14,7 @@
 #include "glassbox/error.h"
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_data.h"
+#include "glassbox/json_text.h"
 #include "glassbox/explain/explanation_report.h"
 #include "glassbox/explain/perturbation.h"
 #include "glassbox/model.h"
@@ -35,8 +36,8 @@ json parse_assignments(const std::vector<std::string>& words, const std::string&
     if (eq == std::string::npos || eq == 0) throw ConfigError("--" + option + ": expected key=value, got '" + w + "'");
     json value;
     try {
-      value = json::parse(w.substr(eq + 1));
-    } catch (const json::exception&) {
+      value = parse_json_text(w.substr(eq + 1), "--" + option);
+    } catch (const JsonTextError&) {
       value = w.substr(eq + 1);
     }
     out[w.substr(0, eq)] = value;
@@ -67,18 +68,20 @@ std::vector<long> parse_indices(const std::vector<std::string>& words) {
 json parse_composite(const std::string& text) {
   if (!text.empty() && text[0] == '{') {
     try {
-      return json::parse(text);
-    } catch (const json::exception& e) {
-      throw ConfigError("--composite: invalid JSON: " + std::string(e.what()));
+      return parse_json_text(text, "--composite");
+    } catch (const JsonTextError& e) {
+      throw ConfigError(e.what());
     }
   }
   if (text.size() > 5 && text.substr(text.size() - 5) == ".json") {
     std::ifstream in(text);
     if (!in) throw ConfigError("--composite: cannot read '" + text + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
     try {
-      return json::parse(in);
-    } catch (const json::exception& e) {
-      throw ConfigError("--composite: " + text + ": invalid JSON: " + e.what());
+      return parse_json_text(ss.str(), "--composite " + text);
+    } catch (const JsonTextError& e) {
+      throw ConfigError(e.what());
     }
   }
   return text;

@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "glassbox/error.h"
+#include "glassbox/json_text.h"
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_data.h"
 #include "glassbox/explain/signature_study.h"
@@ -89,8 +90,8 @@ int cmd_signatures(const Args& args, Context& ctx) {
     if (eq == std::string::npos || eq == 0) throw ConfigError("--set: expected key=value, got '" + s + "'");
     nlohmann::json value;
     try {
-      value = nlohmann::json::parse(s.substr(eq + 1));
-    } catch (const nlohmann::json::exception&) {
+      value = parse_json_text(s.substr(eq + 1), "--set");
+    } catch (const JsonTextError&) {
       value = s.substr(eq + 1);
     }
     section[s.substr(0, eq)] = value;

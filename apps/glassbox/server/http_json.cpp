@@ -1,5 +1,7 @@
 #include "http_json.h"
 
+#include "glassbox/json_text.h"
+
 namespace glassbox::server {
 
 using nlohmann::json;
@@ -18,14 +20,10 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 json parse_json_body(const httplib::Request& req) {
   if (req.body.empty()) throw HttpError(400, "the request needs a JSON body");
   try {
-    return json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < req.body.size() && i + 1 < e.byte; ++i) {
-      if (req.body[i] == '\n') ++line, col = 1;
-      else ++col;
-    }
-    throw HttpError(400, "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(col));
+    return parse_json_text(req.body, "request body");
+  } catch (const JsonTextError& e) {
+    throw HttpError(400, "malformed JSON at line " + std::to_string(e.line) + ", column " + std::to_string(e.column) +
+                             " (" + e.reason + ")");
   }
 }
 

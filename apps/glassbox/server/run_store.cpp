@@ -1,5 +1,7 @@
 #include "run_store.h"
 
+#include "glassbox/json_text.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -7,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "glassbox/json_text.h"
 #include "http_json.h"
 #include "path_safety.h"
 
@@ -42,7 +45,9 @@ json read_json_file(const std::string& path, std::size_t max_bytes) {
   std::stringstream ss;
   ss << in.rdbuf();
   try {
-    return json::parse(ss.str());
+    return parse_json_text(ss.str(), fs::path(path).filename().string());
+  } catch (const JsonTextError& e) {
+    return {{"error", e.what()}};
   } catch (const json::exception& e) {
     return {{"error", fs::path(path).filename().string() + ": " + e.what()}};
   }
