@@ -44,7 +44,8 @@ class ActivationLayer final : public Layer {
   const Tensor& forward(const Tensor& x, Mode) override {
     check_batch(*this, x, input_shape_, "forward");
     ensure_shape(output_, tensor_shape(x));
-    auto [rows, cols] = layout(x);
+    // Plain locals, not a structured binding: a C++17 lambda cannot capture one (clang refuses).
+    const std::size_t rows = layout(x).first, cols = layout(x).second;
     // Chunks of whole rows (a softmax row stays in one chunk) on the compute threads.
     parallel_for(rows, row_grain(cols), [&](std::size_t, std::size_t r0, std::size_t r1) {
       std::copy(x.data() + r0 * cols, x.data() + r1 * cols, output_.data() + r0 * cols);
@@ -56,7 +57,7 @@ class ActivationLayer final : public Layer {
   const Tensor& backward(const Tensor& grad_output, Gradients) override {
     check_grad(*this, grad_output, output_);
     ensure_shape(grad_input_, tensor_shape(grad_output));
-    auto [rows, cols] = layout(grad_output);
+    const std::size_t rows = layout(grad_output).first, cols = layout(grad_output).second;
     parallel_for(rows, row_grain(cols), [&](std::size_t, std::size_t r0, std::size_t r1) {
       activation_backward(activation_, alpha_, output_.data() + r0 * cols, grad_output.data() + r0 * cols,
                           grad_input_.data() + r0 * cols, r1 - r0, cols);
