@@ -1,8 +1,10 @@
 // Callbacks from an experiment's "train" section (see callback.h for the keys).
+#include <algorithm>
 #include <filesystem>
 
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/experiment.h"
 #include "glassbox/registry.h"
 
 namespace glassbox {
@@ -39,6 +41,22 @@ bool enabled(const json& train, const std::string& key) {
 }
 
 json as_object(const json& v) { return v.is_object() ? v : json::object(); }
+
+// results_dir/name, refused unless it stays inside results_dir: the name is plain
+// components (validate_experiment checks this too, but callbacks are also built from
+// code), and no symlink already in the folder leads out of it.
+std::string inside_results(const std::string& results_dir, const std::string& name, const std::string& key) {
+  namespace fs = std::filesystem;
+  const std::string bad = key + ": must be a file name inside the results folder, got '" + name.substr(0, 200) + "'";
+  if (!is_inside_results_name(name)) throw ConfigError(bad);
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::absolute(results_dir), ec);
+  const fs::path full = fs::weakly_canonical(fs::absolute(fs::path(results_dir) / name), ec);
+  if (ec) throw ConfigError(bad);
+  const auto mismatch = std::mismatch(root.begin(), root.end(), full.begin(), full.end());
+  if (mismatch.first != root.end()) throw ConfigError(bad + " (a symbolic link leads out of it)");
+  return (fs::path(results_dir) / name).string();
+}
 
 }  // namespace
 
@@ -104,7 +122,7 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
   if (enabled(train, "csv_log") && !results_dir.empty()) {
     const json& v = train["csv_log"];
     const std::string name = v.is_string() ? v.get<std::string>() : "training.csv";
-    out.push_back(std::make_shared<CSVLogger>((std::filesystem::path(results_dir) / name).string()));
+    out.push_back(std::make_shared<CSVLogger>(inside_results(results_dir, name, source + ": train.csv_log")));
   }
 
   if (!train.contains("terminate_on_nan") || enabled(train, "terminate_on_nan"))
