@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "glassbox/callback.h"
 #include "glassbox/error.h"
 #include "glassbox/json_text.h"
 #include "glassbox/shape_check.h"
@@ -246,6 +247,9 @@ void validate_experiment(const json& config, const std::string& source) {
       if (!model["layers"][i].contains("type") || !model["layers"][i]["type"].is_string())
         throw ConfigError(source + ": 'model.layers." + std::to_string(i) + "' needs a \"type\" (a layer name)");
   const json& train = config.contains("train") ? config["train"] : json();
+  // The callbacks' own checks (schedule types and factors, patience...) at validation
+  // time too, not only once data is loaded; no results folder, so nothing is written.
+  if (train.is_object()) (void)callbacks_from_config(train, 1e-3, "", source);
   if (train.contains("optimizer") && train["optimizer"].is_object() &&
       !(train["optimizer"].contains("type") && train["optimizer"]["type"].is_string()))
     throw ConfigError(source + ": train.optimizer.type: expected an optimizer name, got " +

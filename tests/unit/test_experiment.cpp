@@ -206,6 +206,13 @@ BOOST_AUTO_TEST_CASE(learning_rate_must_be_positive_and_finite_as_a_float) {
   BOOST_TEST(error_of("{\"train\": {\"epochs\": 1e400}}") == "exp.json:1:22: invalid JSON (the number 1e400 is out of range)");
 }
 
+BOOST_AUTO_TEST_CASE(callback_options_are_checked_at_validation) {
+  BOOST_TEST(error_of(R"({"train": {"lr_schedule": {"type": "step", "step_size": 0}}})") ==
+             "exp.json: train.lr_schedule.step_size must be > 0, got 0");
+  BOOST_TEST(error_of(R"({"train": {"early_stopping": {"patience": "x"}}})") ==
+             "exp.json: train.early_stopping.patience: option 'patience' has the wrong type: got \"x\"");
+}
+
 BOOST_AUTO_TEST_CASE(validation_split_of_two_is_refused_at_validation) {
   BOOST_TEST(error_of(R"({"data": {"dataset": "csv", "path": "/nonexistent.csv", "validation_split": 2}})") ==
              "exp.json: data.validation_split: expected a fraction in [0, 1), got 2");

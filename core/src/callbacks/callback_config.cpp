@@ -66,7 +66,7 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
   std::vector<std::shared_ptr<Callback>> out;
   const std::string at = source + ": train.";
 
-  if (enabled(train, "lr_schedule")) {
+  if (enabled(train, "lr_schedule")) try {
     const json o = as_object(train["lr_schedule"]);
     Section s{o, at + "lr_schedule"};
     if (!train["lr_schedule"].is_object()) throw ConfigError(s.path + ": expected an object with a \"type\"");
@@ -90,6 +90,11 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
     } else {
       throw ConfigError(s.path + ".type: unknown schedule '" + type + "' (known: step, exponential, reduce_on_plateau)");
     }
+  } catch (const ConfigError& err) {
+    // The schedules' constructors name only "lr_schedule.<key>": add the file.
+    const std::string w = err.what();
+    if (w.rfind("lr_schedule", 0) == 0) throw ConfigError(source + ": train." + w);
+    throw;
   }
 
   if (enabled(train, "early_stopping")) {
