@@ -203,6 +203,7 @@ class Conv2D final : public Layer {
                         shape_to_string(input_shape) +
                         (input_shape.size() == 1 ? "; add a reshape layer, e.g. target_shape [1, H, W]" : ""));
     }
+    (void)checked_element_count(input_shape, label(*this) + ": input");  // guards direct callers of build()
     Geometry g;
     g.c = input_shape[0];
     g.h = input_shape[1];
