@@ -3,6 +3,7 @@
 #include "signatures_step.h"
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <iomanip>
@@ -100,6 +101,29 @@ void build_model(RunState& s, const json& train) {
   if (s.options.log) *s.options.log << summary << std::flush;
 }
 
+// A diverged run fails (exit 1) before anything is saved: a model of NaN weights would
+// overwrite nothing useful and predict nothing. Checked on the loss history (the
+// terminate_on_nan stop reason) and on the parameters themselves, which also catches a
+// run with terminate_on_nan off.
+void check_finite_training(RunState& s) {
+  const History& h = s.result.history;
+  const bool nan_stop = h.stopped_early && h.stop_reason.find(": loss is ") != std::string::npos;
+  bool finite_loss = true;
+  for (const auto& ep : h.epochs) finite_loss = finite_loss && std::isfinite(ep.loss);
+  if (nan_stop || !finite_loss)
+    throw Error(s.experiment.source + ": training diverged: " +
+                (nan_stop ? h.stop_reason : "the loss is not finite (try a lower learning_rate or clip_norm)") +
+                "; no model saved");
+  for (const auto& p : s.model.params()) {
+    const float* v = p.value->data();
+    for (std::size_t i = 0; i < p.value->size(); ++i)
+      if (!std::isfinite(v[i]))
+        throw Error(s.experiment.source + ": training diverged: parameter '" + p.name + "' holds non-finite values"
+                    " (the learning rate " + json(s.model.optimizer()->learning_rate()).dump() +
+                    " may be too large); no model saved");
+  }
+}
+
 // Step 3: fit with the train settings and callbacks.
 void train_model(RunState& s, const json& train) {
   const Experiment& e = s.experiment;
@@ -131,6 +155,7 @@ void train_model(RunState& s, const json& train) {
   if (s.options.cancel) fit.cancel(s.options.cancel);
   s.result.history = s.model.fit(s.data.train, fit);
   s.result.cancelled = s.options.cancel && s.options.cancel->load();
+  check_finite_training(s);
   if (s.options.log && s.result.history.stopped_early && !s.result.cancelled)
     *s.options.log << "stopped: " << s.result.history.stop_reason << "\n";
 }

@@ -1,45 +1,22 @@
 #include "glassbox/experiment.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
+#include "glassbox/callback.h"
 #include "glassbox/error.h"
 #include "glassbox/json_text.h"
+#include "glassbox/shape_check.h"
+#include "glassbox/experiment_schema.h"
 
 namespace glassbox {
 
 using nlohmann::json;
 
 namespace {
-
-// The keys each section accepts. "*" accepts any value; an object is a nested section.
-// Layer entries and optimizer options are checked by their factories.
-const json& schema() {
-  static const json s = json::parse(R"({
-    "name": "*", "description": "*", "seed": "*",
-    "data": {"dataset": "*", "path": "*", "images": "*", "labels": "*", "test_images": "*",
-             "test_labels": "*", "x": "*", "y": "*", "test_x": "*", "test_y": "*",
-             "train": "*", "test": "*", "label_column": "*", "header": "*", "shape": "*",
-             "class_names": "*", "classes": "*", "unseen_classes": "*", "validation_split": "*",
-             "test_split": "*", "seed": "*", "limit": "*", "test_limit": "*", "normalize": "*",
-             "shuffle": "*", "samples": "*", "options": "*", "data_seed": "*", "max_value": "*",
-             "num_classes": "*", "test_samples": "*", "noise": "*"},
-    "model": {"layers": "*", "input_shape": "*", "loss": "*", "metrics": "*"},
-    "train": {"epochs": "*", "batch_size": "*", "optimizer": "*", "shuffle": "*",
-              "validation_split": "*", "verbose": "*", "callbacks": "*", "early_stopping": "*",
-              "lr_schedule": "*", "checkpoint": "*", "csv_log": "*", "terminate_on_nan": "*",
-              "clip_norm": "*", "clip_value": "*", "weight_decay": "*", "threads": "*"},
-    "explain": {"enabled": "*", "methods": "*", "composite": "*", "rule_params": "*", "parameters": "*",
-                "samples": "*", "target": "*", "evaluation": "*"},
-    "signatures": {"enabled": "*", "threshold": "*", "top_k": "*", "pattern_capacity": "*",
-                   "max_covariance_dim": "*", "batch_size": "*", "include_input": "*",
-                   "include_reshape": "*", "layers": "*", "separability_threshold": "*",
-                   "shrinkage": "*", "heldout_limit": "*", "unseen_limit": "*", "relevance": "*",
-                   "composite": "*", "relevance_samples": "*", "plots": "*"},
-    "output": "*"
-  })");
-  return s;
-}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -53,24 +30,131 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-void check_section(const json& value, const json& spec, const std::string& path, const std::string& source) {
-  if (spec.is_string()) return;
-  if (!value.is_object())
-    throw ConfigError(source + ": '" + path + "' must be an object, got " + value.dump());
-  for (const auto& [key, v] : value.items()) {
-    std::string here = path.empty() ? key : path + "." + key;
-    if (!spec.contains(key)) {
-      std::string best;
-      std::size_t best_d = 3;
-      for (const auto& [k, s] : spec.items()) {
-        std::size_t d = edit_distance(key, k);
-        if (d < best_d) best_d = d, best = k;
-      }
-      std::string msg = source + ": unknown key '" + here + "'";
-      if (!best.empty()) msg += ", did you mean '" + (path.empty() ? best : path + "." + best) + "'?";
-      throw ConfigError(msg);
+const char* const kSections[] = {"data", "model", "train", "explain", "signatures"};
+
+bool is_section(const std::string& key) {
+  for (const char* s : kSections)
+    if (key == s) return true;
+  return false;
+}
+
+const schema::Rule* find_rule(const std::string& path) {
+  for (const auto& r : schema::rules())
+    if (path == r.path) return &r;
+  return nullptr;
+}
+
+// The known keys directly under `prefix` ("" for the top level, "train" for a section).
+std::vector<std::string> keys_under(const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& r : schema::rules()) {
+    const std::string p = r.path;
+    if (prefix.empty()) {
+      if (p.find('.') == std::string::npos) out.push_back(p);
+    } else if (p.rfind(prefix + ".", 0) == 0 && p.find('.', prefix.size() + 1) == std::string::npos) {
+      out.push_back(p.substr(prefix.size() + 1));
     }
-    check_section(v, spec.at(key), here, source);
+  }
+  if (prefix.empty()) out.insert(out.end(), std::begin(kSections), std::end(kSections));
+  return out;
+}
+
+void check_known(const json& value, const std::string& prefix, const std::string& source) {
+  const std::vector<std::string> known = keys_under(prefix);
+  for (const auto& [key, v] : value.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    const std::string here = prefix.empty() ? key : prefix + "." + key;
+    std::string best;
+    std::size_t best_d = 3;
+    for (const auto& k : known) {
+      std::size_t d = edit_distance(key, k);
+      if (d < best_d) best_d = d, best = k;
+    }
+    std::string msg = source + ": unknown key '" + here + "'";
+    if (!best.empty()) msg += ", did you mean '" + (prefix.empty() ? best : prefix + "." + best) + "'?";
+    throw ConfigError(msg);
+  }
+}
+
+bool type_matches(const json& v, unsigned types) {
+  using namespace schema;
+  return ((types & kNull) && v.is_null()) || ((types & kString) && v.is_string()) ||
+         ((types & kBool) && v.is_boolean()) || ((types & kInt) && v.is_number_integer()) ||
+         ((types & kNumber) && v.is_number()) || ((types & kObject) && v.is_object()) ||
+         ((types & kList) && v.is_array());
+}
+
+bool in_range(const json& v, const schema::Rule& r) {
+  if (!v.is_number()) return true;
+  const double x = v.is_number_unsigned() ? static_cast<double>(v.get<std::uint64_t>())
+                   : v.is_number_integer() ? static_cast<double>(v.get<std::int64_t>())
+                                           : v.get<double>();
+  if (!std::isfinite(x)) return false;
+  return (r.lo_open ? x > r.lo : x >= r.lo) && (r.hi_open ? x < r.hi : x <= r.hi);
+}
+
+std::string shown(const json& v) {
+  std::string d = v.dump();
+  return d.size() > 80 ? d.substr(0, 77) + "..." : d;
+}
+
+// An output a run writes must land inside its results folder: plain components only.
+void check_output_name(const json& v, const std::string& key, const std::string& source) {
+  if (!v.is_string()) return;
+  const std::string name = v.get<std::string>();
+  if (!is_inside_results_name(name))
+    throw ConfigError(source + ": " + key + ": must be a file name inside the results folder, got '" +
+                      name.substr(0, 200) + "'");
+}
+
+bool is_output_key(const std::string& key) {
+  for (const char* w : {"path", "file", "dir", "output", "log"})
+    if (key.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Every string under an output-like key (or every string, under "output") is a name
+// inside the results folder.
+void check_names_inside(const json& v, const std::string& path, bool all, const std::string& source) {
+  if (v.is_string() && all) return check_output_name(v, path, source);
+  if (v.is_object())
+    for (const auto& [k, x] : v.items()) check_names_inside(x, path + "." + k, all || is_output_key(k), source);
+  if (v.is_array())
+    for (std::size_t i = 0; i < v.size(); ++i) check_names_inside(v[i], path + "." + std::to_string(i), all, source);
+}
+
+void check_value(const json& v, const schema::Rule& r, const std::string& source) {
+  const std::string bad = source + ": " + r.path + ": expected " + r.expected + ", got " + shown(v);
+  if (!type_matches(v, r.types) || !in_range(v, r)) throw ConfigError(bad);
+  if (v.is_array() && r.items)
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (!type_matches(v[i], r.items) || !in_range(v[i], r))
+        throw ConfigError(source + ": " + r.path + "." + std::to_string(i) + ": expected " + r.expected +
+                          ", got " + shown(v[i]));
+  switch (r.special) {
+    case schema::Special::shape:
+      if (!v.is_null()) (void)shape_from_json(v, source + ": " + r.path);
+      break;
+    case schema::Special::file_name:
+      check_output_name(v, r.path, source);
+      break;
+    case schema::Special::file_names_inside:
+      check_names_inside(v, r.path, std::string(r.path) == "output", source);
+      break;
+    case schema::Special::none:
+      break;
+  }
+}
+
+// Checks the keys present under `node` (at `prefix`) against their rules, one level down
+// for rules of nested keys such as train.optimizer.learning_rate.
+void check_values(const json& node, const std::string& prefix, const std::string& source) {
+  for (const auto& [key, v] : node.items()) {
+    const std::string here = prefix.empty() ? key : prefix + "." + key;
+    if (const schema::Rule* r = find_rule(here)) check_value(v, *r, source);
+    if (!v.is_object()) continue;
+    for (const auto& [k2, v2] : v.items())
+      if (const schema::Rule* r2 = find_rule(here + "." + k2); r2 && !prefix.empty()) check_value(v2, *r2, source);
   }
 }
 
@@ -129,20 +213,47 @@ void apply_override(json& config, const std::string& assignment) {
   *node = value;
 }
 
+bool is_inside_results_name(const std::string& name) {
+  if (name.empty() || name.size() > 255 || name.front() == '/') return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('/', start);
+    if (end == std::string::npos) end = name.size();
+    const std::string part = name.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    for (unsigned char c : part)
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == ':') return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 void validate_experiment(const json& config, const std::string& source) {
   if (!config.is_object()) throw ConfigError(source + ": an experiment must be a JSON object");
-  check_section(config, schema(), "", source);
-  if (config.contains("seed") && !config["seed"].is_number_unsigned() && !(config["seed"].is_number_integer() && config["seed"].get<long long>() >= 0))
-    throw ConfigError(source + ": 'seed' must be a non-negative integer, got " + config["seed"].dump());
-  if (config.contains("name") && !config["name"].is_string())
-    throw ConfigError(source + ": 'name' must be a string");
+  check_known(config, "", source);
+  for (const char* section : kSections) {
+    if (!config.contains(section)) continue;
+    const json& sec = config[section];
+    if (!sec.is_object())
+      throw ConfigError(source + ": '" + section + "' must be an object, got " + shown(sec));
+    check_known(sec, section, source);
+  }
+  check_values(config, "", source);
+  for (const char* section : kSections)
+    if (config.contains(section)) check_values(config[section], section, source);
   const json& model = config.contains("model") ? config["model"] : json();
-  if (model.contains("layers") && !model["layers"].is_array())
-    throw ConfigError(source + ": 'model.layers' must be a list of layers");
   if (model.contains("layers"))
     for (std::size_t i = 0; i < model["layers"].size(); ++i)
-      if (!model["layers"][i].is_object() || !model["layers"][i].contains("type"))
-        throw ConfigError(source + ": 'model.layers." + std::to_string(i) + "' needs a \"type\"");
+      if (!model["layers"][i].contains("type") || !model["layers"][i]["type"].is_string())
+        throw ConfigError(source + ": 'model.layers." + std::to_string(i) + "' needs a \"type\" (a layer name)");
+  const json& train = config.contains("train") ? config["train"] : json();
+  // The callbacks' own checks (schedule types and factors, patience...) at validation
+  // time too, not only once data is loaded; no results folder, so nothing is written.
+  if (train.is_object()) (void)callbacks_from_config(train, 1e-3, "", source);
+  if (train.contains("optimizer") && train["optimizer"].is_object() &&
+      !(train["optimizer"].contains("type") && train["optimizer"]["type"].is_string()))
+    throw ConfigError(source + ": train.optimizer.type: expected an optimizer name, got " +
+                      shown(train["optimizer"].value("type", json())));
 }
 
 Experiment parse_experiment(const std::string& text, const std::string& source,

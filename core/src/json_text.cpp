@@ -63,6 +63,14 @@ json parse_json_text(const std::string& text, const std::string& source, std::si
     std::string what = e.what();
     const auto at = what.find("parse error");
     throw JsonTextError(source, p.line, p.column, at == std::string::npos ? what : what.substr(at));
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (1e400): the library names the text, not its place.
+    const std::string what = e.what();
+    const auto q = what.find('\'');
+    const std::string number = q == std::string::npos ? "" : what.substr(q + 1, what.rfind('\'') - q - 1);
+    const std::size_t at = number.empty() ? std::string::npos : text.find(number);
+    const Position p = position_of(text, at == std::string::npos ? 0 : at);
+    throw JsonTextError(source, p.line, p.column, "the number " + number + " is out of range");
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/shape_check.h"
 #include "glassbox/loss.h"
 #include "model_impl.h"
 
@@ -102,6 +103,8 @@ void MyDeepLearning::Impl::build_layer(std::size_t i, const Shape& in) {
   Shape out;
   try {
     out = l.build(in, rng);
+    // Every layer's output is some later layer's input: one checked count for all of them.
+    (void)checked_element_count(out, "output shape");
   } catch (const Error& e) {
     throw ConfigError("layer " + std::to_string(i) + " '" + l.name() + "' (" + l.type() + ") cannot take input of shape " +
                       shape_to_string(in) + ": " + e.what());
@@ -126,8 +129,8 @@ void MyDeepLearning::Impl::invalidate_training_state() {
 void MyDeepLearning::build(const Shape& input_shape) {
   auto& im = *impl_;
   if (im.layers.empty()) throw ConfigError("cannot build a model without layers");
-  if (input_shape.empty() || shape_size(input_shape) == 0)
-    throw ConfigError("cannot build with input shape " + shape_to_string(input_shape));
+  // A wrapped or zero size would reach the layers' index arithmetic: refuse it here.
+  (void)checked_element_count(input_shape, "cannot build with input shape " + shape_to_string(input_shape));
   im.input_shape = input_shape;
   im.in_shapes.clear();
   im.out_shapes.clear();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "glassbox/error.h"
+#include "glassbox/shape_check.h"
 #include "glassbox/json_text.h"
 #include "glassbox/npy.h"
 #include "model_impl.h"
@@ -96,9 +97,9 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
                     std::to_string(kFormatVersion) + ")");
   Shape input_shape;
   try {
-    input_shape = need("input_shape").get<Shape>();
-  } catch (const json::exception&) {
-    throw DataError(json_path + ": 'input_shape' must be a list of sizes, got " + doc["input_shape"].dump());
+    input_shape = shape_from_json(need("input_shape"), "'input_shape'");
+  } catch (const ConfigError& e) {
+    throw DataError(json_path + ": " + e.what());
   }
 
   MyDeepLearning model(registry, doc.value("seed", 42ULL));
@@ -114,6 +115,7 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
 
   // Every parameter the rebuilt model has must be listed, in the same order, with its shape.
   const json& weights = need("weights");
+  if (!weights.is_array()) throw DataError(json_path + ": 'weights' must be a list, got " + weights.dump().substr(0, 80));
   std::vector<std::pair<std::string, ParamRef>> params;
   for (auto& l : model.impl_->layers)
     for (auto& p : l->params()) params.emplace_back(l->name(), p);
@@ -123,6 +125,7 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
   for (std::size_t i = 0; i < params.size(); ++i) {
     const auto& [layer_name, p] = params[i];
     const json& w = weights[i];
+    if (!w.is_object()) throw DataError(json_path + ": weights." + std::to_string(i) + " must be an object");
     const std::string listed = w.value("layer", "") + "." + w.value("param", "");
     if (w.value("layer", "") != layer_name || w.value("param", "") != p.name)
       throw DataError(json_path + ": weights." + std::to_string(i) + " is '" + listed + "', expected '" + layer_name + "." +

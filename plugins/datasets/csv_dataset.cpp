@@ -8,6 +8,7 @@
 
 #include "glassbox/error.h"
 #include "glassbox/registry.h"
+#include "glassbox/shape_check.h"
 #include "sources.h"
 
 namespace glassbox::plugins {
@@ -154,12 +155,8 @@ CsvTable read_csv(const std::string& path, const nlohmann::json& options) {
 
 Shape shape_option(const nlohmann::json& options, std::size_t num_features, const std::string& path) {
   if (!options.contains("shape") || options["shape"].is_null()) return {num_features};
-  Shape s;
-  try {
-    s = options["shape"].get<Shape>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError("option 'shape' must be a list of positive integers, got " + options["shape"].dump());
-  }
+  // Checked before any product: [1, -1, -4] read as sizes would wrap to 4 features.
+  const Shape s = shape_from_json(options["shape"], "option 'shape'");
   if (shape_size(s) != num_features)
     throw ConfigError("option 'shape' " + shape_to_string(s) + " holds " + std::to_string(shape_size(s)) +
                       " values but " + path + " has " + std::to_string(num_features) + " feature columns");

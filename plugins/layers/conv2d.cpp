@@ -34,6 +34,7 @@
 #include "activation_function.h"
 #include "glassbox/initializers.h"
 #include "glassbox/parallel.h"
+#include "glassbox/shape_check.h"
 #include "layer_support.h"
 #include "layers.h"
 #include "reductions.h"
@@ -202,6 +203,7 @@ class Conv2D final : public Layer {
                         shape_to_string(input_shape) +
                         (input_shape.size() == 1 ? "; add a reshape layer, e.g. target_shape [1, H, W]" : ""));
     }
+    (void)checked_element_count(input_shape, label(*this) + ": input");  // guards direct callers of build()
     Geometry g;
     g.c = input_shape[0];
     g.h = input_shape[1];
@@ -228,6 +230,7 @@ class Conv2D final : public Layer {
     }
     geo_ = g;
     const std::size_t fan_in = g.taps(), fan_out = filters_ * g.kh * g.kw;
+    check_parameter_budget({filters_, g.c, g.kh, g.kw}, label(*this) + " (" + std::to_string(filters_) + " filters)");
     kernel_ = Tensor::from_shape({filters_, g.c, g.kh, g.kw});
     kernel_grad_ = xt::zeros<float>({filters_, g.c, g.kh, g.kw});
     initialize(kernel_, kernel_init_, fan_in, fan_out, rng);

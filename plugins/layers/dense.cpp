@@ -10,6 +10,7 @@
 #include "activation_function.h"
 #include "glassbox/initializers.h"
 #include "glassbox/parallel.h"
+#include "glassbox/shape_check.h"
 #include "layer_support.h"
 #include "layers.h"
 
@@ -40,6 +41,7 @@ class Dense final : public Layer {
                         shape_to_string(input_shape) + "; add a flatten layer");
     }
     in_ = input_shape[0];
+    check_parameter_budget({in_, units_}, label(*this) + " (" + std::to_string(units_) + " units)");
     kernel_ = Tensor::from_shape({in_, units_});
     kernel_grad_ = xt::zeros<float>({in_, units_});
     initialize(kernel_, kernel_init_, in_, units_, rng);

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "glassbox/shape_check.h"
 #include "layer_support.h"
 
 namespace glassbox::layers {
@@ -17,6 +18,8 @@ Shape PoolGeometry::build(const Layer& layer, const Shape& input_shape) {
     throw ConfigError(label(layer) + ": expects images (channels, height, width), got " +
                       shape_to_string(input_shape));
   }
+  // The model checks every shape it passes; this guards direct callers of build().
+  (void)checked_element_count(input_shape, label(layer) + ": input");
   c = input_shape[0];
   h = input_shape[1];
   w = input_shape[2];

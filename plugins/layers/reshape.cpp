@@ -2,6 +2,7 @@
 // -1 and is inferred from the sample size (as in Keras).
 #include <algorithm>
 
+#include "glassbox/shape_check.h"
 #include "layer_support.h"
 #include "layers.h"
 
@@ -33,9 +34,11 @@ class Reshape final : public Layer {
   LayerKind kind() const override { return LayerKind::reshape; }
 
   Shape build(const Shape& input_shape, Rng&) override {
-    const std::size_t total = shape_size(input_shape);
-    std::size_t known = 1;
-    for (long d : target_) if (d > 0) known *= static_cast<std::size_t>(d);
+    const std::size_t total = checked_element_count(input_shape, label(*this) + ": input");
+    // The known sizes are multiplied with a bound: [65536, 65536, 65536, 65536] must not wrap.
+    Shape fixed;
+    for (long d : target_) if (d > 0) fixed.push_back(static_cast<std::size_t>(d));
+    const std::size_t known = fixed.empty() ? 1 : checked_element_count(fixed, label(*this) + ": target_shape");
     Shape out;
     for (long d : target_) out.push_back(d > 0 ? static_cast<std::size_t>(d) : (known ? total / known : 0));
     if (shape_size(out) != total) {

@@ -193,3 +193,25 @@ BOOST_AUTO_TEST_CASE(callbacks_from_config_names_bad_keys) {
   BOOST_CHECK_THROW(callbacks_from_config(json::parse(R"({"early_stopping": {"monitor": "val_acc"}})"), 0.01, "", "x"),
                     ConfigError);
 }
+
+BOOST_AUTO_TEST_CASE(csv_log_through_a_symlink_out_of_the_results_folder_is_refused) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("glassbox-csvlog-" + std::to_string(::getpid()));
+  fs::create_directories(root / "results");
+  fs::create_directories(root / "elsewhere");
+  fs::create_symlink(root / "elsewhere", root / "results" / "logs");
+  const json train = json::parse(R"({"csv_log": "logs/training.csv"})");
+  BOOST_CHECK_EXCEPTION(callbacks_from_config(train, 0.01, (root / "results").string(), "exp.json"), ConfigError,
+                        [](const ConfigError& e) {
+                          return std::string(e.what()).find("exp.json: train.csv_log: must be a file name inside the "
+                                                            "results folder, got 'logs/training.csv' (a symbolic link "
+                                                            "leads out of it)") == 0;
+                        });
+  BOOST_CHECK_THROW(callbacks_from_config(json::parse(R"({"csv_log": "/tmp/victim.txt"})"), 0.01,
+                                          (root / "results").string(), "exp.json"),
+                    ConfigError);
+  // A plain sub-folder name is fine.
+  BOOST_TEST(callbacks_from_config(json::parse(R"({"csv_log": "sub/training.csv"})"), 0.01,
+                                   (root / "results").string(), "exp.json").size() == 2u);
+  fs::remove_all(root);
+}

@@ -408,3 +408,28 @@ BOOST_AUTO_TEST_CASE(initializers_follow_their_formulas) {
   const std::string e = error_of([&] { initialize(t, "xavier", 1, 1, rng); });
   BOOST_TEST(e == "unknown initializer 'xavier' (known: glorot_uniform, glorot_normal, he_normal, he_uniform, zeros, ones)");
 }
+
+// The CSV reproducer's [1, -1, -4] read as sizes: its product wraps to 4, and the layers
+// indexed far past a 4-value buffer. build() now refuses it, and oversized weights.
+BOOST_AUTO_TEST_CASE(wrapped_or_oversized_shapes_are_refused_by_build) {
+  const Shape wrapped{1, static_cast<std::size_t>(-1), static_cast<std::size_t>(-4)};
+  for (const nlohmann::json& config : {nlohmann::json{{"type", "max_pool2d"}}, nlohmann::json{{"type", "avg_pool2d"}},
+                                       nlohmann::json{{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}}}) {
+    auto layer = layer_registry().make_layer(config);
+    Rng rng(1);
+    BOOST_CHECK_EXCEPTION(layer->build(wrapped, rng), ConfigError, [](const ConfigError& e) {
+      return std::string(e.what()).find("holds more than 2147483648 elements") != std::string::npos;
+    });
+  }
+  Rng rng(1);
+  auto dense = layer_registry().make_layer({{"type", "dense"}, {"units", 1000000000}});
+  BOOST_CHECK_EXCEPTION(dense->build({784}, rng), ConfigError, [](const ConfigError& e) {
+    return std::string(e.what()).find("a weight of shape (784, 1000000000) needs 2990722 MiB") != std::string::npos;
+  });
+  auto conv = layer_registry().make_layer({{"type", "conv2d"}, {"filters", 65536}, {"kernel_size", 64}, {"padding", "same"}});
+  BOOST_CHECK_THROW(conv->build({64, 64, 64}, rng), ConfigError);
+  auto reshape = layer_registry().make_layer({{"type", "reshape"}, {"target_shape", {65536, 65536, 65536, 65536, -1}}});
+  BOOST_CHECK_EXCEPTION(reshape->build({16}, rng), ConfigError, [](const ConfigError& e) {
+    return std::string(e.what()).find("target_shape") != std::string::npos;
+  });
+}

@@ -26,6 +26,11 @@ void check_factories(const Experiment& e, Registry& reg) {
         throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": unknown layer type '" +
                           type + "' (known: " + known + ")");
       }
+      try {
+        (void)reg.make_layer(l);  // the factory checks the layer's options (names, types)
+      } catch (const ConfigError& err) {
+        throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": " + err.what());
+      }
     }
   const auto& train = e.section("train");
   if (train.contains("optimizer")) {
@@ -33,6 +38,11 @@ void check_factories(const Experiment& e, Registry& reg) {
     std::string type = o.is_string() ? o.get<std::string>() : o.value("type", "");
     if (!reg.optimizers.contains(type))
       throw ConfigError(e.source + ": train.optimizer: unknown optimizer '" + type + "'");
+    try {
+      (void)reg.make_optimizer(o.is_string() ? nlohmann::json{{"type", type}} : o);
+    } catch (const ConfigError& err) {
+      throw ConfigError(e.source + ": train.optimizer: " + err.what());
+    }
   }
 }
 

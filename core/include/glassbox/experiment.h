@@ -37,8 +37,16 @@ Experiment parse_experiment(const std::string& text, const std::string& source,
 // it is valid JSON, else taken as a string.
 void apply_override(nlohmann::json& config, const std::string& assignment);
 
-// Checks the keys of every section against the schema; throws ConfigError for the first
-// unknown key, naming its path ("train.epoch: unknown key, did you mean 'epochs'?").
+// Checks every key against the typed schema (core/src/experiment_schema.cpp: each key's
+// JSON types and range); throws ConfigError for the first unknown key ("unknown key
+// 'train.epoch', did you mean 'train.epochs'?") or bad value ("train.epochs: expected an
+// integer in [0, 100000], got \"3\""), and for an output name that would leave the
+// results folder ("train.csv_log: must be a file name inside the results folder, got
+// '/tmp/victim.txt'"). Layer and optimizer options are checked by their factories.
 void validate_experiment(const nlohmann::json& config, const std::string& source);
+
+// A relative path of plain components ("training.csv", "logs/train.csv"): not empty,
+// not absolute, no "." or ".." component, no backslash, colon or control character.
+bool is_inside_results_name(const std::string& name);
 
 }  // namespace glassbox

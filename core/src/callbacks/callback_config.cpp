@@ -1,8 +1,10 @@
 // Callbacks from an experiment's "train" section (see callback.h for the keys).
+#include <algorithm>
 #include <filesystem>
 
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/experiment.h"
 #include "glassbox/registry.h"
 
 namespace glassbox {
@@ -40,6 +42,22 @@ bool enabled(const json& train, const std::string& key) {
 
 json as_object(const json& v) { return v.is_object() ? v : json::object(); }
 
+// results_dir/name, refused unless it stays inside results_dir: the name is plain
+// components (validate_experiment checks this too, but callbacks are also built from
+// code), and no symlink already in the folder leads out of it.
+std::string inside_results(const std::string& results_dir, const std::string& name, const std::string& key) {
+  namespace fs = std::filesystem;
+  const std::string bad = key + ": must be a file name inside the results folder, got '" + name.substr(0, 200) + "'";
+  if (!is_inside_results_name(name)) throw ConfigError(bad);
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::absolute(results_dir), ec);
+  const fs::path full = fs::weakly_canonical(fs::absolute(fs::path(results_dir) / name), ec);
+  if (ec) throw ConfigError(bad);
+  const auto mismatch = std::mismatch(root.begin(), root.end(), full.begin(), full.end());
+  if (mismatch.first != root.end()) throw ConfigError(bad + " (a symbolic link leads out of it)");
+  return (fs::path(results_dir) / name).string();
+}
+
 }  // namespace
 
 std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, double initial_lr,
@@ -48,7 +66,7 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
   std::vector<std::shared_ptr<Callback>> out;
   const std::string at = source + ": train.";
 
-  if (enabled(train, "lr_schedule")) {
+  if (enabled(train, "lr_schedule")) try {
     const json o = as_object(train["lr_schedule"]);
     Section s{o, at + "lr_schedule"};
     if (!train["lr_schedule"].is_object()) throw ConfigError(s.path + ": expected an object with a \"type\"");
@@ -72,6 +90,11 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
     } else {
       throw ConfigError(s.path + ".type: unknown schedule '" + type + "' (known: step, exponential, reduce_on_plateau)");
     }
+  } catch (const ConfigError& err) {
+    // The schedules' constructors name only "lr_schedule.<key>": add the file.
+    const std::string w = err.what();
+    if (w.rfind("lr_schedule", 0) == 0) throw ConfigError(source + ": train." + w);
+    throw;
   }
 
   if (enabled(train, "early_stopping")) {
@@ -104,7 +127,7 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
   if (enabled(train, "csv_log") && !results_dir.empty()) {
     const json& v = train["csv_log"];
     const std::string name = v.is_string() ? v.get<std::string>() : "training.csv";
-    out.push_back(std::make_shared<CSVLogger>((std::filesystem::path(results_dir) / name).string()));
+    out.push_back(std::make_shared<CSVLogger>(inside_results(results_dir, name, source + ": train.csv_log")));
   }
 
   if (!train.contains("terminate_on_nan") || enabled(train, "terminate_on_nan"))

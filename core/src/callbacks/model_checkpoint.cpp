@@ -28,6 +28,11 @@ void ModelCheckpoint::on_epoch_end(MyDeepLearning& model, const EpochLog& log) {
     best_ = v;
     has_best_ = true;
   }
+  // A diverged epoch must not replace a good checkpoint with NaN weights.
+  if (!std::isfinite(log.loss)) return;
+  for (const auto& p : model.params())
+    for (std::size_t i = 0; i < p.value->size(); ++i)
+      if (!std::isfinite(p.value->data()[i])) return;
   std::string path = o_.path;
   const auto at = path.find("{epoch}");
   if (at != std::string::npos) path.replace(at, 7, std::to_string(log.epoch));
