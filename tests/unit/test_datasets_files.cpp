@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(idx_label_out_of_range_names_labels_file_and_byte) {
 
 BOOST_AUTO_TEST_CASE(idx_missing_file_is_a_data_error_naming_it) {
   const std::string m = data_error("idx", {{"images", "/nonexistent/imgs"}, {"labels", "/nonexistent/lbls"}});
-  BOOST_TEST(m == "/nonexistent/imgs: cannot open (no such file or not readable)");
+  BOOST_TEST(m == "/nonexistent/imgs: cannot open IDX file (No such file or directory)");
 }
 
 // ---- CSV ----
