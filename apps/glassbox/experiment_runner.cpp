@@ -182,8 +182,7 @@ void check_replaceable_results_folder(const std::string& dir) {
 
 // Starts "<dir>.tmp" afresh, marked as incomplete until finish_staged_folder.
 std::string start_staged_folder(const std::string& dir) {
-  std::string target = dir;
-  while (target.size() > 1 && target.back() == '/') target.pop_back();
+  const std::string target = folder_path(dir);
   check_replaceable_results_folder(target);
   const std::string staged = staging_folder(target);
   std::error_code ec;
@@ -297,7 +296,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
     if (s.result.history.stopped_early) o << "stopped: " << s.result.history.stop_reason << "\n";
     write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), o.str());
   }
-  if (options.staged) finish_staged_folder(s.out_dir, final_dir);
+  if (options.staged) finish_staged_folder(s.out_dir, folder_path(final_dir));
   stage(s, "done");
   return s.result;
 }

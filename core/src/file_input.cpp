@@ -55,8 +55,7 @@ InputFile open_regular_file(const std::string& path, std::uint64_t max_bytes, co
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw DataError(path + ": cannot stat " + what + " (" + std::strerror(errno) + ")");
   if (!S_ISREG(st.st_mode))
-    throw DataError(path + ": not a regular file (" + kind_of(st.st_mode) + "); glassbox reads a " + what +
-                    " only from a regular file");
+    throw DataError(path + ": not a regular file (" + kind_of(st.st_mode) + "); expected a regular " + what);
   f.size_ = static_cast<std::uint64_t>(st.st_size);
   if (f.size_ > max_bytes)
     throw DataError(path + ": " + what + " of " + std::to_string(f.size_) + " bytes is larger than the limit of " +

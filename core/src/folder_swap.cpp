@@ -44,6 +44,14 @@ bool exchange(const fs::path& a, const fs::path& b) {
 
 std::string staging_folder(const std::string& target) { return target + ".tmp"; }
 
+std::string folder_path(const std::string& dir) {
+  fs::path p(dir);
+  while (p.has_parent_path() && p.filename().empty() && p != p.root_path()) p = p.parent_path();
+  if (p.filename() == "." || p.filename() == "..") p = fs::absolute(p).lexically_normal();
+  while (p.has_parent_path() && p.filename().empty() && p != p.root_path()) p = p.parent_path();
+  return p.string();
+}
+
 void fsync_tree(const std::string& dir) {
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -118,8 +118,7 @@ void MyDeepLearning::save(const std::string& dir) {
   auto& im = *impl_;
   if (!im.built) throw Error("cannot save the model to " + dir + ": it is not built yet (call build or fit first)");
   if (dir.empty()) throw ConfigError("save: empty folder name");
-  fs::path target = fs::path(dir);
-  if (target.filename().empty()) target = target.parent_path();  // "out/model/" -> "out/model"
+  const fs::path target = folder_path(dir);  // "out/model/" -> "out/model"
   check_replaceable(target);
   const fs::path tmp = staging_folder(target.string());
   std::error_code ec;

@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(fifo_as_experiment_file_is_refused_not_waited_on) {
   const std::string f = fifo("exp.json");
   auto r = run_glassbox("run " + f, kTimeout);
   BOOST_TEST(r.code == 2, r.out);
-  BOOST_TEST(contains(r.out, f + ": not a regular file (a FIFO); glassbox reads a experiment file only from a regular file"),
+  BOOST_TEST(contains(r.out, f + ": not a regular file (a FIFO); expected a regular experiment file"),
              r.out);
 }
 
@@ -99,20 +99,35 @@ BOOST_AUTO_TEST_CASE(fifo_and_dev_zero_as_csv_data_are_refused_at_once) {
   r = run_glassbox("run " + write("csv-zero.json", tiny_experiment({{"dataset", "csv"}, {"path", "/dev/zero"}}).dump()),
                    kTimeout);
   BOOST_TEST(r.code == 1, r.out);
-  BOOST_TEST(contains(r.out, "/dev/zero: not a regular file (a character device); glassbox reads a CSV file only from "
-                             "a regular file"), r.out);
+  BOOST_TEST(contains(r.out, "/dev/zero: not a regular file (a character device); expected a regular CSV file"), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(fifo_as_weight_file_makes_explain_fail_not_hang) {
   const std::string run = tmp("fifo-run");
   auto r = run_glassbox("-q run " + write("fifo-run.json", tiny_experiment(kSynthetic).dump()) + " --out " + run, kTimeout);
   BOOST_TEST_REQUIRE(r.code == 0, r.out);
+  // The user's own input as a PNG.
+  const std::string png = fifo("input.png");
+  r = run_glassbox("explain --model " + run + " --input " + png + " --out " + tmp("fifo-explain"), kTimeout);
+  BOOST_TEST(r.code == 1, r.out);
+  BOOST_TEST(contains(r.out, png + ": not a regular file (a FIFO); expected a regular PNG file"), r.out);
+  // A weight file of the model.
   const std::string weight = run + "/model/dense_1.kernel.npy";
   BOOST_REQUIRE(fs::remove(weight));
   BOOST_REQUIRE(::mkfifo(weight.c_str(), 0600) == 0);
   r = run_glassbox("explain --model " + run + " --count 1 --out " + tmp("fifo-explain"), kTimeout);
   BOOST_TEST(r.code == 1, r.out);
-  BOOST_TEST(contains(r.out, weight + ": not a regular file (a FIFO); glassbox reads a .npy file only from a regular file"),
+  BOOST_TEST(contains(r.out, weight + ": not a regular file (a FIFO); expected a regular .npy file"),
+             r.out);
+}
+
+BOOST_AUTO_TEST_CASE(fifo_as_idx_file_is_refused_at_once) {
+  const std::string images = fifo("images.idx"), labels = fifo("labels.idx");
+  auto r = run_glassbox(
+      "run " + write("idx-fifo.json", tiny_experiment({{"dataset", "idx"}, {"images", images}, {"labels", labels}}).dump()),
+      kTimeout);
+  BOOST_TEST(r.code == 1, r.out);
+  BOOST_TEST(contains(r.out, images + ": not a regular file (a FIFO); expected a regular IDX file"),
              r.out);
 }
 

@@ -154,6 +154,6 @@ BOOST_AUTO_TEST_CASE(data_after_the_declared_shape_and_devices_are_refused) {
   BOOST_TEST(error_of(p) == p + ": oversized .npy data: expected 16 bytes for shape (4,), found 20 (data starts at byte 128)");
   std::remove(p.c_str());
   BOOST_TEST(error_of("/dev/null") ==
-             "/dev/null: not a regular file (a character device); glassbox reads a .npy file only from a regular file");
-  BOOST_TEST(error_of("/tmp") == "/tmp: not a regular file (a folder); glassbox reads a .npy file only from a regular file");
+             "/dev/null: not a regular file (a character device); expected a regular .npy file");
+  BOOST_TEST(error_of("/tmp") == "/tmp: not a regular file (a folder); expected a regular .npy file");
 }

@@ -41,8 +41,8 @@ class InputFile {
 // wait), checks with fstat that it is a regular file of at most max_bytes, then clears
 // O_NONBLOCK. `what` names the kind of file in messages ("CSV file", "model file").
 // Throws DataError starting with the path: "<path>: cannot open <what> (<reason>)",
-// "<path>: not a regular file (a FIFO)", "<path>: <what> of N bytes is larger than the
-// limit of M bytes".
+// "<path>: not a regular file (a FIFO); expected a regular <what>", "<path>: <what> of N
+// bytes is larger than the limit of M bytes".
 InputFile open_regular_file(const std::string& path, std::uint64_t max_bytes, const std::string& what);
 
 // The whole content of a regular file of at most max_bytes (errors as above).

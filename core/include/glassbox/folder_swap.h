@@ -15,6 +15,10 @@ constexpr const char* kIncompleteMarker = ".glassbox-incomplete";
 // rename within one file system). Folders whose name ends in ".tmp" are never complete.
 std::string staging_folder(const std::string& target);
 
+// `dir` as a path whose last component names the folder itself: "out/" -> "out", and "."
+// or "x/.." made absolute, so that staging_folder() is a real sibling.
+std::string folder_path(const std::string& dir);
+
 // fsyncs every regular file and folder under `dir`, and `dir` itself. Throws Error naming
 // the path that failed.
 void fsync_tree(const std::string& dir);
