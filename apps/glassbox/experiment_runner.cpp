@@ -183,6 +183,8 @@ void check_replaceable_results_folder(const std::string& dir) {
 // Starts "<dir>.tmp" afresh, marked as incomplete until finish_staged_folder.
 std::string start_staged_folder(const std::string& dir) {
   const std::string target = folder_path(dir);
+  if (is_temporary_name(fs::path(target).filename().string()))
+    throw ConfigError(dir + ": a results folder name must not end in '.tmp' (names of unfinished runs)");
   check_replaceable_results_folder(target);
   const std::string staged = staging_folder(target);
   std::error_code ec;

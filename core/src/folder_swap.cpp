@@ -44,6 +44,13 @@ bool exchange(const fs::path& a, const fs::path& b) {
 
 std::string staging_folder(const std::string& target) { return target + ".tmp"; }
 
+bool is_temporary_name(const std::string& name) {
+  if (ends_with(name, ".tmp")) return name.size() > 4;
+  const auto at = name.rfind(".tmp.");
+  if (at == std::string::npos || at == 0 || at + 5 == name.size()) return false;
+  return name.find_first_not_of("0123456789", at + 5) == std::string::npos;
+}
+
 std::string folder_path(const std::string& dir) {
   fs::path p(dir);
   while (p.has_parent_path() && p.filename().empty() && p != p.root_path()) p = p.parent_path();
@@ -96,7 +103,7 @@ bool is_complete_results_folder(const std::string& dir) {
   std::error_code ec;
   fs::path p(dir);
   if (p.filename().empty()) p = p.parent_path();
-  if (ends_with(p.filename().string(), ".tmp") || !fs::is_directory(p, ec)) return false;
+  if (is_temporary_name(p.filename().string()) || !fs::is_directory(p, ec)) return false;
   if (fs::exists(p / kIncompleteMarker, ec)) return false;
   return fs::is_regular_file(p / "config.json", ec) && fs::is_regular_file(p / "metrics.json", ec);
 }

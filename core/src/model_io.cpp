@@ -80,18 +80,17 @@ void check_complete_model_folder(const fs::path& folder) {
                       staging_folder(folder.string()) + hint);
     throw DataError(folder.string() + ": no such model folder");
   }
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0)
+  if (is_temporary_name(name))
     throw DataError(folder.string() + ": incomplete model folder (a '.tmp' staging folder)" + hint);
-  const std::string parent = folder.parent_path().filename().string();
   if (fs::exists(folder.parent_path() / kIncompleteMarker, ec) ||
-      (parent.size() > 4 && parent.compare(parent.size() - 4, 4, ".tmp") == 0))
+      is_temporary_name(folder.parent_path().filename().string()))
     throw DataError(folder.string() + ": incomplete model folder: " + folder.parent_path().string() +
                     " is a results folder still being written or interrupted (it holds " + kIncompleteMarker +
                     " or is a staging folder)");
   if (!fs::exists(folder / "model.json", ec))
     throw DataError(folder.string() + ": incomplete model folder (no model.json)" + hint);
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().filename().string().find(".tmp") != std::string::npos)
+    if (is_temporary_name(it->path().filename().string()))
       throw DataError(folder.string() + ": incomplete model folder (leftover temporary file " +
                       it->path().filename().string() + ")" + hint);
 }
@@ -104,8 +103,8 @@ void check_replaceable(const fs::path& target) {
   if (!fs::is_directory(target, ec)) throw Error(target.string() + ": exists and is not a folder; not replacing it");
   for (fs::directory_iterator it(target, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string f = it->path().filename().string();
-    const bool ours = f == "model.json" || (f.size() > 4 && f.compare(f.size() - 4, 4, ".npy") == 0) ||
-                      f.find(".tmp") != std::string::npos;
+    const bool ours =
+        f == "model.json" || (f.size() > 4 && f.compare(f.size() - 4, 4, ".npy") == 0) || is_temporary_name(f);
     if (!ours)
       throw Error(target.string() + ": exists and holds '" + f +
                   "', which is not part of a saved model; not replacing it (choose another folder)");
@@ -119,6 +118,8 @@ void MyDeepLearning::save(const std::string& dir) {
   if (!im.built) throw Error("cannot save the model to " + dir + ": it is not built yet (call build or fit first)");
   if (dir.empty()) throw ConfigError("save: empty folder name");
   const fs::path target = folder_path(dir);  // "out/model/" -> "out/model"
+  if (is_temporary_name(target.filename().string()))
+    throw ConfigError(dir + ": a model folder name must not end in '.tmp' (names of unfinished saves)");
   check_replaceable(target);
   const fs::path tmp = staging_folder(target.string());
   std::error_code ec;

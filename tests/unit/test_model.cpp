@@ -321,6 +321,15 @@ BOOST_AUTO_TEST_CASE(save_replaces_a_model_whole_and_never_a_foreign_folder) {
                                                         "saved model; not replacing it (choose another folder)");
   }
   BOOST_TEST(fs::exists(mine / "thesis.tex"));
+  // Names of unfinished saves are reserved; a layer merely named "x.tmp" is not one.
+  BOOST_CHECK_THROW(a.save(dir.string() + "/inner.tmp"), ConfigError);
+  MyDeepLearning named(model_registry(), 3);
+  named.add({{"type", "dense"}, {"units", 2}, {"name", "x.tmp"}});
+  named.build({5});
+  const fs::path named_dir = temp_dir("layer-named-tmp");
+  named.save(named_dir.string());
+  BOOST_TEST(fs::exists(named_dir / "x.tmp.kernel.npy"));
+  BOOST_TEST(load_error(named_dir).empty(), load_error(named_dir));
 }
 
 BOOST_AUTO_TEST_CASE(activation_hook_sees_every_layer) {

@@ -19,6 +19,10 @@ std::string staging_folder(const std::string& target);
 // or "x/.." made absolute, so that staging_folder() is a real sibling.
 std::string folder_path(const std::string& dir);
 
+// True for "<name>.tmp" (a staging folder) and "<name>.tmp.<digits>" (the temporary file of
+// write_file_atomic): names that only an unfinished write leaves behind.
+bool is_temporary_name(const std::string& name);
+
 // fsyncs every regular file and folder under `dir`, and `dir` itself. Throws Error naming
 // the path that failed.
 void fsync_tree(const std::string& dir);
