@@ -36,8 +36,10 @@ bool representable(S v) {
   } else if constexpr (std::is_floating_point_v<S> && std::is_floating_point_v<T>) {
     return !std::isfinite(v) || std::fabs(static_cast<double>(v)) <= std::numeric_limits<T>::max();
   } else if constexpr (std::is_integral_v<S> && std::is_integral_v<T>) {
-    if constexpr (std::is_unsigned_v<S>) return static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
-    return true;  // every signed source type fits int64
+    // Only uint64 can exceed int64 (the integer target is always int64).
+    if constexpr (std::is_unsigned_v<S>)
+      return static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    return true;
   } else {
     return true;  // integer -> float: always defined
   }

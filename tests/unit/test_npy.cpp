@@ -157,3 +157,18 @@ BOOST_AUTO_TEST_CASE(data_after_the_declared_shape_and_devices_are_refused) {
              "/dev/null: not a regular file (a character device); expected a regular .npy file");
   BOOST_TEST(error_of("/tmp") == "/tmp: not a regular file (a folder); expected a regular .npy file");
 }
+
+BOOST_AUTO_TEST_CASE(uint64_beyond_int64_is_refused_by_as_int) {
+  NpyArray a;
+  a.dtype = "<u8";
+  a.shape = {2};
+  a.source = "big.npy";
+  const std::uint64_t v[2] = {7, ~std::uint64_t{0}};
+  a.bytes.assign(reinterpret_cast<const char*>(v), reinterpret_cast<const char*>(v) + sizeof v);
+  try {
+    a.as_int();
+    BOOST_FAIL("expected DataError");
+  } catch (const DataError& e) {
+    BOOST_TEST(std::string(e.what()) == "big.npy: element 1 is 18446744073709551615, which is not an integer value (dtype '<u8')");
+  }
+}
