@@ -14,6 +14,7 @@
 #include "glassbox/parallel.h"
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/folder_swap.h"
 #include "glassbox/loss.h"
 #include "glassbox/npy.h"
 
@@ -191,6 +192,43 @@ json metrics_json(const RunState& s, double seconds) {
   return m;
 }
 
+// An existing --out folder is replaced whole by a staged run: refuse one that holds
+// anything other than a (possibly unfinished) glassbox results folder.
+void check_replaceable_results_folder(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw ConfigError(dir + ": the results folder exists and is not a folder");
+  if (fs::is_empty(dir, ec)) return;
+  for (const char* f : {"config.json", "metrics.json", kIncompleteMarker})
+    if (fs::exists(fs::path(dir) / f, ec)) return;
+  throw ConfigError(dir + ": exists and is not a glassbox results folder (no config.json); not replacing it "
+                    "(choose another --out)");
+}
+
+// Starts "<dir>.tmp" afresh, marked as incomplete until finish_staged_folder.
+std::string start_staged_folder(const std::string& dir) {
+  const std::string target = folder_path(dir);
+  if (is_temporary_name(fs::path(target).filename().string()))
+    throw ConfigError(dir + ": a results folder name must not end in '.tmp' (names of unfinished runs)");
+  check_replaceable_results_folder(target);
+  const std::string staged = staging_folder(target);
+  std::error_code ec;
+  fs::remove_all(staged, ec);
+  fs::create_directories(staged, ec);
+  if (ec) throw Error(staged + ": cannot create the results folder (" + ec.message() + ")");
+  write_file_atomic((fs::path(staged) / kIncompleteMarker).string(), "a glassbox run is writing this folder\n");
+  return staged;
+}
+
+// The marker goes before the swap; the ".tmp" name still marks the folder until then.
+void finish_staged_folder(const std::string& staged, const std::string& target) {
+  std::error_code ec;
+  fs::remove(fs::path(staged) / kIncompleteMarker, ec);
+  if (ec) throw Error(staged + ": cannot remove " + kIncompleteMarker + " (" + ec.message() + ")");
+  fsync_tree(staged);
+  swap_folder_into_place(staged, target);
+}
+
 std::string timestamp() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -248,10 +286,15 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   if (e.has("explain")) check_explain_section(e);
   load_data(s);
   build_model(s, train);
-  std::error_code ec;
-  fs::create_directories(s.out_dir, ec);
-  if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
-  s.result.out_dir = s.out_dir;
+  const std::string final_dir = s.out_dir;
+  s.result.out_dir = final_dir;
+  if (options.staged) {
+    s.out_dir = start_staged_folder(final_dir);
+  } else {
+    std::error_code ec;
+    fs::create_directories(s.out_dir, ec);
+    if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
+  }
   write_file_atomic((fs::path(s.out_dir) / "config.json").string(), s.effective.dump(2) + "\n");
   train_model(s, train);
   evaluate_model(s);
@@ -280,6 +323,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
     if (s.result.history.stopped_early) o << "stopped: " << s.result.history.stop_reason << "\n";
     write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), o.str());
   }
+  if (options.staged) finish_staged_folder(s.out_dir, folder_path(final_dir));
   stage(s, "done");
   return s.result;
 }

@@ -30,6 +30,10 @@ struct RunOptions {
   std::function<void(const BatchLog&)> on_batch;
   std::function<void(const EpochLog&)> on_epoch;
   std::function<void(const std::string&)> on_stage;  // "data", "model", "train", "evaluate", "save", ...
+  // Write the run into "<out_dir>.tmp" (marked with kIncompleteMarker) and swap it with
+  // out_dir only when complete, so out_dir never mixes two runs (folder_swap.h). An
+  // existing out_dir must be empty or a glassbox results folder. `glassbox run` sets it.
+  bool staged = false;
 };
 
 struct RunResult {
@@ -52,7 +56,8 @@ struct RunState {
   RunResult result;
 };
 
-// Runs the experiment and writes its results folder; returns the figures.
+// Runs the experiment and writes its results folder; returns the figures (out_dir is the
+// final folder, also when staged).
 // Throws ConfigError for a bad configuration (naming e.source and the key), Error otherwise.
 RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptions& options);
 

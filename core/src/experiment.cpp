@@ -1,6 +1,9 @@
 #include "glassbox/experiment.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -8,6 +11,7 @@
 
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
 #include "glassbox/json_text.h"
 #include "glassbox/shape_check.h"
 #include "glassbox/experiment_schema.h"
@@ -271,11 +275,15 @@ Experiment parse_experiment(const std::string& text, const std::string& source,
 }
 
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError(path + ": cannot open experiment file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return parse_experiment(ss.str(), path, overrides);
+  // A regular file only (a FIFO would block); a bad experiment file is a configuration error.
+  std::string text;
+  try {
+    text = read_regular_file(path, kMaxJsonFileBytes, "experiment file");
+  } catch (const DataError& e) {
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) throw ConfigError(path + ": cannot open experiment file");
+    throw ConfigError(e.what());
+  }
+  return parse_experiment(text, path, overrides);
 }
 
 }  // namespace glassbox

@@ -1,14 +1,17 @@
 // Model folders: DIR/model.json (architecture, compile settings, input shape, the list of
 // weight files) and one .npy per parameter tensor, "<layer>.<param>.npy".
-// A save writes everything into DIR.tmp and renames it into place, so a crash never
-// leaves a half-written model where a good one was.
+// A save writes everything into DIR.tmp, fsyncs it and swaps it with DIR (folder_swap.h),
+// so at every instant DIR holds the old complete model or the new complete one.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "glassbox/error.h"
-#include "glassbox/shape_check.h"
+#include "glassbox/file_input.h"
+#include "glassbox/folder_swap.h"
 #include "glassbox/json_text.h"
 #include "glassbox/npy.h"
 #include "model_impl.h"
@@ -33,17 +36,94 @@ std::string file_safe(const std::string& s) {
 
 Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
 
+// A number from model.json as an integer in [lo, hi], checked before any conversion:
+// nlohmann's get<> of 4.3e59 to an unsigned type is undefined behaviour.
+std::uint64_t whole_number(const json& v, const std::string& json_path, const std::string& key, std::uint64_t lo,
+                           std::uint64_t hi) {
+  bool ok = false;
+  std::uint64_t n = 0;
+  if (v.is_number_unsigned()) {
+    n = v.get<std::uint64_t>();
+    ok = true;
+  } else if (v.is_number_integer()) {
+    ok = v.get<std::int64_t>() >= 0;
+    n = ok ? static_cast<std::uint64_t>(v.get<std::int64_t>()) : 0;
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    ok = std::isfinite(d) && std::trunc(d) == d && d >= 0 && d < 18446744073709551616.0;
+    n = ok ? static_cast<std::uint64_t>(d) : 0;
+  }
+  if (!ok || n < lo || n > hi)
+    throw DataError(json_path + ": '" + key + "' must be a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", got " + v.dump());
+  return n;
+}
+
+Shape shape_value(const json& v, const std::string& json_path, const std::string& key) {
+  if (!v.is_array() || v.empty() || v.size() > 8)
+    throw DataError(json_path + ": '" + key + "' must be a list of 1 to 8 sizes, got " + v.dump());
+  Shape out;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out.push_back(whole_number(v[i], json_path, key + "." + std::to_string(i), 1, std::uint64_t{1} << 31));
+  return out;
+}
+
+// Refuses a folder that does not hold a complete save: no model.json, a leftover
+// temporary file, a staging folder, or a folder inside an unfinished results folder.
+void check_complete_model_folder(const fs::path& folder) {
+  std::error_code ec;
+  const std::string name = folder.filename().string();
+  const std::string hint = " (an interrupted or unfinished save; save the model again)";
+  if (!fs::is_directory(folder, ec)) {
+    if (fs::exists(staging_folder(folder.string()), ec))
+      throw DataError(folder.string() + ": no saved model here, only the incomplete model folder " +
+                      staging_folder(folder.string()) + hint);
+    throw DataError(folder.string() + ": no such model folder");
+  }
+  if (is_temporary_name(name))
+    throw DataError(folder.string() + ": incomplete model folder (a '.tmp' staging folder)" + hint);
+  if (fs::exists(folder.parent_path() / kIncompleteMarker, ec) ||
+      is_temporary_name(folder.parent_path().filename().string()))
+    throw DataError(folder.string() + ": incomplete model folder: " + folder.parent_path().string() +
+                    " is a results folder still being written or interrupted (it holds " + kIncompleteMarker +
+                    " or is a staging folder)");
+  if (!fs::exists(folder / "model.json", ec))
+    throw DataError(folder.string() + ": incomplete model folder (no model.json)" + hint);
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    if (is_temporary_name(it->path().filename().string()))
+      throw DataError(folder.string() + ": incomplete model folder (leftover temporary file " +
+                      it->path().filename().string() + ")" + hint);
+}
+
+// Only an empty folder or a saved model may be replaced by a save: anything else there
+// is the user's and would be deleted by the swap.
+void check_replaceable(const fs::path& target) {
+  std::error_code ec;
+  if (!fs::exists(target, ec)) return;
+  if (!fs::is_directory(target, ec)) throw Error(target.string() + ": exists and is not a folder; not replacing it");
+  for (fs::directory_iterator it(target, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string f = it->path().filename().string();
+    const bool ours =
+        f == "model.json" || (f.size() > 4 && f.compare(f.size() - 4, 4, ".npy") == 0) || is_temporary_name(f);
+    if (!ours)
+      throw Error(target.string() + ": exists and holds '" + f +
+                  "', which is not part of a saved model; not replacing it (choose another folder)");
+  }
+}
+
 }  // namespace
 
 void MyDeepLearning::save(const std::string& dir) {
   auto& im = *impl_;
   if (!im.built) throw Error("cannot save the model to " + dir + ": it is not built yet (call build or fit first)");
   if (dir.empty()) throw ConfigError("save: empty folder name");
-  fs::path target = fs::path(dir);
-  if (target.filename().empty()) target = target.parent_path();  // "out/model/" -> "out/model"
-  const fs::path tmp = target.string() + ".tmp";
-  const fs::path old = target.string() + ".old";
+  const fs::path target = folder_path(dir);  // "out/model/" -> "out/model"
+  if (is_temporary_name(target.filename().string()))
+    throw ConfigError(dir + ": a model folder name must not end in '.tmp' (names of unfinished saves)");
+  check_replaceable(target);
+  const fs::path tmp = staging_folder(target.string());
   std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) throw Error(tmp.string() + ": cannot create folder (" + ec.message() + ")");
@@ -63,27 +143,19 @@ void MyDeepLearning::save(const std::string& dir) {
     doc["compile"] = {{"optimizer", im.optimizer->config()}, {"loss", im.loss_name}, {"metrics", im.metrics}};
   write_file_atomic((tmp / "model.json").string(), doc.dump(2) + "\n");
 
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-  fs::remove_all(old, ec);
-  if (fs::exists(target)) {
-    fs::rename(target, old, ec);
-    if (ec) throw Error(target.string() + ": cannot replace the existing model folder (" + ec.message() + ")");
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) throw Error(target.string() + ": cannot move the saved model into place (" + ec.message() + ")");
-  fs::remove_all(old, ec);
+  fsync_tree(tmp.string());
+  swap_folder_into_place(tmp.string(), target.string());
 }
 
 MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& registry) {
-  const fs::path folder(dir);
+  fs::path folder(dir);
+  if (folder.filename().empty()) folder = folder.parent_path();  // "out/model/" -> "out/model"
+  check_complete_model_folder(folder);
   const std::string json_path = (folder / "model.json").string();
-  std::ifstream f(json_path, std::ios::binary);
-  if (!f) throw DataError(json_path + ": cannot open (is '" + dir + "' a saved model folder?)");
-  std::stringstream ss;
-  ss << f.rdbuf();
+  const std::string text = read_regular_file(json_path, kMaxJsonFileBytes, "model file");
   json doc;
   try {
-    doc = parse_json_text(ss.str(), json_path);
+    doc = parse_json_text(text, json_path);
   } catch (const JsonTextError& e) {
     throw DataError(e.what());
   }
@@ -92,18 +164,40 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
     return doc[key];
   };
   if (need("format") != kFormat) throw DataError(json_path + ": not a glassbox model (format " + doc["format"].dump() + ")");
-  if (need("version").get<int>() > kFormatVersion)
+  if (whole_number(need("version"), json_path, "version", 1, 1000000) > kFormatVersion)
     throw DataError(json_path + ": model format version " + doc["version"].dump() + " is newer than this glassbox reads (" +
                     std::to_string(kFormatVersion) + ")");
-  Shape input_shape;
-  try {
-    input_shape = shape_from_json(need("input_shape"), "'input_shape'");
-  } catch (const ConfigError& e) {
-    throw DataError(json_path + ": " + e.what());
+  const Shape input_shape = shape_value(need("input_shape"), json_path, "input_shape");
+  const std::uint64_t seed =
+      doc.contains("seed") ? whole_number(doc["seed"], json_path, "seed", 0, UINT64_MAX) : std::uint64_t{42};
+  const json& layers = need("layers");
+  if (!layers.is_array()) throw DataError(json_path + ": 'layers' must be a list, got " + layers.dump());
+  const json& weights = need("weights");
+  if (!weights.is_array()) throw DataError(json_path + ": 'weights' must be a list, got " + weights.dump());
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const std::string key = "weights." + std::to_string(i);
+    const json& w = weights[i];
+    for (const char* field : {"layer", "param", "file"})
+      if (!w.is_object() || !w.contains(field) || !w[field].is_string())
+        throw DataError(json_path + ": '" + key + "." + field + "' must be a string, got " +
+                        (w.is_object() && w.contains(field) ? w[field].dump() : std::string("nothing")));
+    if (w.contains("shape")) shape_value(w["shape"], json_path, key + ".shape");
+  }
+  if (doc.contains("compile") && doc["compile"].is_object()) {
+    const json& c = doc["compile"];
+    if (c.contains("loss") && !c["loss"].is_string())
+      throw DataError(json_path + ": 'compile.loss' must be a string, got " + c["loss"].dump());
+    if (c.contains("optimizer") && !c["optimizer"].is_string() &&
+        !(c["optimizer"].is_object() && c["optimizer"].value("type", json()).is_string()))
+      throw DataError(json_path + ": 'compile.optimizer' must be a name or an object with a 'type', got " +
+                      c["optimizer"].dump());
+    if (c.contains("metrics") &&
+        !(c["metrics"].is_array() && std::all_of(c["metrics"].begin(), c["metrics"].end(),
+                                                 [](const json& m) { return m.is_string(); })))
+      throw DataError(json_path + ": 'compile.metrics' must be a list of names, got " + c["metrics"].dump());
   }
 
-  MyDeepLearning model(registry, doc.value("seed", 42ULL));
-  const json& layers = need("layers");
+  MyDeepLearning model(registry, seed);
   for (std::size_t i = 0; i < layers.size(); ++i) {
     try {
       model.add(layers[i]);
@@ -114,8 +208,6 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
   model.build(input_shape);
 
   // Every parameter the rebuilt model has must be listed, in the same order, with its shape.
-  const json& weights = need("weights");
-  if (!weights.is_array()) throw DataError(json_path + ": 'weights' must be a list, got " + weights.dump().substr(0, 80));
   std::vector<std::pair<std::string, ParamRef>> params;
   for (auto& l : model.impl_->layers)
     for (auto& p : l->params()) params.emplace_back(l->name(), p);

@@ -1,13 +1,19 @@
 #include "glassbox/npy.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
+#include "glassbox/folder_swap.h"
 
 namespace glassbox {
 
@@ -16,6 +22,35 @@ namespace {
 std::size_t dtype_size(const std::string& d) {
   if (d.size() < 3) return 0;
   return static_cast<std::size_t>(std::atoi(d.c_str() + 2));
+}
+
+// Whether v converts to T without undefined behaviour or a silent change of value: a
+// float becomes an integer only when finite, whole and in range; a double becomes a float
+// only when it is not finite or within float's range; integers only within T's range.
+template <class T, class S>
+bool representable(S v) {
+  if constexpr (std::is_floating_point_v<S> && std::is_integral_v<T>) {
+    // 2^63 is exact in float and double; the range is [-2^63, 2^63).
+    constexpr S limit = static_cast<S>(9223372036854775808.0);
+    return std::isfinite(v) && std::trunc(v) == v && v >= -limit && v < limit;
+  } else if constexpr (std::is_floating_point_v<S> && std::is_floating_point_v<T>) {
+    return !std::isfinite(v) || std::fabs(static_cast<double>(v)) <= std::numeric_limits<T>::max();
+  } else if constexpr (std::is_integral_v<S> && std::is_integral_v<T>) {
+    // Only uint64 can exceed int64 (the integer target is always int64).
+    if constexpr (std::is_unsigned_v<S>)
+      return static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    return true;
+  } else {
+    return true;  // integer -> float: always defined
+  }
+}
+
+template <class S>
+[[noreturn]] void refuse_element(const NpyArray& a, std::size_t i, S v, const char* wanted) {
+  std::ostringstream o;
+  o << (a.source.empty() ? std::string(".npy data") : a.source) << ": element " << i << " is " << +v << ", which is not "
+    << wanted << " value (dtype '" << a.dtype << "')";
+  throw DataError(o.str());
 }
 
 template <class T>
@@ -28,6 +63,7 @@ void convert(const NpyArray& a, T* out) {
     for (std::size_t i = 0; i < n; ++i) {
       S v;
       std::memcpy(&v, p + i * sizeof(S), sizeof(S));
+      if (!representable<T>(v)) refuse_element(a, i, v, std::is_integral_v<T> ? "an integer" : "a float32");
       out[i] = static_cast<T>(v);
     }
   };
@@ -87,29 +123,32 @@ std::vector<std::int64_t> NpyArray::as_int() const {
 }
 
 NpyArray read_npy(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(path + ": cannot open");
+  InputFile f = open_regular_file(path, kMaxDataFileBytes, ".npy file");
+  std::size_t offset = 0;  // bytes read so far
+  auto read = [&](void* out, std::size_t n) {
+    const std::size_t got = f.read(out, n);
+    offset += got;
+    return got;
+  };
   char magic[8];
-  f.read(magic, 8);
-  if (f.gcount() != 8 || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+  if (read(magic, 8) != 8 || std::memcmp(magic, "\x93NUMPY", 6) != 0)
     throw DataError(path + ": not a .npy file (bad magic at byte 0)");
   const int major = static_cast<unsigned char>(magic[6]);
   std::size_t header_len = 0;
   if (major == 1) {
-    unsigned char l[2];
-    f.read(reinterpret_cast<char*>(l), 2);
+    unsigned char l[2] = {};
+    if (read(l, 2) != 2) throw DataError(path + ": truncated .npy header");
     header_len = l[0] | (l[1] << 8);
   } else if (major == 2 || major == 3) {
-    unsigned char l[4];
-    f.read(reinterpret_cast<char*>(l), 4);
+    unsigned char l[4] = {};
+    if (read(l, 4) != 4) throw DataError(path + ": truncated .npy header");
     header_len = l[0] | (l[1] << 8) | (l[2] << 16) | (static_cast<std::size_t>(l[3]) << 24);
   } else {
     throw DataError(path + ": unsupported .npy format version " + std::to_string(major));
   }
-  if (!f || header_len > (1u << 20)) throw DataError(path + ": truncated or oversized .npy header");
+  if (header_len > (1u << 20)) throw DataError(path + ": oversized .npy header");
   std::string header(header_len, '\0');
-  f.read(header.data(), static_cast<std::streamsize>(header_len));
-  if (static_cast<std::size_t>(f.gcount()) != header_len) throw DataError(path + ": truncated .npy header");
+  if (read(header.data(), header_len) != header_len) throw DataError(path + ": truncated .npy header");
 
   auto field = [&](const std::string& key) -> std::string {
     auto k = header.find("'" + key + "'");
@@ -157,38 +196,45 @@ NpyArray read_npy(const std::string& path) {
     count *= d;
   }
   const std::size_t bytes = count * item;
-  const auto data_start = f.tellg();
-  f.seekg(0, std::ios::end);
-  const auto available = static_cast<std::size_t>(f.tellg() - data_start);
-  f.seekg(data_start);
-  if (available < bytes)
-    throw DataError(path + ": truncated .npy data: expected " + std::to_string(bytes) + " bytes for shape " +
-                    shape_to_string(a.shape) + ", found " + std::to_string(available) + " (data starts at byte " +
-                    std::to_string(static_cast<long long>(data_start)) + ")");
+  // The file must hold exactly the data the header declares: nothing missing, nothing after.
+  const std::size_t available = f.size() - offset;
+  if (available != bytes)
+    throw DataError(path + ": " + (available < bytes ? "truncated" : "oversized") + " .npy data: expected " +
+                    std::to_string(bytes) + " bytes for shape " + shape_to_string(a.shape) + ", found " +
+                    std::to_string(available) + " (data starts at byte " + std::to_string(offset) + ")");
   a.bytes.resize(bytes);
-  f.read(a.bytes.data(), static_cast<std::streamsize>(bytes));
-  if (static_cast<std::size_t>(f.gcount()) != bytes)
+  const std::size_t got = read(a.bytes.data(), bytes);
+  if (got != bytes)
     throw DataError(path + ": truncated .npy data: expected " + std::to_string(bytes) + " bytes for shape " +
-                    shape_to_string(a.shape) + ", found " + std::to_string(f.gcount()));
+                    shape_to_string(a.shape) + ", found " + std::to_string(got));
+  a.source = path;
   return a;
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(path + ": cannot write (cannot create " + tmp + ")");
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path + ": cannot write (cannot create " + tmp + ": " + std::strerror(errno) + ")");
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  // The data reaches the disk before the rename makes it visible under `path`.
+  const bool ok = done == content.size() && ::fsync(fd) == 0;
+  const int err = errno;
+  if (::close(fd) != 0 || !ok) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": write failed (" + std::strerror(err) + ")");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
     std::remove(tmp.c_str());
-    throw Error(path + ": cannot rename temporary file into place: " + std::strerror(errno));
+    throw Error(path + ": cannot rename temporary file into place: " + std::strerror(e));
   }
+  fsync_parent(path);
 }
 
 void write_npy(const std::string& path, const Tensor& t) {

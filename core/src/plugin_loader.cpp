@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -13,8 +13,11 @@
 #include <boost/dll/shared_library.hpp>
 #include <boost/filesystem.hpp>
 
+#include "glassbox/error.h"
+#include "glassbox/file_input.h"
 #include "glassbox/plugin.h"
 #include "glassbox/version.h"
+#include "plugin_entry_check.h"
 
 namespace fs = boost::filesystem;
 
@@ -32,11 +35,16 @@ std::mutex& loader_mutex() {
   return m;
 }
 
+// Reads the magic without blocking on a FIFO put where a plugin was expected.
 bool has_elf_magic(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
   char magic[4] = {};
-  f.read(magic, 4);
-  return f.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+  try {
+    InputFile f = open_regular_file(path, UINT64_MAX, "plugin file");
+    if (f.read(magic, 4) != 4) return false;
+  } catch (const DataError&) {
+    return false;
+  }
+  return magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
 std::vector<std::string> split_path_list(const std::string& list) {
@@ -116,7 +124,9 @@ void load_plugin(Registry& registry, const std::string& path) {
   if (!lib->has("glassbox_plugin"))
     throw PluginError(path + ": not a glassbox plugin (no 'glassbox_plugin' entry point)");
 
-  const auto& entry = lib->get_alias<const PluginEntry>("glassbox_plugin");
+  // Nothing is read or called through the symbol before it proves to be the alias that
+  // GLASSBOX_PLUGIN defines: an `int glassbox_plugin` would otherwise be jumped through.
+  const PluginEntry& entry = checked_plugin_entry(::dlsym(lib->native(), "glassbox_plugin"), path);
   if (entry.abi_version != kPluginAbiVersion)
     throw PluginError(path + ": plugin ABI version " + std::to_string(entry.abi_version) +
                       ", this glassbox expects " + std::to_string(kPluginAbiVersion) +

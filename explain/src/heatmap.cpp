@@ -1,6 +1,7 @@
 #include "glassbox/explain/heatmap.h"
 
 #include <png.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <memory>
 
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
 
 namespace glassbox::explain {
 
@@ -190,8 +192,14 @@ void write_png(const std::string& path, const RgbImage& image) {
 }
 
 Tensor read_png(const std::string& path, std::size_t channels) {
-  std::unique_ptr<FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) throw DataError("cannot read '" + path + "': no such file or not readable");
+  // Only a regular file of at most kMaxPngFileBytes (a FIFO would block libpng forever).
+  InputFile checked = open_regular_file(path, kMaxPngFileBytes, "PNG file");
+  const int fd = checked.release();
+  std::unique_ptr<FILE, FileCloser> f(::fdopen(fd, "rb"));
+  if (!f) {
+    ::close(fd);
+    throw DataError("cannot read '" + path + "': no such file or not readable");
+  }
   unsigned char sig[8];
   if (std::fread(sig, 1, 8, f.get()) != 8 || png_sig_cmp(sig, 0, 8) != 0)
     throw DataError("'" + path + "' is not a PNG file (bad signature)");
@@ -213,6 +221,12 @@ Tensor read_png(const std::string& path, std::size_t channels) {
   png_set_sig_bytes(png, 8);
   png_read_info(png, info);
   const png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+  // The pixel buffer is allocated from the header: bound it before trusting it.
+  if (static_cast<std::uint64_t>(w) * h > kMaxPngPixels) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    throw DataError("'" + path + "': a PNG of " + std::to_string(w) + "x" + std::to_string(h) +
+                    " pixels is larger than the limit of " + std::to_string(kMaxPngPixels) + " pixels");
+  }
   const int color = png_get_color_type(png, info);
   // Normalise every variant to 8-bit RGBA.
   if (png_get_bit_depth(png, info) == 16) png_set_strip_16(png);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
 #include "glassbox/registry.h"
 #include "glassbox/shape_check.h"
 #include "sources.h"
@@ -86,8 +87,9 @@ std::size_t label_index(const nlohmann::json& options, const std::vector<std::st
 }
 
 CsvTable read_csv(const std::string& path, const nlohmann::json& options) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(path + ": cannot open");
+  // Read whole (at most kMaxCsvFileBytes, a regular file only): /dev/zero or a FIFO is
+  // refused at once instead of being read without end.
+  std::istringstream f(read_regular_file(path, kMaxCsvFileBytes, "CSV file"));
   // header: true, false or "auto" (a first line with a non-numeric cell is a header).
   std::string header_mode = "auto";
   if (options.contains("header") && options["header"].is_boolean())

@@ -1,5 +1,6 @@
 #include "idx_reader.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <memory>
 
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
 
 namespace glassbox::plugins {
 
@@ -18,11 +20,14 @@ struct GzCloser {
 using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 
 GzFile open_gz(const std::string& path) {
-  std::FILE* probe = std::fopen(path.c_str(), "rb");
-  if (!probe) throw DataError(path + ": cannot open (no such file or not readable)");
-  std::fclose(probe);
-  GzFile f(gzopen(path.c_str(), "rb"));
-  if (!f) throw DataError(path + ": cannot open");
+  // zlib gets the checked descriptor, so a FIFO swapped in after the check is never read.
+  InputFile checked = open_regular_file(path, kMaxDataFileBytes, "IDX file");
+  const int fd = checked.release();
+  GzFile f(gzdopen(fd, "rb"));
+  if (!f) {
+    ::close(fd);
+    throw DataError(path + ": cannot open");
+  }
   gzbuffer(f.get(), 1 << 18);
   return f;
 }

@@ -10,6 +10,7 @@
 
 #include "data_folder.h"
 #include "glassbox/error.h"
+#include "glassbox/file_input.h"
 #include "glassbox/registry.h"
 #include "sources.h"
 
@@ -25,11 +26,7 @@ const char* const kInstallHint =
     "or set GLASSBOX_DATA_DIR / the 'path' option to a folder holding 0.json..9.json";
 
 std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(path + ": cannot open");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return read_regular_file(path, kMaxJsonFileBytes, "digits file");
 }
 
 // A strict scanner for {"data": [n, n, ...]}: a general JSON parser would build 784,000

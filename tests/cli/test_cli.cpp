@@ -95,6 +95,13 @@ BOOST_AUTO_TEST_CASE(garbage_in_requested_plugin_dir_gives_one_line_and_nonzero_
   BOOST_TEST(r.out == "glassbox plugins: error: " + kTestPlugins + "/garbage/libgarbage.so: not a shared library (no ELF header)\n");
 }
 
+BOOST_AUTO_TEST_CASE(int_glassbox_plugin_symbol_is_an_error_not_a_crash) {
+  auto r = run_glassbox("plugins --plugin-dir " + kTestPlugins + "/int-entry");
+  BOOST_TEST(r.code == 1, r.out);
+  BOOST_TEST(contains(r.out, kTestPlugins + "/int-entry/libgbtest_int_entry.so: exports 'glassbox_plugin' but it is "
+                             "not a glassbox entry point"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(garbage_in_environment_plugin_path_is_a_warning_only) {
   auto r = run_glassbox("plugins", "GLASSBOX_PLUGIN_PATH=" + kTestPlugins + "/garbage");
   BOOST_TEST(r.code == 0);

@@ -1,9 +1,13 @@
 // Dataset sources reading files: IDX (plain and gzipped), CSV, NPY and the synthetic
 // generator; every bad input gives a DataError naming the file and the position.
 #define BOOST_TEST_MODULE datasets
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 
 #include "datasets_fixture.h"
+#include "glassbox/file_input.h"
 #include "glassbox/npy.h"
 #include "glassbox/sample_split.h"
 
@@ -131,10 +135,19 @@ BOOST_AUTO_TEST_CASE(idx_label_out_of_range_names_labels_file_and_byte) {
 
 BOOST_AUTO_TEST_CASE(idx_missing_file_is_a_data_error_naming_it) {
   const std::string m = data_error("idx", {{"images", "/nonexistent/imgs"}, {"labels", "/nonexistent/lbls"}});
-  BOOST_TEST(m == "/nonexistent/imgs: cannot open (no such file or not readable)");
+  BOOST_TEST(m == "/nonexistent/imgs: cannot open IDX file (No such file or directory)");
 }
 
 // ---- CSV ----
+
+// The size is checked before reading: a (sparse) CSV of 1 GiB + 1 byte is refused at once.
+BOOST_AUTO_TEST_CASE(csv_over_the_size_limit_is_refused_before_reading) {
+  const std::string path = write_bytes("huge.csv", "1,2\n");
+  BOOST_REQUIRE(::truncate(path.c_str(), static_cast<off_t>(glassbox::kMaxCsvFileBytes + 1)) == 0);
+  const std::string m = data_error("csv", {{"path", path}});
+  BOOST_TEST(m == path + ": CSV file of 1073741825 bytes is larger than the limit of 1073741824 bytes");
+  std::remove(path.c_str());
+}
 
 BOOST_AUTO_TEST_CASE(csv_with_header_shape_and_label_column_by_name) {
   const std::string path = write_bytes("h.csv",

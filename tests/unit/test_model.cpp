@@ -211,7 +211,125 @@ BOOST_AUTO_TEST_CASE(load_reports_tampered_and_missing_files) {
     return contains(e.what(), "dense_2.bias.npy") && contains(e.what(), "missing");
   });
   BOOST_CHECK_EXCEPTION(MyDeepLearning::load((dir / "nothing").string(), model_registry()), DataError,
-                        [](const DataError& e) { return contains(e.what(), "model.json"); });
+                        [&](const DataError& e) { return e.what() == (dir / "nothing").string() + ": no such model folder"; });
+}
+
+namespace {
+std::string load_error(const fs::path& dir) {
+  try {
+    MyDeepLearning::load(dir.string(), model_registry());
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Saves a small model into `name` and returns its model.json.
+json saved_mlp(const fs::path& dir) {
+  MyDeepLearning m = mlp(3);
+  m.build({5});
+  m.save(dir.string());
+  std::ifstream f(dir / "model.json");
+  return json::parse(f);
+}
+
+void write_json(const fs::path& p, const json& j) { std::ofstream(p) << j.dump(); }
+}  // namespace
+
+// Each number of model.json is range-checked before nlohmann converts it (4.3e59 to an
+// unsigned size is undefined behaviour); the message names the key.
+BOOST_AUTO_TEST_CASE(model_json_numbers_out_of_range_are_refused_naming_the_key) {
+  const fs::path dir = temp_dir("huge-numbers");
+  const json good = saved_mlp(dir);
+  const std::string file = (dir / "model.json").string();
+  struct Case {
+    const char* pointer;
+    json value;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"/input_shape/0", 4.3e59, "'input_shape.0' must be a whole number from 1 to 2147483648, got 4.3e+59"},
+      {"/input_shape/0", -5, "'input_shape.0' must be a whole number from 1 to 2147483648, got -5"},
+      {"/input_shape/0", 2.5, "'input_shape.0' must be a whole number from 1 to 2147483648, got 2.5"},
+      {"/input_shape", "five", "'input_shape' must be a list of 1 to 8 sizes, got \"five\""},
+      {"/version", 4.3e59, "'version' must be a whole number from 1 to 1000000, got 4.3e+59"},
+      {"/seed", 1e30, "'seed' must be a whole number from 0 to 18446744073709551615, got 1e+30"},
+      {"/seed", -1, "'seed' must be a whole number from 0 to 18446744073709551615, got -1"},
+      {"/weights/0/shape/1", 4.3e59, "'weights.0.shape.1' must be a whole number from 1 to 2147483648, got 4.3e+59"},
+      {"/weights/1/file", 3, "'weights.1.file' must be a string, got 3"},
+  };
+  for (const auto& c : cases) {
+    json doc = good;
+    doc[json::json_pointer(c.pointer)] = c.value;
+    write_json(file, doc);
+    BOOST_TEST(load_error(dir) == file + ": " + c.message, c.pointer);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(incomplete_model_folders_are_refused_as_incomplete) {
+  const fs::path dir = temp_dir("incomplete");
+  saved_mlp(dir);
+  BOOST_TEST(load_error(dir).empty());
+  // A leftover temporary file from an interrupted write.
+  std::ofstream(dir / "model.json.tmp.123") << "{";
+  BOOST_TEST(load_error(dir) == dir.string() +
+                                    ": incomplete model folder (leftover temporary file model.json.tmp.123) (an "
+                                    "interrupted or unfinished save; save the model again)");
+  fs::remove(dir / "model.json.tmp.123");
+  // No model.json at all (a save killed before it was written).
+  fs::remove(dir / "model.json");
+  BOOST_TEST(load_error(dir) == dir.string() + ": incomplete model folder (no model.json) (an interrupted or "
+                                               "unfinished save; save the model again)");
+  // Only the staging folder of a save is there.
+  fs::remove_all(dir);
+  fs::create_directories(dir.string() + ".tmp");
+  BOOST_TEST(load_error(dir) == dir.string() + ": no saved model here, only the incomplete model folder " +
+                                    dir.string() + ".tmp (an interrupted or unfinished save; save the model again)");
+  BOOST_TEST(contains(load_error(dir.string() + ".tmp"), ".tmp: incomplete model folder (a '.tmp' staging folder)"));
+  fs::remove_all(dir.string() + ".tmp");
+  // A model inside a results folder still being written.
+  const fs::path run = temp_dir("run-in-progress");
+  saved_mlp(run / "model");
+  std::ofstream(run / ".glassbox-incomplete") << "";
+  BOOST_TEST(load_error(run / "model") == (run / "model").string() + ": incomplete model folder: " + run.string() +
+                                              " is a results folder still being written or interrupted (it holds "
+                                              ".glassbox-incomplete or is a staging folder)");
+}
+
+BOOST_AUTO_TEST_CASE(save_replaces_a_model_whole_and_never_a_foreign_folder) {
+  const fs::path dir = temp_dir("replace");
+  MyDeepLearning a = mlp(3, 1), b = mlp(3, 2);
+  a.build({5});
+  b.build({5});
+  a.save(dir.string());
+  b.save(dir.string());
+  Tensor x = Tensor::from_shape({2, 5});
+  x.fill(0.5f);
+  BOOST_TEST(same_bits(MyDeepLearning::load(dir.string(), model_registry()).predict(x), b.predict(x)));
+  // Neither the staging folder nor the old model is left beside it.
+  BOOST_TEST(!fs::exists(dir.string() + ".tmp"));
+  BOOST_TEST(!fs::exists(dir.string() + ".old"));
+  // A folder holding other files is not a model: the swap would delete them.
+  const fs::path mine = temp_dir("not-a-model");
+  fs::create_directories(mine);
+  std::ofstream(mine / "thesis.tex") << "precious";
+  try {
+    a.save(mine.string());
+    BOOST_FAIL("expected Error");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()) == mine.string() + ": exists and holds 'thesis.tex', which is not part of a "
+                                                        "saved model; not replacing it (choose another folder)");
+  }
+  BOOST_TEST(fs::exists(mine / "thesis.tex"));
+  // Names of unfinished saves are reserved; a layer merely named "x.tmp" is not one.
+  BOOST_CHECK_THROW(a.save(dir.string() + "/inner.tmp"), ConfigError);
+  MyDeepLearning named(model_registry(), 3);
+  named.add({{"type", "dense"}, {"units", 2}, {"name", "x.tmp"}});
+  named.build({5});
+  const fs::path named_dir = temp_dir("layer-named-tmp");
+  named.save(named_dir.string());
+  BOOST_TEST(fs::exists(named_dir / "x.tmp.kernel.npy"));
+  BOOST_TEST(load_error(named_dir).empty(), load_error(named_dir));
 }
 
 BOOST_AUTO_TEST_CASE(activation_hook_sees_every_layer) {

@@ -63,6 +63,29 @@ BOOST_AUTO_TEST_CASE(abi_mismatch_is_refused_before_registration_runs) {
   BOOST_TEST(contains(m, "libgbtest_abi_mismatch.so: plugin ABI version 99, this glassbox expects 1"), m);
 }
 
+// Each library exports a 'glassbox_plugin' that is not the pointer GLASSBOX_PLUGIN defines;
+// reading through or calling it would crash this test process.
+BOOST_AUTO_TEST_CASE(int_named_glassbox_plugin_is_refused_without_calling_it) {
+  const std::string f = kDir + "/int-entry/libgbtest_int_entry.so";
+  std::string m = load_error(f);
+  BOOST_TEST(m == f + ": exports 'glassbox_plugin' but it is not a glassbox entry point (a data symbol of 4 bytes, "
+                      "expected the pointer (8 bytes) GLASSBOX_PLUGIN defines)", m);
+}
+
+BOOST_AUTO_TEST_CASE(pointer_out_of_the_library_is_refused_without_reading_it) {
+  const std::string f = kDir + "/stray-entry/libgbtest_stray_entry.so";
+  std::string m = load_error(f);
+  BOOST_TEST(m == f + ": exports 'glassbox_plugin' but it is not a glassbox entry point (it does not point to a "
+                      "plugin entry inside the library)", m);
+}
+
+BOOST_AUTO_TEST_CASE(function_named_glassbox_plugin_is_refused) {
+  const std::string f = kDir + "/function-entry/libgbtest_function_entry.so";
+  std::string m = load_error(f);
+  BOOST_TEST(m == f + ": exports 'glassbox_plugin' but it is not a glassbox entry point (it is a function, expected "
+                      "the pointer GLASSBOX_PLUGIN defines)", m);
+}
+
 BOOST_AUTO_TEST_CASE(second_plugin_registering_the_same_name_fails_naming_both_files) {
   Registry r;
   load_plugin(r, kDir + "/twins/libgbtest_twin_a.so");

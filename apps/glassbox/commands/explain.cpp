@@ -14,6 +14,7 @@
 #include "glassbox/error.h"
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_data.h"
+#include "glassbox/file_input.h"
 #include "glassbox/json_text.h"
 #include "glassbox/explain/explanation_report.h"
 #include "glassbox/explain/perturbation.h"
@@ -74,12 +75,14 @@ json parse_composite(const std::string& text) {
     }
   }
   if (text.size() > 5 && text.substr(text.size() - 5) == ".json") {
-    std::ifstream in(text);
-    if (!in) throw ConfigError("--composite: cannot read '" + text + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
+    std::string content;
     try {
-      return parse_json_text(ss.str(), "--composite " + text);
+      content = read_regular_file(text, kMaxJsonFileBytes, "composite file");
+    } catch (const DataError& e) {
+      throw ConfigError(std::string("--composite: ") + e.what());
+    }
+    try {
+      return parse_json_text(content, "--composite " + text);
     } catch (const JsonTextError& e) {
       throw ConfigError(e.what());
     }

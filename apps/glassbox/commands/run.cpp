@@ -73,6 +73,7 @@ int cmd_run(const Args& args, Context& ctx) {
 
   RunOptions options;
   if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
+  options.staged = true;  // a killed run never leaves a folder mixing two runs
   options.verbose = ctx.quiet ? 0 : option<int>(e.section("train"), "verbose", 1);
   if (!ctx.quiet) options.log = &std::cout;
   RunResult r = run_experiment(e, reg, options);

@@ -225,21 +225,20 @@ json JobQueue::describe(const Job& job, bool with_curve) const {
 }
 
 void JobQueue::set_state(Job& job, JobState state, const std::string& error) {
-  json ev;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    job.state = state;
-    job.error = error;
-    if (state == JobState::running) job.started = unix_now();
-    if (state != JobState::running && state != JobState::queued) job.finished = unix_now();
-    ev = describe(job, false);
-  }
-  hub_.publish("job", ev);
-  if (state == JobState::done || state == JobState::failed || state == JobState::cancelled) {
-    // The state outlives the server: the runs list reads it back after a restart.
+  const bool final_state = state == JobState::done || state == JobState::failed || state == JobState::cancelled;
+  const double now = unix_now();
+  if (final_state) {
+    // The state outlives the server: the runs list reads it back after a restart. It is
+    // on disk before any client can see the new state (a client that saw "failed" finds
+    // status.json).
+    double started;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      started = job.started;
+    }
     try {
       std::filesystem::create_directories(job.out_dir);
-      json status = {{"state", to_string(state)}, {"finished", job.finished}, {"started", job.started}};
+      json status = {{"state", to_string(state)}, {"finished", now}, {"started", started}};
       if (!error.empty()) status["error"] = error;
       std::string text = status.dump(2) + "\n";
       write_file_atomic(job.out_dir + "/status.json", text);
@@ -247,6 +246,16 @@ void JobQueue::set_state(Job& job, JobState state, const std::string& error) {
       // A results folder we cannot write is already reported by the job's own error.
     }
   }
+  json ev;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job.state = state;
+    job.error = error;
+    if (state == JobState::running) job.started = now;
+    if (state != JobState::running && state != JobState::queued) job.finished = now;
+    ev = describe(job, false);
+  }
+  hub_.publish("job", ev);
 }
 
 void JobQueue::work() {
