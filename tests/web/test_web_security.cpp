@@ -298,7 +298,11 @@ BOOST_AUTO_TEST_SUITE_END()
 namespace {
 
 struct ShortDeadline : Fixture {
-  ShortDeadline() : Fixture([](ServerOptions& o) { o.request_timeout = std::chrono::milliseconds(3000); }) {}
+  ShortDeadline()
+      : Fixture([](ServerOptions& o) {
+          o.request_timeout = std::chrono::milliseconds(3000);
+          o.write_stall = std::chrono::milliseconds(1000);
+        }) {}
 };
 
 }  // namespace
@@ -330,6 +334,21 @@ BOOST_AUTO_TEST_CASE(thirty_slowloris_connections_neither_starve_requests_nor_st
   stop = true;
   trickle.join();
   BOOST_CHECK_EQUAL(closed, 30);
+  get("/api/jobs");
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_dropped_when_its_writes_stall) {
+  fs::create_directories(runs / "big");
+  std::ofstream(runs / "big" / "blob.npy") << std::string(64u << 20, 'b');  // more than the socket buffers
+  RawConnection c(server->port());
+  BOOST_REQUIRE(c.send(raw_request("GET", "/api/runs/big/files/blob.npy", host_header(server->port()))));
+  for (int i = 0; i < 100 && server->http.open_connections() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  BOOST_REQUIRE_EQUAL(server->http.open_connections(), 1u);
+  // The write stall limit is 1 s here: the connection is gone well within 5 s.
+  for (int i = 0; i < 500 && server->http.open_connections() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  BOOST_CHECK_EQUAL(server->http.open_connections(), 0u);
   get("/api/jobs");
 }
 

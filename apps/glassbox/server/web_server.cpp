@@ -28,6 +28,7 @@ WebServer::WebServer(Registry& reg, ServerOptions opts, JobRunner runner)
   http.set_payload_max_length(options.max_body_bytes);
   ConnectionLimits limits;
   limits.request_read = options.request_timeout;
+  limits.write_stall = options.write_stall;
   limits.max_request_bytes = options.max_body_bytes + (64u << 10);
   http.set_connection_limits(limits);
   http.set_keep_alive_max_count(limits.keep_alive_requests);  // what the Keep-Alive header announces

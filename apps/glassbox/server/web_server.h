@@ -31,6 +31,7 @@ struct ServerOptions {
   std::size_t max_event_streams = 12;    // one more evicts the oldest (EventSource reconnects)
   std::chrono::seconds event_stream_lifetime{600};  // then the stream ends and the page reconnects
   std::chrono::milliseconds request_timeout{10000};  // to read one request's headers and body
+  std::chrono::milliseconds write_stall{10000};      // a client taking no bytes this long is dropped
   std::vector<std::string> allowed_hosts;            // more names for the Host check (a proxy)
   // Folders a submitted experiment may read data from (data.path, data.images, ...);
   // empty: no dataset that names files can be submitted.
