@@ -322,6 +322,18 @@ BOOST_AUTO_TEST_CASE(bad_relevance_and_inspect_options_are_400_naming_the_option
     m = post(neuron, body.dump(), 400)["error"].get<std::string>();
     BOOST_CHECK_MESSAGE(m.find(std::string("'") + key + "'") != std::string::npos, m);
   }
+  // Composite objects, rule parameters and inputs of the wrong shape or type: never a 500.
+  for (const char* body :
+       {R"({"index": 0, "relevance": {"composite": {"rules": 5}}})", R"({"index": 0, "relevance": {"composite": {}}})",
+        R"({"index": 0, "relevance": {"composite": {"default": "no-such-rule"}}})",
+        R"({"index": 0, "relevance": {"rule_parameters": {"epsilon": "x"}}})",
+        R"({"index": 0, "relevance": {"rule_parameters": {"epsilon": -1}}})", R"({"pixels": "abc"})",
+        R"({"pixels": [1, 2]})", R"({"index": 1.5})", R"({"index": "3"})", R"({"index": 0, "split": null})",
+        R"({"index": 18446744073709551615})"}) {
+    auto bad = client->Post(url.c_str(), body, "application/json");
+    BOOST_REQUIRE(bad);
+    BOOST_CHECK_MESSAGE(bad->status == 400, std::string(body) + " -> " + std::to_string(bad->status) + " " + bad->body);
+  }
   // A class name works as well as its index; the server answers on.
   auto plain = client->Post(url.c_str(), R"({"index": 0})", "application/json");
   BOOST_REQUIRE(plain && plain->status == 200);

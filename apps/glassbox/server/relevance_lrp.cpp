@@ -95,8 +95,17 @@ json explain_relevance(MyDeepLearning& model, const Tensor& input, int predictio
     return false;
   };
 
-  explain::Lrp lrp(model, std::move(composite), explain::LrpOptions().keep_layer_relevance(true));
-  explain::LrpResult r = lrp.explain(input, explain::Target::all());
+  // A composite that gives no rule for one of this model's layers is the request's
+  // fault (a composite object from the page, or a named one unfit for a plugin layer).
+  explain::LrpResult r;
+  try {
+    explain::Lrp lrp(model, std::move(composite), explain::LrpOptions().keep_layer_relevance(true));
+    r = lrp.explain(input, explain::Target::all());
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    throw HttpError(400, std::string("relevance.composite: cannot explain this model: ") + e.what());
+  }
 
   json targets = json::array();
   for (std::size_t row = 0; row < r.rows(); ++row) {
