@@ -1,5 +1,5 @@
-// glassbox serve [--host 127.0.0.1] [--port 8080] [--runs DIR] [--web DIR]: the web
-// interface. Serves the page and its JSON API until interrupted (Ctrl-C).
+// glassbox serve [--host 127.0.0.1] [--port 8080] [--runs DIR] [--web DIR] [--data-root DIR]: the web
+// interface. Serves the page and its JSON API until SIGINT (Ctrl-C) or SIGTERM.
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -152,7 +152,7 @@ int cmd_serve(const Args& args, Context& ctx) {
        "another name the server answers to in the Host header, e.g. a reverse proxy's (repeatable)")
       ("help,h", "show this help");
   auto vm = parse_options(args, desc, {}, "serve");
-  if (print_help_if_asked(vm, desc, "glassbox serve [--host 127.0.0.1] [--port 8080] [--runs DIR] [--web DIR]"))
+  if (print_help_if_asked(vm, desc, "glassbox serve [--host 127.0.0.1] [--port 8080] [--runs DIR] [--web DIR] [--data-root DIR]..."))
     return kExitOk;
   if (opt.port < 0 || opt.port > 65535) throw ConfigError("--port: expected 0..65535, got " + std::to_string(opt.port));
 
