@@ -189,3 +189,26 @@ BOOST_AUTO_TEST_CASE(a_second_serve_on_a_busy_port_fails_with_address_in_use) {
   first.signal(SIGTERM);
   BOOST_CHECK_EQUAL(first.wait_exit(5), 0);
 }
+
+BOOST_AUTO_TEST_CASE(data_root_confines_submitted_dataset_paths_and_must_exist) {
+  RunsDir runs;
+  fs::path root = runs.path / "data";
+  fs::create_directories(root);
+  ServeProcess serve({"serve", "--port", "0", "--runs", (runs.path / "runs").string(), "--data-root", root.string()});
+  const int port = serve.wait_for_port(30);
+  BOOST_REQUIRE_MESSAGE(port > 0, serve.output());
+  const std::string csv = R"({"name": "c", "data": {"dataset": "csv", "path": "/etc/passwd"},
+                              "model": {"layers": [{"type": "dense", "units": 2}]}})";
+  std::string answer = http(port, "POST", "/api/runs", csv);
+  BOOST_CHECK_EQUAL(status_of(answer), 400);
+  BOOST_CHECK_MESSAGE(has(answer, "data.path") && has(answer, "outside") && has(answer, fs::canonical(root).string()),
+                      answer);
+  BOOST_CHECK_MESSAGE(!has(answer, "root:"), answer);
+  serve.signal(SIGTERM);
+  BOOST_CHECK_EQUAL(serve.wait_exit(5), 0);
+
+  ServeProcess bad({"serve", "--port", "0", "--runs", (runs.path / "runs").string(), "--data-root",
+                    (runs.path / "missing").string()});
+  BOOST_CHECK_EQUAL(bad.wait_exit(30), 2);
+  BOOST_CHECK_MESSAGE(has(bad.output(), "--data-root") && has(bad.output(), "missing"), bad.output());
+}
