@@ -13,128 +13,12 @@
 
 #include <httplib.h>
 
-#include "experiment_job.h"
 #include "glassbox/experiment_data.h"
 #include "glassbox/model.h"
-#include "glassbox/plugin_loader.h"
 #include "tensor_pack.h"
-#include "web_server.h"
+#include "web_fixture.h"
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-using namespace glassbox;
-using namespace glassbox::server;
-
-namespace {
-
-// A tiny experiment on the synthetic dataset (patch position = class): trains in well
-// under a second. Classes 0 and 1 are seen; 2 and 3 form the unseen set.
-json tiny_experiment(const std::string& name = "tiny") {
-  json e = json::parse(R"({
-    "seed": 3,
-    "data": {"dataset": "synthetic", "classes": [0, 1], "validation_split": 0.2,
-             "options": {"num_classes": 4, "samples": 240, "test_samples": 80}},
-    "model": {"layers": [{"type": "flatten"}, {"type": "dense", "units": 8, "activation": "relu"},
-                         {"type": "dense", "units": 2}]},
-    "train": {"epochs": 2, "batch_size": 16, "optimizer": {"type": "adam", "learning_rate": 0.01}}
-  })");
-  e["name"] = name;
-  return e;
-}
-
-// Test-only behaviours keyed by the experiment's name; everything else runs for real.
-JobRunner test_runner(Registry& reg) {
-  JobRunner real = experiment_job_runner(reg);
-  return [real](JobContext& job) {
-    const std::string name = job.config.value("name", "");
-    if (name == "crash") throw std::runtime_error("simulated failure inside a job");
-    if (name == "slow") {
-      while (!*job.cancel) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      return;
-    }
-    if (name == "burst") {  // many fast batches: the queue must throttle their events
-      for (int e = 1; e <= 2; ++e) {
-        for (std::size_t b = 1; b <= 20000; ++b) {
-          BatchLog log;
-          log.epoch = e, log.batch = b, log.batches = 20000, log.loss = 1.0 / b, log.accuracy = 0.5;
-          job.progress->on_batch(log);
-        }
-        EpochLog el;
-        el.epoch = e, el.loss = 0.5, el.accuracy = 0.75;
-        job.progress->on_epoch(el);
-      }
-      return;
-    }
-    real(job);
-  };
-}
-
-struct Fixture {
-  Registry registry;
-  fs::path runs;
-  std::unique_ptr<WebServer> server;
-  std::unique_ptr<httplib::Client> client;
-
-  Fixture() {
-    PluginSearch search;
-    search.explicit_dirs = {GLASSBOX_TEST_PLUGIN_DIR};
-    search.use_environment = false;
-    search.use_default_dirs = false;
-    load_plugins(registry, search);
-    runs = fs::temp_directory_path() / ("glassbox-web-test-" + std::to_string(::getpid()));
-    fs::remove_all(runs);
-    ServerOptions o;
-    o.port = 0;
-    o.runs_dir = runs.string();
-    o.web_dir = std::string(GLASSBOX_SOURCE_DIR) + "/apps/web";
-    server = std::make_unique<WebServer>(registry, o, test_runner(registry));
-    int port = server->start_in_background();
-    client = std::make_unique<httplib::Client>("127.0.0.1", port);
-    client->set_read_timeout(30, 0);
-    for (int i = 0; i < 200 && !client->Get("/api/jobs"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ~Fixture() {
-    server->stop();
-    fs::remove_all(runs);
-  }
-
-  json get(const std::string& path, int expect = 200) {
-    auto r = client->Get(path.c_str());
-    BOOST_REQUIRE_MESSAGE(r, "no answer for GET " + path);
-    BOOST_CHECK_MESSAGE(r->status == expect, "GET " + path + ": " + std::to_string(r->status) + " " + r->body);
-    return json::parse(r->body);
-  }
-  json post(const std::string& path, const std::string& body, int expect) {
-    auto r = client->Post(path.c_str(), body, "application/json");
-    BOOST_REQUIRE_MESSAGE(r, "no answer for POST " + path);
-    BOOST_CHECK_MESSAGE(r->status == expect, "POST " + path + ": " + std::to_string(r->status) + " " + r->body);
-    return json::parse(r->body);
-  }
-  // Polls until the job leaves queued/running.
-  json wait_for(const std::string& id, double seconds = 120) {
-    auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until) {
-      json j = get("/api/jobs/" + id);
-      if (j["state"] != "queued" && j["state"] != "running") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    BOOST_FAIL("job " + id + " did not finish");
-    return {};
-  }
-  std::string submit(const json& experiment) { return post("/api/runs", experiment.dump(), 202)["id"]; }
-};
-
-// One trained run shared by the inspection tests (training it once keeps the suite fast).
-struct TrainedRun : Fixture {
-  std::string id;
-  TrainedRun() {
-    id = submit(tiny_experiment());
-    json j = wait_for(id);
-    BOOST_REQUIRE_MESSAGE(j["state"] == "done", j.dump());
-  }
-};
-
-}  // namespace
+using namespace webtest;
 
 BOOST_FIXTURE_TEST_SUITE(api, Fixture)
 
@@ -408,6 +292,56 @@ BOOST_AUTO_TEST_CASE(relevance_per_class_when_the_lrp_engine_is_built_in) {
     BOOST_CHECK_EQUAL(t["layers"].size(), 3u);
   }
   post("/api/runs/" + id + "/inspect", R"({"index": 0, "relevance": {"composite": "no-such-rule"}})", 400);
+}
+
+// Bad relevance and inspect options were 500s (a JSON type error inside the handler).
+BOOST_AUTO_TEST_CASE(bad_relevance_and_inspect_options_are_400_naming_the_option) {
+  const std::string url = "/api/runs/" + id + "/inspect";
+  auto error_of = [&](const std::string& body) {
+    return post(url, body, 400)["error"].get<std::string>();
+  };
+  std::string m = error_of(R"({"index": 0, "relevance": {"layers_for": ["x"]}})");
+  BOOST_CHECK_MESSAGE(m.find("relevance.layers_for.0") != std::string::npos && m.find("\"x\"") != std::string::npos &&
+                          m.find("classes among: 0") != std::string::npos,
+                      m);
+  m = error_of(R"({"index": 0, "relevance": {"layers_for": 7}})");
+  BOOST_CHECK_MESSAGE(m.find("relevance.layers_for: 7") != std::string::npos, m);
+  m = error_of(R"({"index": 0, "relevance": {"layers_for": [0, -1]}})");
+  BOOST_CHECK_MESSAGE(m.find("relevance.layers_for.1") != std::string::npos, m);
+  m = error_of(R"({"index": 0, "relevance": {"composite": 5}})");
+  BOOST_CHECK_MESSAGE(m.find("relevance.composite") != std::string::npos && m.find("epsilon-plus") != std::string::npos, m);
+  m = error_of(R"({"index": 0, "relevance": {"rule_parameters": 3}})");
+  BOOST_CHECK_MESSAGE(m.find("relevance.rule_parameters") != std::string::npos, m);
+  m = error_of(R"({"index": 0, "relevance": "yes"})");
+  BOOST_CHECK_MESSAGE(m.find("'relevance'") != std::string::npos, m);
+  m = error_of(R"({"split": 5, "index": 0})");
+  BOOST_CHECK_MESSAGE(m.find("'split'") != std::string::npos, m);
+  const std::string neuron = "/api/runs/" + id + "/neuron";
+  for (const char* key : {"limit", "top", "threshold"}) {
+    json body = {{"layer", 1}, {"unit", 0}, {key, "many"}};
+    m = post(neuron, body.dump(), 400)["error"].get<std::string>();
+    BOOST_CHECK_MESSAGE(m.find(std::string("'") + key + "'") != std::string::npos, m);
+  }
+  // Composite objects, rule parameters and inputs of the wrong shape or type: never a 500.
+  for (const char* body :
+       {R"({"index": 0, "relevance": {"composite": {"rules": 5}}})", R"({"index": 0, "relevance": {"composite": {}}})",
+        R"({"index": 0, "relevance": {"composite": {"default": "no-such-rule"}}})",
+        R"({"index": 0, "relevance": {"rule_parameters": {"epsilon": "x"}}})",
+        R"({"index": 0, "relevance": {"rule_parameters": {"epsilon": -1}}})", R"({"pixels": "abc"})",
+        R"({"pixels": [1, 2]})", R"({"index": 1.5})", R"({"index": "3"})", R"({"index": 0, "split": null})",
+        R"({"index": 18446744073709551615})"}) {
+    auto bad = client->Post(url.c_str(), body, "application/json");
+    BOOST_REQUIRE(bad);
+    BOOST_CHECK_MESSAGE(bad->status == 400, std::string(body) + " -> " + std::to_string(bad->status) + " " + bad->body);
+  }
+  // A class name works as well as its index; the server answers on.
+  auto plain = client->Post(url.c_str(), R"({"index": 0})", "application/json");
+  BOOST_REQUIRE(plain && plain->status == 200);
+  const std::string name0 = unpack_tensors(plain->body).header["class_names"][0];
+  json body = {{"index", 0}, {"relevance", {{"layers_for", json::array({name0, 1})}}}};
+  auto r = client->Post(url.c_str(), body.dump(), "application/json");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_MESSAGE(r->status == 200, r->body);
 }
 
 BOOST_AUTO_TEST_CASE(samples_give_images_labels_and_validate_indices) {

@@ -30,7 +30,17 @@ EventHub::~EventHub() { close(); }
 
 std::shared_ptr<EventHub::Subscription> EventHub::subscribe() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_ || subs_.size() >= max_subscribers_) return nullptr;
+  if (closed_) return nullptr;
+  while (!subs_.empty() && subs_.size() >= max_subscribers_) {
+    auto oldest = subs_.front();  // subs_ is in subscription order
+    {
+      std::lock_guard<std::mutex> sl(oldest->mutex_);
+      oldest->closed_ = true;
+    }
+    oldest->ready_.notify_all();
+    subs_.erase(subs_.begin());
+    ++evicted_;
+  }
   subs_.push_back(std::make_shared<Subscription>());
   return subs_.back();
 }
@@ -73,6 +83,11 @@ void EventHub::close() {
 std::size_t EventHub::subscribers() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return subs_.size();
+}
+
+std::uint64_t EventHub::evicted() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return evicted_;
 }
 
 std::uint64_t EventHub::published() const {

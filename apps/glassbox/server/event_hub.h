@@ -36,7 +36,9 @@ class EventHub {
   explicit EventHub(std::size_t max_subscribers = 16, std::size_t queue_limit = 256);
   ~EventHub();
 
-  // Nothing when the subscriber limit is reached (the route answers 503).
+  // A new subscriber; when the limit is reached the oldest one is closed and dropped to
+  // make room (an abandoned tab, or a client that stopped reading, must not lock the
+  // page out; a live EventSource reconnects by itself). Nothing once the hub is closed.
   std::shared_ptr<Subscription> subscribe();
   void unsubscribe(const std::shared_ptr<Subscription>& s);
   void publish(const std::string& event, const nlohmann::json& data);
@@ -45,12 +47,14 @@ class EventHub {
 
   std::size_t subscribers() const;
   std::uint64_t published() const;
+  std::uint64_t evicted() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Subscription>> subs_;
   std::size_t max_subscribers_, queue_limit_;
   std::uint64_t next_id_ = 1;
+  std::uint64_t evicted_ = 0;
   bool closed_ = false;
 };
 

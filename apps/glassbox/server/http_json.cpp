@@ -14,7 +14,16 @@ void send_json(httplib::Response& res, const json& body, int status) {
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, {{"error", message}, {"status", status}, {"reason", status_reason(status)}}, status);
+  // An error names the key and what was expected; it never carries the request back (a
+  // message quoting a 1 MB value would echo it, to a client that may not be its author).
+  constexpr std::size_t kMaxMessage = 2000;
+  std::string text = message;
+  if (text.size() > kMaxMessage) {
+    std::size_t cut = kMaxMessage;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+    text = text.substr(0, cut) + "... (" + std::to_string(message.size() - cut) + " more bytes not shown)";
+  }
+  send_json(res, {{"error", text}, {"status", status}, {"reason", status_reason(status)}}, status);
 }
 
 json parse_json_body(const httplib::Request& req) {
@@ -48,10 +57,14 @@ long query_int(const httplib::Request& req, const std::string& key, long fallbac
 const char* status_reason(int status) {
   switch (status) {
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
+    case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 421: return "Misdirected Request";
     case 422: return "Unprocessable Entity";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";

@@ -111,10 +111,13 @@ void Inspector::forget(const std::string& run_id) {
 
 std::shared_ptr<Inspector::LoadedRun> Inspector::load(const std::string& run_id) {
   std::string dir = runs_.dir(run_id);  // 400/404 for bad or unknown IDs
-  std::string model_dir = dir + "/model";
+  // Both inside the run folder: a model/ that links elsewhere is no model of this run.
+  const std::string model_dir = runs_.file(run_id, "model");
+  const std::string model_file = runs_.file(run_id, "model/model.json");
   std::error_code ec;
-  auto model_time = fs::last_write_time(model_dir + "/model.json", ec);
-  if (ec) throw HttpError(409, "run '" + run_id + "' has no trained model yet (model/model.json)");
+  auto model_time = fs::last_write_time(model_file, ec);
+  if (model_dir.empty() || model_file.empty() || ec)
+    throw HttpError(409, "run '" + run_id + "' has no trained model yet (model/model.json)");
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = cache_.begin(); it != cache_.end(); ++it)
     if (it->first == run_id) {
@@ -129,7 +132,7 @@ std::shared_ptr<Inspector::LoadedRun> Inspector::load(const std::string& run_id)
   run->id = run_id;
   run->dir = dir;
   run->model_time = model_time;
-  run->config = read_json_file(dir + "/config.json");
+  run->config = read_json_file(runs_.file(run_id, "config.json"));
   try {
     run->model = std::make_unique<MyDeepLearning>(MyDeepLearning::load(model_dir, registry_));
   } catch (const Error& e) {
@@ -174,6 +177,9 @@ std::string Inspector::inspect(const std::string& run_id, const json& request) {
       source["warning"] = "the run's data is not available: the pixels are used without normalization";
     }
   } else {
+    if (request.contains("split") && !request["split"].is_string())
+      throw HttpError(400, "'split' must be one of \"test\", \"unseen\", \"train\", got " +
+                               request["split"].dump().substr(0, 100));
     std::string split = request.value("split", "test");
     if (!request.contains("index") || !request["index"].is_number_integer() || request["index"].get<long long>() < 0)
       throw HttpError(400, "give 'index' (a non-negative integer into the '" + split + "' split) or 'pixels'");
@@ -239,10 +245,14 @@ std::string Inspector::inspect(const std::string& run_id, const json& request) {
                  {"layers", layers}};
 
   json timing = {{"forward_ms", forward_ms}};
+  if (request.contains("relevance") && !request["relevance"].is_null() && !request["relevance"].is_object() &&
+      !request["relevance"].is_boolean())
+    throw HttpError(400, "'relevance' must be an object of options, true or false, got a " +
+                             std::string(request["relevance"].type_name()));
   if (request.contains("relevance") && !request["relevance"].is_null() && request["relevance"] != false) {
     json opts = request["relevance"].is_object() ? request["relevance"] : json::object();
     auto t1 = Clock::now();
-    header["relevance"] = explain_relevance(model, input, prediction, opts, pack);
+    header["relevance"] = explain_relevance(model, input, prediction, opts, class_names, pack);
     timing["relevance_ms"] = ms_since(t1);
   }
   header["timing"] = timing;
@@ -295,8 +305,13 @@ json Inspector::neuron(const std::string& run_id, const json& request) {
   if (unit < 0 || std::size_t(unit) >= units)
     throw HttpError(400, "unit " + std::to_string(unit) + " does not exist in layer " + std::to_string(layer) +
                              " (" + std::to_string(units) + " units)");
-  const std::size_t limit = std::clamp<long>(request.value("limit", 2000L), 1L, 20000L);
-  const std::size_t top = std::clamp<long>(request.value("top", 8L), 1L, 64L);
+  for (const char* key : {"limit", "top"})
+    if (request.contains(key) && !request[key].is_number_integer())
+      throw HttpError(400, std::string("'") + key + "' must be an integer, got " + request[key].dump().substr(0, 100));
+  if (request.contains("threshold") && !request["threshold"].is_number())
+    throw HttpError(400, "'threshold' must be a number, got " + request["threshold"].dump().substr(0, 100));
+  const std::size_t limit = std::clamp<long long>(request.value("limit", 2000LL), 1LL, 20000LL);
+  const std::size_t top = std::clamp<long long>(request.value("top", 8LL), 1LL, 64LL);
   const float threshold = request.value("threshold", 0.0f);
 
   json splits = json::object();

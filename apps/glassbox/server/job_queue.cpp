@@ -285,16 +285,19 @@ void JobQueue::work() {
   }
 }
 
-void JobQueue::shutdown() {
+void JobQueue::stop_soon() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_ && !worker_.joinable()) return;
     stopping_ = true;
     for (auto& [id, job] : jobs_)
       if (job->state == JobState::running) job->cancel = true;
     waiting_.clear();
   }
   wake_.notify_all();
+}
+
+void JobQueue::shutdown() {
+  stop_soon();
   if (worker_.joinable()) worker_.join();
 }
 

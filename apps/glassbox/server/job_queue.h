@@ -67,7 +67,10 @@ class JobQueue {
   // {id, name, state, error, created, started, finished, progress, epochs, curve, position}
   nlohmann::json snapshot(const std::string& id, bool with_curve = true) const;
   nlohmann::json list() const;  // every job, without curves
-  // Stops the worker: the running job is asked to cancel, waiting jobs are dropped.
+  // Asks the running job to cancel, drops the waiting ones and refuses new ones; does
+  // not wait (callable from a signal-watching thread).
+  void stop_soon();
+  // stop_soon(), then waits for the worker to finish.
   void shutdown();
 
  private:

@@ -12,11 +12,14 @@ namespace glassbox::server {
 // {"available": bool, "composites": [...], "default": "..."}
 nlohmann::json relevance_capabilities();
 
-// options: {"composite": name, "targets": "all" | "predicted" | [class, ...]}.
-// Returns {"composite", "targets": [{"class", "logit", "input": descriptor,
-// "layers": [{"index", "name", "sum", "values": descriptor}]}]}.
-// Throws HttpError 400 for an unknown composite or class.
+// options: {"composite": name or object, "rule_parameters": {...}, "layers_for":
+// "predicted" (default) | "all" | class | [class, ...]}, a class being an index into
+// class_names or one of its names. Returns {"composite", "targets": [{"class", "logit",
+// "input": descriptor, "layers": [{"index", "sum", "values": descriptor}]}], "plan"}.
+// Throws HttpError 400 naming the option for a value of the wrong type or an unknown
+// class, ConfigError (400) for an unknown composite.
 nlohmann::json explain_relevance(MyDeepLearning& model, const Tensor& input, int prediction,
-                                 const nlohmann::json& options, TensorPack& pack);
+                                 const nlohmann::json& options, const std::vector<std::string>& class_names,
+                                 TensorPack& pack);
 
 }  // namespace glassbox::server

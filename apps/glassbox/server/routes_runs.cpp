@@ -57,6 +57,7 @@ void add_run_routes(WebServer& s) {
     // One parser and schema for the CLI and the web: parse_experiment.
     Experiment e = parse_experiment(req.body, "request");
     check_experiment_factories(e.config, s.registry, "request");
+    check_data_paths(e.config, s.data_roots, "request");
     std::string id = s.runs.reserve(e.name());
     std::string dir = s.runs.root() + "/" + id;
     if (!s.jobs.submit(id, e.config, dir)) {

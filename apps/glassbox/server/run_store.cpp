@@ -64,7 +64,8 @@ std::vector<std::string> RunStore::ids() const {
   std::error_code ec;
   for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (!is_valid_run_id(name) || !it->is_directory(ec)) continue;
+    std::error_code type_ec;
+    if (!is_valid_run_id(name) || it->symlink_status(type_ec).type() != fs::file_type::directory) continue;
     found.emplace_back(mtime_seconds(it->path()), name);
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
@@ -76,8 +77,10 @@ std::vector<std::string> RunStore::ids() const {
 }
 
 bool RunStore::exists(const std::string& id) const {
+  // A run folder is a real folder: a symbolic link (ln -s /etc runs/x) would serve
+  // whatever it points to, so it is no run at all.
   std::error_code ec;
-  return is_valid_run_id(id) && fs::is_directory(root_ + "/" + id, ec);
+  return is_valid_run_id(id) && fs::symlink_status(root_ + "/" + id, ec).type() == fs::file_type::directory;
 }
 
 std::string RunStore::dir(const std::string& id) const {
@@ -102,11 +105,15 @@ std::string RunStore::reserve(const std::string& name) {
   throw HttpError(503, "too many runs named '" + base + "'");
 }
 
+std::string RunStore::file(const std::string& id, const std::string& name) const {
+  return resolve_inside(dir(id), name).value_or("");
+}
+
 json RunStore::summary(const std::string& id) const {
   std::string d = dir(id);
-  json config = read_json_file(d + "/config.json");
-  json metrics = read_json_file(d + "/metrics.json");
-  json status = read_json_file(d + "/status.json");
+  json config = read_json_file(file(id, "config.json"));
+  json metrics = read_json_file(file(id, "metrics.json"));
+  json status = read_json_file(file(id, "status.json"));
   std::error_code ec;
   json s = {{"id", id}, {"created", mtime_seconds(d)}};
   s["name"] = config.is_object() && config.contains("name") ? config["name"] : json(id);
@@ -126,19 +133,18 @@ json RunStore::summary(const std::string& id) const {
       if (metrics.contains(k)) s[k] = metrics[k];
     if (metrics.contains("epochs") && metrics["epochs"].is_array()) s["epochs"] = metrics["epochs"].size();
   }
-  s["has_model"] = fs::is_regular_file(d + "/model/model.json", ec);
-  s["has_signatures"] = fs::is_regular_file(d + "/signatures.json", ec);
+  s["has_model"] = fs::is_regular_file(file(id, "model/model.json"), ec);
+  s["has_signatures"] = fs::is_regular_file(file(id, "signatures.json"), ec);
   return s;
 }
 
 json RunStore::detail(const std::string& id) const {
   json s = summary(id);
-  std::string d = dir(id);
-  s["config"] = read_json_file(d + "/config.json");
-  s["metrics"] = read_json_file(d + "/metrics.json");
+  s["config"] = read_json_file(file(id, "config.json"));
+  s["metrics"] = read_json_file(file(id, "metrics.json"));
   // Signatures can be large (per-neuron statistics); the page reads the file on demand
   // when it is not inline.
-  s["signatures"] = read_json_file(d + "/signatures.json", 8u << 20);
+  s["signatures"] = read_json_file(file(id, "signatures.json"), 8u << 20);
   s["files"] = files(id);
   return s;
 }
@@ -155,7 +161,7 @@ std::vector<std::string> RunStore::files(const std::string& id) const {
     }
     if (!it->is_regular_file(ec)) continue;
     std::string rel = fs::relative(it->path(), d, ec).generic_string();
-    if (is_valid_relative_name(rel)) out.push_back(rel);
+    if (resolve_inside(d, rel)) out.push_back(rel);  // links out of the run are not its files
     if (out.size() >= 1000) break;
   }
   std::sort(out.begin(), out.end());

@@ -27,6 +27,9 @@ class RunStore {
   nlohmann::json summary(const std::string& id) const;
   // summary + config, metrics, signatures (when present and reasonably small), files
   nlohmann::json detail(const std::string& id) const;
+  // The path of a run's file when it exists and stays inside the run folder (symbolic
+  // links resolved); "" otherwise. Throws like dir().
+  std::string file(const std::string& id, const std::string& name) const;
   // Relative names of the files in a run (recursive, bounded).
   std::vector<std::string> files(const std::string& id) const;
 

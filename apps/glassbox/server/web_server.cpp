@@ -1,5 +1,8 @@
 #include "web_server.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "glassbox/error.h"
@@ -13,13 +16,26 @@ WebServer::WebServer(Registry& reg, ServerOptions opts, JobRunner runner)
       runs(options.runs_dir),
       events(options.max_event_streams),
       jobs(events, std::move(runner), options.queue),
-      inspector(registry, runs) {
+      inspector(registry, runs),
+      guard(options.host, options.allowed_hosts, options.max_body_bytes) {
+  for (const auto& root : options.data_roots) {
+    std::error_code ec;
+    auto c = std::filesystem::canonical(root, ec);
+    if (!ec && std::filesystem::is_directory(c, ec)) data_roots.push_back(c.string());
+  }
   const std::size_t threads = options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(options.max_body_bytes);
-  http.set_keep_alive_max_count(100);
+  ConnectionLimits limits;
+  limits.request_read = options.request_timeout;
+  limits.write_stall = options.write_stall;
+  limits.max_request_bytes = options.max_body_bytes + (64u << 10);
+  http.set_connection_limits(limits);
+  http.set_keep_alive_max_count(limits.keep_alive_requests);  // what the Keep-Alive header announces
+  http.set_keep_alive_timeout(5);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return guard(req, res); });
   // Every error leaves as JSON, including the library's own (404 for an unknown path,
   // 413 for a body over the limit) whose body would otherwise be empty.
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -58,11 +74,17 @@ int WebServer::bind() {
     port_ = http.bind_to_any_port(options.host);
     if (port_ < 0) throw Error("cannot listen on " + options.host + " (no free port)");
   } else {
-    if (!http.bind_to_port(options.host, options.port))
-      throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                  " (address in use or not available; try --port)");
+    if (!http.bind_to_port(options.host, options.port)) {
+      const int err = errno;
+      throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) + " (" +
+                  (err == EADDRINUSE ? std::string("address in use: another server is on this port")
+                                     : std::string("address not available: ") + std::strerror(err)) +
+                  "; try another --port)");
+    }
     port_ = options.port;
   }
+  http.raise_backlog(1024);
+  guard.set_port(port_);
   return port_;
 }
 
@@ -74,9 +96,15 @@ int WebServer::start_in_background() {
   return p;
 }
 
-void WebServer::stop() {
+void WebServer::request_stop() {
   events.close();  // ends the open event streams so the pool's threads can finish
+  jobs.stop_soon();
   http.stop();
+  http.stop_connections();  // wakes connections waiting for a slow or idle client
+}
+
+void WebServer::stop() {
+  request_stop();
   if (background_.joinable()) background_.join();
   jobs.shutdown();
 }

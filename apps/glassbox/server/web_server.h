@@ -2,16 +2,20 @@
 // The web interface's HTTP server: the page's static files and the JSON API over the
 // same engine as the command line (registry, experiment parser, training pipeline,
 // explain library). Routes live in one file per concept (routes_*.cpp).
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 
 #include "event_hub.h"
 #include "glassbox/registry.h"
+#include "guarded_server.h"
 #include "inspector.h"
 #include "job_queue.h"
+#include "request_guard.h"
 #include "run_store.h"
 
 namespace glassbox::server {
@@ -23,8 +27,15 @@ struct ServerOptions {
   std::string web_dir;                   // the page; empty: API only
   std::string examples_dir;              // experiment files offered as presets (optional)
   std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
-  std::size_t threads = 24;              // each open event stream holds one
-  std::size_t max_event_streams = 12;
+  std::size_t threads = 64;              // each open connection holds one while it is served
+  std::size_t max_event_streams = 12;    // one more evicts the oldest (EventSource reconnects)
+  std::chrono::seconds event_stream_lifetime{600};  // then the stream ends and the page reconnects
+  std::chrono::milliseconds request_timeout{10000};  // to read one request's headers and body
+  std::chrono::milliseconds write_stall{10000};      // a client taking no bytes this long is dropped
+  std::vector<std::string> allowed_hosts;            // more names for the Host check (a proxy)
+  // Folders a submitted experiment may read data from (data.path, data.images, ...);
+  // empty: no dataset that names files can be submitted.
+  std::vector<std::string> data_roots;
   QueueLimits queue;
 };
 
@@ -42,6 +53,9 @@ class WebServer {
   // bind() + listen() on a background thread (tests, benchmarks).
   int start_in_background();
   void stop();
+  // From any thread but a handler's: stops listening, ends the event streams, asks the
+  // running job to cancel and wakes every connection; listen() then returns. Does not wait.
+  void request_stop();
   int port() const { return port_; }
   std::string url() const;
 
@@ -52,7 +66,9 @@ class WebServer {
   EventHub events;
   JobQueue jobs;
   Inspector inspector;
-  httplib::Server http;
+  RequestGuard guard;
+  std::vector<std::string> data_roots;  // canonical, existing folders of options.data_roots
+  GuardedServer http;
 
  private:
   void install_routes();
@@ -67,6 +83,13 @@ void add_job_routes(WebServer& s);        // /api/jobs, cancel
 void add_event_routes(WebServer& s);      // /api/events (Server-Sent Events)
 void add_inspect_routes(WebServer& s);    // inspect, samples, neuron
 void add_static_routes(WebServer& s);     // the page
+
+// Every value of the data section (or data.options) that names a file or folder must
+// resolve, symbolic links followed, to a regular file or a folder inside one of `roots`
+// (canonical paths). Throws ConfigError naming the key; a path outside the roots is
+// reported as outside, nothing more (not whether it exists, not its content).
+void check_data_paths(const nlohmann::json& config, const std::vector<std::string>& roots,
+                      const std::string& source);
 
 // Checks that an experiment can run here: its dataset, layer types and options (each
 // layer is constructed once), optimizer; and sane sizes for a shared server. Throws
