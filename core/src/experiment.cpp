@@ -36,12 +36,6 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 const char* const kSections[] = {"data", "model", "train", "explain", "signatures"};
 
-bool is_section(const std::string& key) {
-  for (const char* s : kSections)
-    if (key == s) return true;
-  return false;
-}
-
 const schema::Rule* find_rule(const std::string& path) {
   for (const auto& r : schema::rules())
     if (path == r.path) return &r;

@@ -31,11 +31,6 @@ json matrix(const std::vector<std::vector<double>>& m) {
   }
   return out;
 }
-json vec(const std::vector<double>& v) {
-  json out = json::array();
-  for (double x : v) out.push_back(num(x));
-  return out;
-}
 json scores(const std::map<std::string, ScoreSummary>& s) {
   json out = json::object();
   for (const auto& [k, v] : s) out[k] = {{"auroc", num(v.auroc)}, {"fpr_at_95_tpr", num(v.fpr95)}};

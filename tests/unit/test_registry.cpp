@@ -80,3 +80,29 @@ BOOST_AUTO_TEST_CASE(list_is_sorted_by_name) {
   BOOST_TEST(l[0].name == "alpha");
   BOOST_TEST(l[1].name == "zeta");
 }
+
+BOOST_AUTO_TEST_CASE(numeric_options_are_converted_only_when_the_type_holds_them) {
+  using nlohmann::json;
+  const auto message = [](auto read) -> std::string {
+    try {
+      read();
+    } catch (const glassbox::ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const json o = json::parse(R"({"units": 4.3e59, "half": 1.5, "neg": -1, "big": 18446744073709551615,
+                                 "whole": 3.0, "lr": 1e300, "ok": 7})");
+  // Before, get<int>() of 4.3e59 was a cast with undefined behaviour and 1.5 became 1.
+  BOOST_TEST(message([&] { glassbox::option<int>(o, "units", 0); }) ==
+             "option 'units' must be a whole number in [-2147483648, 2147483647], got 4.3e+59");
+  BOOST_TEST(message([&] { glassbox::option<int>(o, "half", 0); }).find("got 1.5") != std::string::npos);
+  BOOST_TEST(message([&] { glassbox::option<std::size_t>(o, "neg", 0); }) ==
+             "option 'neg' must be a whole number in [0, 18446744073709551615], got -1");
+  BOOST_TEST(message([&] { glassbox::option<long>(o, "big", 0); }).find("got 18446744073709551615") != std::string::npos);
+  BOOST_TEST(glassbox::option<std::uint64_t>(o, "big", 0) == 18446744073709551615ull);
+  BOOST_TEST(glassbox::option<int>(o, "whole", 0) == 3);
+  BOOST_TEST(message([&] { glassbox::option<float>(o, "lr", 0.f); }) == "option 'lr' must be a finite number, got 1e+300");
+  BOOST_TEST(glassbox::option<double>(o, "lr", 0.0) == 1e300);
+  BOOST_TEST(glassbox::option<int>(o, "ok", 0) == 7);
+}

@@ -194,6 +194,10 @@ BOOST_AUTO_TEST_CASE(a_symlinked_run_folder_or_run_file_is_not_served) {
   BOOST_CHECK(d["files"].empty());
   get("/api/runs/ok/files/config.json", 404);
   fs::remove(outside);
+  // The staging folder of a `glassbox run --out runs/y` still writing (or killed) is no run.
+  fs::create_directories(runs / "y.tmp");
+  std::ofstream(runs / "y.tmp" / "config.json") << R"({"name": "half written"})";
+  for (const auto& r : get("/api/runs")["runs"]) BOOST_CHECK(r["id"] != "y.tmp");
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_requests_do_not_wait_for_delayed_acks) {

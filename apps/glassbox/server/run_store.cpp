@@ -1,5 +1,6 @@
 #include "run_store.h"
 
+#include "glassbox/folder_swap.h"
 #include "glassbox/json_text.h"
 
 #include <algorithm>
@@ -65,7 +66,10 @@ std::vector<std::string> RunStore::ids() const {
   for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     std::error_code type_ec;
-    if (!is_valid_run_id(name) || it->symlink_status(type_ec).type() != fs::file_type::directory) continue;
+    // "<name>.tmp" is `glassbox run --out` still writing (or killed while writing) a run.
+    if (!is_valid_run_id(name) || is_temporary_name(name) ||
+        it->symlink_status(type_ec).type() != fs::file_type::directory)
+      continue;
     found.emplace_back(mtime_seconds(it->path()), name);
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {

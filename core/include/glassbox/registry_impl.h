@@ -1,6 +1,10 @@
 #pragma once
 // Template definitions for registry.h.
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 namespace glassbox {
 
@@ -49,13 +53,57 @@ std::vector<FactoryInfo> FactoryRegistry<T>::list() const {
   return out;
 }
 
+namespace detail {
+
+// JSON numbers are converted only when the target type holds them: nlohmann's get<int>()
+// of 4.3e59 (or of 1.5) is a plain cast, undefined behaviour or a silent truncation.
+template <class V>
+V checked_number(const nlohmann::json& v, const std::string& key) {
+  using limits = std::numeric_limits<V>;
+  const auto refuse = [&](const std::string& expected) -> V {
+    throw ConfigError("option '" + key + "' must be " + expected + ", got " + v.dump());
+  };
+  if (!v.is_number())
+    throw ConfigError("option '" + key + "' has the wrong type: expected " +
+                      (std::is_integral_v<V> ? "a whole number" : "a number") + ", got " + v.dump());
+  if constexpr (std::is_integral_v<V>) {
+    const std::string range = "a whole number in [" + std::to_string(limits::min()) + ", " +
+                              std::to_string(limits::max()) + "]";
+    if (v.is_number_unsigned())
+      return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(limits::max()) ? static_cast<V>(v.get<std::uint64_t>())
+                                                                                 : refuse(range);
+    if (v.is_number_integer()) {
+      const std::int64_t i = v.get<std::int64_t>();
+      const bool fits = limits::is_signed ? i >= static_cast<std::int64_t>(limits::min()) &&
+                                                (limits::digits >= 63 || i <= static_cast<std::int64_t>(limits::max()))
+                                          : i >= 0 && (limits::digits >= 64 || i <= static_cast<std::int64_t>(limits::max()));
+      return fits ? static_cast<V>(i) : refuse(range);
+    }
+    const double d = v.get<double>();  // a float: only a whole value in range
+    const bool fits = std::isfinite(d) && d == std::floor(d) && d >= static_cast<double>(limits::min()) &&
+                      d < std::ldexp(1.0, limits::digits);
+    return fits ? static_cast<V>(d) : refuse(range);
+  } else {
+    const double d = v.get<double>();
+    return std::isfinite(d) && std::fabs(d) <= static_cast<double>(limits::max()) ? static_cast<V>(d)
+                                                                               : refuse("a finite number");
+  }
+}
+
+}  // namespace detail
+
 template <class V>
 V option(const nlohmann::json& options, const std::string& key, const V& fallback) {
   if (!options.is_object() || !options.contains(key) || options.at(key).is_null()) return fallback;
-  try {
-    return options.at(key).get<V>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError("option '" + key + "' has the wrong type: got " + options.at(key).dump());
+  const nlohmann::json& v = options.at(key);
+  if constexpr (std::is_arithmetic_v<V> && !std::is_same_v<V, bool>) {
+    return detail::checked_number<V>(v, key);
+  } else {
+    try {
+      return v.get<V>();
+    } catch (const nlohmann::json::exception&) {
+      throw ConfigError("option '" + key + "' has the wrong type: got " + v.dump());
+    }
   }
 }
 
