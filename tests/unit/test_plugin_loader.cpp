@@ -77,6 +77,20 @@ BOOST_AUTO_TEST_CASE(layout_mismatch_is_refused_naming_file_and_both_layouts) {
   BOOST_TEST(contains(m, "storage align 64"), m);
 }
 
+BOOST_AUTO_TEST_CASE(plugin_built_for_the_baseline_cpu_without_simd_loads_and_runs) {
+  // Built with -march=x86-64 and without XTENSOR_USE_XSIMD (tests/plugins/CMakeLists.txt);
+  // before the tensor type named its allocator this plugin saw another Tensor type.
+  Registry r;
+  load_plugin(r, kDir + "/baseline/libgbtest_baseline.so");
+  auto layer = r.make_layer({{"type", "identity"}});
+  Rng rng(1);
+  layer->build({3}, rng);
+  const Tensor x = {{1.0f, 2.0f, 3.0f}};
+  const Tensor& y = layer->forward(x, Mode::inference);
+  const bool same = y == x;
+  BOOST_TEST(same);
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_names_the_flag_independent_tensor_layout) {
   // The allocator is part of the type, so it is the same whatever -march this file had.
   BOOST_TEST(current_abi_fingerprint().allocator_alignment == 64u);
