@@ -1,5 +1,5 @@
 // Per-layer timings of the built-in layers at W2's and W1's shapes, batch 64, to compare
-// with PyTorch's profile of its tuned W2 step (DESIGN.md, "Where time goes").
+// with a profile of PyTorch's tuned W2 step (bench/README.md lists its figures).
 //
 //   OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 build/bench/layers_bench
 //

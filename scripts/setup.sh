@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 packages=(build-essential cmake pkg-config git ca-certificates
-  libxtensor-dev libxtensor-blas-dev libxsimd-dev libopenblas-dev
+  libxtensor-dev libxsimd-dev libopenblas-dev
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libcpp-httplib-dev libpng-dev zlib1g-dev
   dataset-fashion-mnist)

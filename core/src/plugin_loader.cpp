@@ -79,6 +79,13 @@ std::vector<std::string> added(const FactoryRegistry<T>& r, const std::set<std::
 
 }  // namespace
 
+std::string to_string(const AbiFingerprint& f) {
+  return "tensor " + std::to_string(f.tensor_size) + " bytes align " + std::to_string(f.tensor_align) +
+         ", storage align " + std::to_string(f.allocator_alignment) + ", shape " +
+         std::to_string(f.shape_type_size) + " bytes, Shape " + std::to_string(f.shape_size) +
+         " bytes, layout " + std::to_string(f.layout);
+}
+
 std::string install_plugin_dir() { return GLASSBOX_INSTALL_PLUGIN_DIR; }
 
 std::vector<PluginDir> plugin_search_path(const PluginSearch& search) {
@@ -131,6 +138,10 @@ void load_plugin(Registry& registry, const std::string& path) {
     throw PluginError(path + ": plugin ABI version " + std::to_string(entry.abi_version) +
                       ", this glassbox expects " + std::to_string(kPluginAbiVersion) +
                       " (rebuild the plugin against this glassbox)");
+  if (entry.abi != current_abi_fingerprint())
+    throw PluginError(path + ": plugin data layout differs from this glassbox's: plugin has " +
+                      to_string(entry.abi) + ", this glassbox has " + to_string(current_abi_fingerprint()) +
+                      " (rebuild the plugin against this glassbox with the same xtensor and xsimd)");
   std::string name = entry.name ? entry.name : "";
   for (const auto& p : registry.plugins())
     if (p.name == name)

@@ -1,7 +1,8 @@
 // End-to-end test of the web page in Debian's chromium, driven by playwright-core:
 // build an experiment (digits 1 and 3, one epoch), run it, watch the curve update over
 // Server-Sent Events, look inside, look at the relevance heatmaps, open the signatures
-// and the runs views; canvases must be drawn and the console must stay clean.
+// (divergence layer, novelty table) of a second run with a signature study, the runs list
+// and the comparison of both; canvases must be drawn and the console must stay clean.
 // Run by scripts/test-browser.sh, which starts `glassbox serve` and sets GLASSBOX_URL.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -57,15 +58,58 @@ after(async () => {
 });
 
 let runId = null;
+let sigRunId = null;
 
-test('the page loads in under a second from localhost', async () => {
-  const t0 = Date.now();
+async function api(path, init) {
+  const res = await fetch(base + path, init);
+  const body = await res.json();
+  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+// A second run, submitted through the API: digits 1 and 3 with the 2s as the unseen class
+// and a signature study, for the signatures view and the comparison.
+async function startSignatureRun() {
+  const exp = {
+    name: 'browser-signatures', seed: 5,
+    data: { dataset, classes: [1, 3], unseen_classes: [2], normalize: 'scale' },
+    model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2 }],
+      loss: 'sparse_categorical_crossentropy' },
+    train: { epochs: 1, batch_size: 64, optimizer: { type: 'adam', learning_rate: 0.001 } },
+    signatures: { threshold: 0.0, separability_threshold: 0.9, relevance: false },
+  };
+  const r = await api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exp) });
+  return r.id;
+}
+
+async function waitDone(id) {
+  for (let i = 0; i < 2400; ++i) {
+    const d = await api('/api/runs/' + encodeURIComponent(id));
+    if (d.state === 'done') return d;
+    assert.ok(!['failed', 'cancelled'].includes(d.state), `run ${id}: ${d.state} ${JSON.stringify(d.job?.error ?? '')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`run ${id} did not finish`);
+}
+
+// The page's own navigation timing, from the request's start, on a cold browser profile:
+// the load event (every module parsed and run), and the moment the builder's run button
+// exists (registry, datasets and examples fetched, the form drawn). Measured on the 2-core
+// development machine while it compiled: load 0.8-1.3 s, builder ready 2.1-2.4 s.
+// Bounds: load 2 s, builder ready 3 s.
+const kLoadBoundMs = 2000;
+const kReadyBoundMs = 3000;
+test('the page loads within its bounds from localhost (navigation timing)', async () => {
   await page.goto(base + '/#/build', { waitUntil: 'load' });
   await page.waitForSelector('#run-button');
-  const ms = Date.now() - t0;
-  // The promise is < 1 s on an idle machine; CI machines run many things at once.
-  assert.ok(ms < 8000, `builder ready after ${ms} ms`);
-  console.log(`# builder ready in ${ms} ms`);
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { dom: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, ready: performance.now() };
+  });
+  console.log(`# navigation timing: DOMContentLoaded ${t.dom.toFixed(0)} ms, load ${t.load.toFixed(0)} ms, ` +
+    `builder ready by ${t.ready.toFixed(0)} ms (bounds ${kLoadBoundMs} / ${kReadyBoundMs} ms)`);
+  assert.ok(t.load > 0 && t.load < kLoadBoundMs, `load event at ${t.load.toFixed(0)} ms`);
+  assert.ok(t.ready < kReadyBoundMs, `builder ready by ${t.ready.toFixed(0)} ms`);
 });
 
 test('build an experiment on digits 1 and 3, run it, see the curve over SSE', async () => {
@@ -83,6 +127,7 @@ test('build an experiment on digits 1 and 3, run it, see the curve over SSE', as
   assert.match(page.url(), /#\/build\?c=/);  // the config travels in the URL
   await page.click('#run-button');
   await page.waitForFunction(() => location.hash.startsWith('#/run/'));  // a hash change fires no load event
+  sigRunId = await startSignatureRun();  // queued behind this one
   await shot('builder-submitted');
   runId = decodeURIComponent(page.url().split('#/run/')[1]);
   await page.waitForSelector('.state.done', { timeout: 240000 });
@@ -117,10 +162,6 @@ test('inside the network: activations drawn, a neuron explained, a drawn digit p
 test('relevance: one LRP heatmap per output class', async () => {
   const reg = await (await fetch(base + '/api/registry')).json();
   await page.goto(`${base}/#/relevance/${encodeURIComponent(runId)}`);
-  if (!reg.relevance.available) {
-    await page.waitForSelector('.warn');
-    return;
-  }
   await page.waitForSelector('canvas.heatmap');
   await page.waitForFunction(() => document.querySelectorAll('canvas.heatmap').length === 2);
   assert.ok(await inkedPixels('canvas.heatmap') > 20, 'heatmaps have pixels');
@@ -129,19 +170,60 @@ test('relevance: one LRP heatmap per output class', async () => {
   await shot('relevance');
 });
 
-test('signatures view opens', async () => {
-  await page.goto(`${base}/#/signatures/${encodeURIComponent(runId)}`);
-  await page.waitForSelector('main h1');
-  await page.waitForFunction(() => !document.querySelector('main').textContent.includes('loading'));
-  await page.waitForTimeout(300);
+test('signatures view shows the divergence layer and the novelty table of the run', async () => {
+  const detail = await waitDone(sigRunId);
+  let sig = detail.signatures;
+  if (sig?.too_large) sig = await api(`/api/runs/${encodeURIComponent(sigRunId)}/files/signatures.json`);
+  assert.equal(sig?.format, 'glassbox-signatures/1', 'the run has a signature study');
+  await page.goto(`${base}/#/signatures/${encodeURIComponent(sigRunId)}`);
+  await page.waitForSelector('div.signatures td.divergence');
   assert.equal(await page.$('main .error'), null, 'no error box');
+  // The divergence table: one row per class pair, the layer as signatures.json names it.
+  const shown = await page.$$eval('td.divergence', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(shown, sig.divergence.pairs.map((d) => String(d.layer ?? 'never')));
+  // The unseen class (the 2s): heading, and a novelty table with one row per layer whose
+  // AUROC cells are the study's figures.
+  const g = sig.unseen[0];
+  assert.ok(g, 'the study has an unseen class');
+  const heading = page.locator('h3', { hasText: `Unseen: ${g.name} (${g.count} inputs)` });
+  assert.equal(await heading.count(), 1, `heading for the unseen class ${g.name}`);
+  const table = await page.evaluate(() => {
+    const t = [...document.querySelectorAll('div.signatures table')].find((x) => x.textContent.includes('nearest class signature'));
+    return t && [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+  });
+  assert.ok(table, 'a novelty table');
+  const methods = Object.keys(g.layers[0].scores);
+  assert.ok(methods.length > 0, 'novelty methods');
+  assert.deepEqual(table[0].slice(-methods.length), methods.map((m) => m + ' AUROC'));
+  assert.equal(table.length - 1, g.layers.length, 'one row per layer');
+  g.layers.forEach((l, i) => {
+    assert.equal(table[i + 1][0], String(l.layer));
+    methods.forEach((m, j) => {
+      const cell = Number(table[i + 1][table[i + 1].length - methods.length + j]);
+      assert.ok(Math.abs(cell - l.scores[m].auroc) <= 0.0005 + 1e-9, `${l.layer} ${m}: ${cell} vs ${l.scores[m].auroc}`);
+    });
+  });
   await shot('signatures');
 });
 
-test('runs list and comparison', async () => {
+test('runs list and comparison of two runs', async () => {
   await page.goto(`${base}/#/runs`);
-  await page.waitForSelector(`a[href="#/run/${encodeURIComponent(runId)}"]`);
+  for (const id of [runId, sigRunId]) {
+    await page.waitForSelector(`a[href="#/run/${encodeURIComponent(id)}"]`);
+    await page.check(`input[aria-label="select ${id}"]`);
+  }
   await shot('runs');
+  await page.click('#compare-button');
+  await page.waitForSelector('table.compare');
+  assert.match(page.url(), /#\/compare\?ids=/);
+  const heads = await page.$$eval('table.compare thead a', (as) => as.map((a) => a.textContent));
+  assert.deepEqual(heads.sort(), [runId, sigRunId].sort());
+  // Each run's column holds its own figures: the dataset row names it for both.
+  const datasetCells = await page.$$eval('table.compare tbody tr', (trs) =>
+    [...trs.find((tr) => tr.firstChild.textContent === 'dataset').querySelectorAll('td')].map((td) => td.textContent));
+  assert.deepEqual(datasetCells, [dataset, dataset]);
+  assert.ok(await page.$$eval('.charts canvas', (cs) => cs.length) >= 1, 'the comparison draws its curves');
+  await shot('compare');
 });
 
 test('no console errors', () => {

@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <map>
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "data_required.h"
 
 using gbtest::contains;
 using gbtest::run_glassbox;
@@ -56,36 +56,38 @@ std::size_t error_lines(const std::string& out) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(datasets_json_lists_every_source_with_sizes_or_install_hints) {
+json datasets_by_name() {
   auto r = run_glassbox("datasets --json");
-  BOOST_TEST(r.code == 0, r.out);
-  json j = json::parse(r.out);
-  std::map<std::string, json> by_name;
-  for (const auto& d : j["datasets"]) by_name[d["name"].get<std::string>()] = d;
+  BOOST_TEST_REQUIRE(r.code == 0, r.out);
+  const json listing = json::parse(r.out);
+  json by_name = json::object();
+  for (const auto& d : listing["datasets"]) by_name[d["name"].get<std::string>()] = d;
+  return by_name;
+}
+
+BOOST_AUTO_TEST_CASE(datasets_json_lists_every_source) {
+  json by_name = datasets_by_name();
   for (const char* n : {"mnist-digits", "fashion-mnist", "idx", "csv", "npy", "synthetic"})
-    BOOST_TEST(by_name.count(n) == 1u, n);
+    BOOST_TEST(by_name.contains(n), n);
   BOOST_TEST(by_name["synthetic"]["train_size"] == 800);
   BOOST_TEST(by_name["synthetic"]["test_size"] == 200);
   BOOST_TEST(by_name["idx"]["available"] == false);
+}
+
+BOOST_AUTO_TEST_CASE(installed_datasets_show_their_sizes_and_class_names,
+                     *gbtest::needs_dataset("mnist-digits") * gbtest::needs_dataset("fashion-mnist")) {
+  json by_name = datasets_by_name();
   const json& digits = by_name["mnist-digits"];
-  if (digits["available"] == true) {
-    BOOST_TEST(digits["train_size"] == 8000);
-    BOOST_TEST(digits["test_size"] == 2000);
-    BOOST_TEST(digits["sample_shape"] == json({1, 28, 28}));
-    BOOST_TEST(digits["class_names"] == json({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
-  } else {
-    BOOST_TEST_MESSAGE("mnist-digits not installed; checking its install hint only");
-    BOOST_TEST(contains(digits["install_hint"].get<std::string>(), "scripts/fetch-data.sh"));
-  }
+  BOOST_TEST(digits["available"] == true);
+  BOOST_TEST(digits["train_size"] == 8000);
+  BOOST_TEST(digits["test_size"] == 2000);
+  BOOST_TEST(digits["sample_shape"] == json({1, 28, 28}));
+  BOOST_TEST(digits["class_names"] == json({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
   const json& fashion = by_name["fashion-mnist"];
-  if (fashion["available"] == true) {
-    BOOST_TEST(fashion["train_size"] == 60000);
-    BOOST_TEST(fashion["test_size"] == 10000);
-    BOOST_TEST(fashion["class_names"][9] == "Ankle boot");
-  } else {
-    BOOST_TEST_MESSAGE("fashion-mnist not installed; checking its install hint only");
-    BOOST_TEST(contains(fashion["install_hint"].get<std::string>(), "apt-get install dataset-fashion-mnist"));
-  }
+  BOOST_TEST(fashion["available"] == true);
+  BOOST_TEST(fashion["train_size"] == 60000);
+  BOOST_TEST(fashion["test_size"] == 10000);
+  BOOST_TEST(fashion["class_names"][9] == "Ankle boot");
 }
 
 BOOST_AUTO_TEST_CASE(missing_digits_say_how_to_install_them) {

@@ -1,7 +1,8 @@
 // `glassbox explain` end to end on the user's own images: a model trained by `glassbox run`
 // on the MNIST digits 1 and 3, a hand-drawn 28x28 PNG of a "1", and the files a user opens
 // afterwards (.npy relevance of the input's shape, .png heatmap, .json summary); then the
-// bad inputs: a corrupt PNG and a PNG of the wrong size.
+// bad inputs: a corrupt PNG and a PNG of the wrong size. The model needs the digits
+// (scripts/fetch-data.sh): without them the cases are skipped, and fail when CI=true.
 #define BOOST_TEST_MODULE cli_explain
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "data_required.h"
 #include "glassbox/explain/heatmap.h"
 #include "glassbox/npy.h"
 
@@ -68,7 +70,7 @@ const std::string& model_dir() {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json) {
+BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json, *gbtest::needs_dataset("mnist-digits")) {
   const std::string png = write_one_png(28);
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + png +
                         " --method lrp --composite epsilon-plus --out " + tmp("explained"));
@@ -121,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json) {
   BOOST_TEST(found_summary);
 }
 
-BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file) {
+BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file, *gbtest::needs_dataset("mnist-digits")) {
   const std::string bad = tmp("corrupt.png");
   std::ofstream(bad, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not a PNG body";
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + bad + " --out " + tmp("bad1"));
@@ -131,7 +133,8 @@ BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file) {
   BOOST_TEST(!contains(r.out, "libpng error"), r.out);  // one line from glassbox, nothing from libpng
 }
 
-BOOST_AUTO_TEST_CASE(a_png_of_the_wrong_size_exits_nonzero_naming_both_sizes) {
+BOOST_AUTO_TEST_CASE(a_png_of_the_wrong_size_exits_nonzero_naming_both_sizes,
+                     *gbtest::needs_dataset("mnist-digits")) {
   const std::string png = write_one_png(20);
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + png + " --out " + tmp("bad2"));
   BOOST_TEST(r.code != 0);

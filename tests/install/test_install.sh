@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Installs glassbox into a temporary prefix, builds examples/external-plugin against the
-# installed package (find_package(glassbox)), and checks that the installed driver lists
-# the plugin's layer, optimizer and dataset next to the built-in families.
+# Installs glassbox into a temporary prefix and uses it from outside the source tree:
+#  - builds examples/external-plugin against the installed package (find_package(glassbox))
+#    and checks that the installed driver lists its layer, optimizer and dataset next to
+#    the built-in families;
+#  - builds examples/embedding exactly as docs/embedding.md says, once with -march=native
+#    and once with the baseline -march=x86-64 (the library itself may be built either
+#    way), runs it (installed plugins + the external plugin's swish layer, train, save,
+#    load, LRP) and checks that the relevance at the input sums to the explained logit.
 #   test_install.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -27,3 +32,29 @@ check '"name": "glassbox-layers"'
 check "$work/plugin/libexample_plugin.so"
 if ((fail)); then echo "$out"; exit 1; fi
 echo "installed package: external plugin builds and is listed"
+
+plugins=$(dirname "$(find "$work/prefix" -name libglassbox_layers.so -print -quit)")
+for arch in native x86-64; do
+  app="$work/embedding-$arch"
+  if ! cmake -S "$src/examples/embedding" -B "$app" -DCMAKE_PREFIX_PATH="$work/prefix" \
+      -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=-march=$arch" >"$work/log" 2>&1 ||
+     ! cmake --build "$app" >>"$work/log" 2>&1; then
+    cat "$work/log"; echo "FAIL: the embedding example does not build with -march=$arch"; exit 1
+  fi
+  # The installed plugins: the program looks in the install folder it was configured
+  # with (not this temporary prefix) and in GLASSBOX_PLUGIN_PATH.
+  if ! run=$(GLASSBOX_PLUGIN_PATH="$plugins" "$app/embedding_demo" "$work/plugin" "$app/model" 2>&1); then
+    echo "$run"; echo "FAIL: embedding_demo built with -march=$arch exited non-zero"; exit 1
+  fi
+  echo "-march=$arch: $run"
+  line=$(grep '^conservation ' <<<"$run") || { echo "FAIL: no conservation line"; exit 1; }
+  [[ -f "$app/model/model.json" ]] || { echo "FAIL: the model was not saved"; exit 1; }
+  # Relevance conserved to 1e-3 of the logit, and the logit is not trivially zero.
+  if ! awk '{ for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
+              logit = v["logit"] + 0; sum = v["relevance_sum"] + 0; err = v["error"] + 0
+              d = logit - sum; if (d < 0) d = -d; a = logit < 0 ? -logit : logit
+              exit !(a > 1e-4 && d <= 1e-3 * a && err <= 1e-3) }' <<<"$line"; then
+    echo "FAIL: -march=$arch: relevance does not sum to the logit: $line"; exit 1
+  fi
+done
+echo "installed package: the embedding example builds with and without -march=native and explains"

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "data_required.h"
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
 #include "glassbox/experiment_data.h"
@@ -408,8 +409,7 @@ BOOST_AUTO_TEST_CASE(error_paths_are_clear) {
   BOOST_CHECK_THROW(conv.build({8}), ConfigError);
 }
 
-BOOST_AUTO_TEST_CASE(fashion_mnist_subset_trains_when_installed) {
-  if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) return;
+BOOST_AUTO_TEST_CASE(fashion_mnist_subset_trains, *gbtest::needs_dataset("fashion-mnist")) {
   Registry reg;
   load_plugin(reg, GLASSBOX_TEST_PLUGIN_DIR "/libglassbox_layers.so");
   load_plugin(reg, GLASSBOX_TEST_PLUGIN_DIR "/libglassbox_optimizers.so");

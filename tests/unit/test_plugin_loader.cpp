@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "glassbox/plugin.h"
 #include "glassbox/plugin_loader.h"
 
 using namespace glassbox;
@@ -60,7 +61,40 @@ BOOST_AUTO_TEST_CASE(library_without_entry_point_is_refused) {
 BOOST_AUTO_TEST_CASE(abi_mismatch_is_refused_before_registration_runs) {
   // The plugin's register function aborts: reaching it would end this test process.
   std::string m = load_error(kDir + "/abi/libgbtest_abi_mismatch.so");
-  BOOST_TEST(contains(m, "libgbtest_abi_mismatch.so: plugin ABI version 99, this glassbox expects 1"), m);
+  BOOST_TEST(contains(m, "libgbtest_abi_mismatch.so: plugin ABI version 100, this glassbox expects 2"), m);
+}
+
+BOOST_AUTO_TEST_CASE(layout_mismatch_is_refused_naming_file_and_both_layouts) {
+  // Same ABI version, tensor storage aligned to 16 instead of 64 (another -march): the
+  // register function aborts, so reaching it would end this test process.
+  std::string m = load_error(kDir + "/layout/libgbtest_layout_mismatch.so");
+  const AbiFingerprint here = current_abi_fingerprint();
+  AbiFingerprint there = here;
+  there.allocator_alignment = 16;
+  BOOST_TEST(contains(m, kDir + "/layout/libgbtest_layout_mismatch.so: plugin data layout differs"), m);
+  BOOST_TEST(contains(m, "plugin has " + to_string(there) + ", this glassbox has " + to_string(here)), m);
+  BOOST_TEST(contains(m, "storage align 16"), m);
+  BOOST_TEST(contains(m, "storage align 64"), m);
+}
+
+BOOST_AUTO_TEST_CASE(plugin_built_for_the_baseline_cpu_without_simd_loads_and_runs) {
+  // Built with -march=x86-64 and without XTENSOR_USE_XSIMD (tests/plugins/CMakeLists.txt);
+  // before the tensor type named its allocator this plugin saw another Tensor type.
+  Registry r;
+  load_plugin(r, kDir + "/baseline/libgbtest_baseline.so");
+  auto layer = r.make_layer({{"type", "identity"}});
+  Rng rng(1);
+  layer->build({3}, rng);
+  const Tensor x = {{1.0f, 2.0f, 3.0f}};
+  const Tensor& y = layer->forward(x, Mode::inference);
+  const bool same = y == x;
+  BOOST_TEST(same);
+}
+
+BOOST_AUTO_TEST_CASE(fingerprint_names_the_flag_independent_tensor_layout) {
+  // The allocator is part of the type, so it is the same whatever -march this file had.
+  BOOST_TEST(current_abi_fingerprint().allocator_alignment == 64u);
+  BOOST_TEST(current_abi_fingerprint().tensor_size == sizeof(Tensor));
 }
 
 // Each library exports a 'glassbox_plugin' that is not the pointer GLASSBOX_PLUGIN defines;

@@ -9,7 +9,7 @@
 
 namespace glassbox::server {
 
-// {"available": bool, "composites": [...], "default": "..."}
+// {"method": "lrp", "composites": [...], "default": "..."}
 nlohmann::json relevance_capabilities();
 
 // options: {"composite": name or object, "rule_parameters": {...}, "layers_for":

@@ -24,8 +24,7 @@ json add_row(TensorPack& pack, const Tensor& t, std::size_t r) {
 }  // namespace
 
 json relevance_capabilities() {
-  return {{"available", true},
-          {"method", "lrp"},
+  return {{"method", "lrp"},
           {"composites", explain::composite_names()},
           {"default", "epsilon-plus"}};
 }

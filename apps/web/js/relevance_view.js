@@ -9,15 +9,11 @@ import { samplePicker } from './sample_picker.js';
 
 export async function relevanceView(root, runId) {
   const reg = await registry();
-  const caps = reg.relevance || { available: false };
+  const caps = reg.relevance;
   const header = [h('h1', 'Relevance (LRP) ', h('span.muted', runId)),
     h('div.run-links', h('a', { href: '#/run/' + encodeURIComponent(runId) }, '← run'), ' · ',
       h('a', { href: '#/inside/' + encodeURIComponent(runId) }, 'inside'), ' · ',
       h('a', { href: '#/signatures/' + encodeURIComponent(runId) }, 'signatures'))];
-  if (!caps.available) {
-    clear(root, header, h('div.warn', 'This build of glassbox has no LRP engine.'));
-    return;
-  }
   const composite = h('select', { name: 'composite' }, caps.composites.map((c) => h('option', { value: c, selected: c === caps.default }, c)));
   const result = h('div.relevance-result', h('div.muted', 'Pick an image.'));
   let input = null, layerClass = null;

@@ -2,8 +2,8 @@
 // glassbox's own compute threads. Layers split a batch's work into contiguous chunks
 // (samples, rows, columns) and run them on a small pool: the calling thread takes chunk 0,
 // one persistent worker per extra thread takes the others. OpenBLAS is kept at one thread
-// so that two pools never compete for the same cores (DESIGN.md); the products inside a
-// chunk are single-threaded calls.
+// so that two pools never compete for the same cores (two spinning pools on 2 cores slow
+// each other down); the products inside a chunk are single-threaded calls.
 //
 // Determinism: chunk boundaries depend only on the work size and the thread count, and
 // every reduction over chunks is summed in chunk order, so the same thread count gives
