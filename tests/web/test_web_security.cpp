@@ -183,7 +183,10 @@ BOOST_AUTO_TEST_CASE(a_symlinked_run_folder_or_run_file_is_not_served) {
   get("/api/runs/x/files/passwd", 404);
   get("/api/runs/x/files/hostname", 404);
   get("/api/runs/x", 404);
-  for (const auto& r : get("/api/runs")["runs"]) BOOST_CHECK(r["id"] != "x");
+  // The list is held in a local: a range-for over get(...)["runs"] would iterate a part of a
+  // temporary already destroyed (AddressSanitizer found it).
+  const json listed = get("/api/runs");
+  for (const auto& r : listed["runs"]) BOOST_CHECK(r["id"] != "x");
   // A real run folder whose config.json links out of it: not read, not listed.
   fs::path outside = runs.parent_path() / ("glassbox-outside-" + std::to_string(::getpid()) + ".json");
   std::ofstream(outside) << R"({"name": "secret outside"})";
@@ -197,7 +200,8 @@ BOOST_AUTO_TEST_CASE(a_symlinked_run_folder_or_run_file_is_not_served) {
   // The staging folder of a `glassbox run --out runs/y` still writing (or killed) is no run.
   fs::create_directories(runs / "y.tmp");
   std::ofstream(runs / "y.tmp" / "config.json") << R"({"name": "half written"})";
-  for (const auto& r : get("/api/runs")["runs"]) BOOST_CHECK(r["id"] != "y.tmp");
+  const json relisted = get("/api/runs");
+  for (const auto& r : relisted["runs"]) BOOST_CHECK(r["id"] != "y.tmp");
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_requests_do_not_wait_for_delayed_acks) {
