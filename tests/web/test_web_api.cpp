@@ -144,6 +144,25 @@ BOOST_AUTO_TEST_CASE(one_job_at_a_time_queued_jobs_wait_and_cancel_works_for_bot
   post("/api/jobs/" + running + "/cancel", "", 409);  // already finished
 }
 
+// The page's run view reads a queued run's settings from GET /api/runs/ID (its header,
+// "Edit a copy in the builder"); the folder has no config.json until the job has loaded
+// its data, so the answer carries the submitted experiment.
+BOOST_AUTO_TEST_CASE(a_queued_run_answers_with_the_config_it_was_submitted_with) {
+  std::string running = submit(tiny_experiment("slow"));
+  json exp = tiny_experiment("slow");
+  exp["train"]["epochs"] = 7;
+  std::string waiting = submit(exp);
+  json d = get("/api/runs/" + waiting);
+  BOOST_CHECK_EQUAL(d["state"], "queued");
+  BOOST_REQUIRE(d["config"].is_object());
+  BOOST_CHECK_EQUAL(d["config"]["train"]["epochs"], 7);
+  BOOST_CHECK_EQUAL(d["config"]["model"]["layers"], exp["model"]["layers"]);
+  BOOST_CHECK_EQUAL(d["config"]["data"]["classes"], json::parse("[0, 1]"));
+  post("/api/jobs/" + waiting + "/cancel", "", 200);
+  post("/api/jobs/" + running + "/cancel", "", 200);
+  BOOST_CHECK_EQUAL(wait_for(running)["state"], "cancelled");
+}
+
 BOOST_AUTO_TEST_CASE(batch_progress_events_are_throttled_epochs_are_not) {
   // 40,000 batch callbacks: only a few become events (interval 250 ms + one per epoch end).
   auto before = server->events.published();

@@ -194,6 +194,12 @@ json JobQueue::snapshot(const std::string& id, bool with_curve) const {
   return describe(*it->second, with_curve);
 }
 
+json JobQueue::submitted_config(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? json(nullptr) : it->second->config;
+}
+
 json JobQueue::list() const {
   std::lock_guard<std::mutex> lock(mutex_);
   json out = json::array();

@@ -67,6 +67,9 @@ class JobQueue {
   // {id, name, state, error, created, started, finished, progress, epochs, curve, position}
   nlohmann::json snapshot(const std::string& id, bool with_curve = true) const;
   nlohmann::json list() const;  // every job, without curves
+  // The experiment a job was submitted with; null for an unknown job. (The run folder's
+  // config.json is written only once the job has loaded its data.)
+  nlohmann::json submitted_config(const std::string& id) const;
   // Asks the running job to cancel, drops the waiting ones and refuses new ones; does
   // not wait (callable from a signal-watching thread).
   void stop_soon();

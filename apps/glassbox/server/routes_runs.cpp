@@ -72,6 +72,8 @@ void add_run_routes(WebServer& s) {
     const std::string id = req.matches[1];
     json detail = s.runs.detail(id);
     merge_job(detail, s.jobs.snapshot(id, true));
+    // Queued, or still loading its data: the job's folder has no config.json yet.
+    if (detail["config"].is_null()) detail["config"] = s.jobs.submitted_config(id);
     send_json(res, detail);
   }));
 
