@@ -3,9 +3,11 @@
 // Server-Sent Events, look inside, look at the relevance heatmaps, open the signatures
 // (divergence layer, novelty table) of a second run with a signature study, the runs list
 // and the comparison of both; canvases must be drawn and the console must stay clean.
+// Then one test per bug of the page's review (each replays its steps and asserts what the
+// page shows), keyboard use, axe-core on every view and the layout at 390 px.
 // Run by scripts/test-browser.sh, which starts `glassbox serve` and sets GLASSBOX_URL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const base = process.env.GLASSBOX_URL;
-const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shots = join(repo, 'docs', 'screenshots');
+const axeSource = readFileSync(join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const dataset = process.env.GLASSBOX_TEST_DATASET || 'mnist-digits';
 let context, page, profile;
 const problems = [];
@@ -49,6 +53,8 @@ before(async () => {
   page = context.pages()[0] || await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  // The page never uses alert/confirm: a native dialog is a bug (it was Cancel's answer).
+  page.on('dialog', (d) => { problems.push('native dialog: ' + d.message()); d.dismiss(); });
   page.setDefaultTimeout(60000);
 });
 
@@ -124,6 +130,8 @@ test('build an experiment on digits 1 and 3, run it, see the curve over SSE', as
   const config = JSON.parse(await page.inputValue('.config-json'));
   assert.deepEqual(config.data.classes, [1, 3]);
   assert.equal(config.train.epochs, 1);
+  assert.equal(config.model.layers.at(-1).units, 2, 'the output layer follows the two classes');
+  assert.equal(config.data.unseen_classes, undefined, 'no hidden unseen classes from the preset');
   assert.match(page.url(), /#\/build\?c=/);  // the config travels in the URL
   await page.click('#run-button');
   await page.waitForFunction(() => location.hash.startsWith('#/run/'));  // a hash change fires no load event
@@ -135,6 +143,10 @@ test('build an experiment on digits 1 and 3, run it, see the curve over SSE', as
   assert.ok((counts.job || 0) >= 1, 'job state events arrived over SSE: ' + JSON.stringify(counts));
   assert.ok((counts.batch || 0) + (counts.epoch || 0) >= 1, 'progress events arrived: ' + JSON.stringify(counts));
   await page.waitForSelector('#test-accuracy');
+  // The header was drawn while the job was queued or loading its data (no config.json
+  // yet): it must show the run's settings, not "0 layers · 1 epochs · batch –".
+  assert.equal(await page.textContent('#run-settings'),
+    `${dataset} classes 1, 3 · ${config.model.layers.length} layers · 1 epochs · batch ${config.train.batch_size} · adam`);
   await page.waitForSelector('.chart.drawn');
   assert.ok(await inkedPixels('.chart canvas') > 100, 'the loss/accuracy curves are drawn');
   await shot('run');
@@ -224,6 +236,344 @@ test('runs list and comparison of two runs', async () => {
   assert.deepEqual(datasetCells, [dataset, dataset]);
   assert.ok(await page.$$eval('.charts canvas', (cs) => cs.length) >= 1, 'the comparison draws its curves');
   await shot('compare');
+});
+
+// ---- The review's bugs, each replayed in the page ----
+
+const json = (obj) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(obj) });
+const encode = (config) => Buffer.from(JSON.stringify(config)).toString('base64url');
+// Clicks a checkbox into the wanted state (each click rebuilds the form: look it up afresh).
+async function tick(name, on = true) {
+  const box = page.locator(`input[name=${name}]`);
+  if ((await box.isChecked()) !== on) await box.click();
+  assert.equal(await page.locator(`input[name=${name}]`).isChecked(), on, name);
+}
+const configBox = async () => JSON.parse(await page.inputValue('.config-json'));
+const layerTypes = () => page.$$eval('.layer select[name$="-type"]', (ss) => ss.map((s) => s.value));
+const focused = () => page.evaluate(() => {
+  const a = document.activeElement;
+  return a === document.body ? 'body' : a.dataset.focus || a.name || a.id || a.tagName;
+});
+
+// A small dense experiment: fast, and with a layer list that is easy to compare.
+function denseExperiment(name, { epochs = 1, limit, extra = {} } = {}) {
+  return {
+    name, seed: 3,
+    data: { dataset, classes: [1, 3], normalize: 'scale', ...(limit ? { limit } : {}) },
+    model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2 }],
+      loss: 'sparse_categorical_crossentropy' },
+    train: { epochs, batch_size: 64, optimizer: { type: 'adam', learning_rate: 0.001 } },
+    ...extra,
+  };
+}
+
+async function axeViolations() {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`);
+  });
+}
+
+// Bug 2 (and 5): switching the dataset or the classes keeps no hidden settings; the
+// output units follow the classes; there is a field for unseen classes; one class is refused.
+test('builder: a dataset switch drops the old classes, unseen classes and description; units follow the classes', async () => {
+  const dsets = (await api('/api/datasets')).datasets;
+  const other = dsets.find((d) => d.name === 'fashion-mnist') || dsets.find((d) => d.name !== dataset && d.class_names?.length >= 4);
+  await page.goto(`${base}/#/build`);
+  await page.waitForSelector('#run-button');
+  const start = await configBox();
+  assert.deepEqual(start.data.unseen_classes, [2], 'the first preset holds out the 2s');
+  assert.ok(start.description, 'and has a description');
+  await page.selectOption('select[name=dataset]', other.name);
+  let c = await configBox();
+  assert.equal(c.data.dataset, other.name);
+  assert.equal(c.data.unseen_classes, undefined, 'unseen classes of the old dataset are gone');
+  assert.equal(c.data.classes, undefined);
+  assert.equal(c.description, undefined, 'the old description is gone');
+  assert.equal(c.model.layers.at(-1).units, other.class_names.length, 'output units = the new dataset\'s classes');
+  // Train on 1 and 3, hold out 2 through the unseen field.
+  await tick('class-1');
+  await tick('class-3');
+  await tick('unseen-2');
+  c = await configBox();
+  assert.deepEqual(c.data.classes, [1, 3]);
+  assert.deepEqual(c.data.unseen_classes, [2]);
+  assert.equal(c.model.layers.at(-1).units, 2);
+  const names = other.class_names;
+  assert.equal(await page.textContent('#class-summary'),
+    `training on ${names[1]}, ${names[3]} (2 output units); unseen set: ${names[2]}; not used: ` +
+    names.filter((_, k) => ![1, 2, 3].includes(k)).join(', '));
+  // Ticking 2 to train on moves it out of the unseen set: never in both lists.
+  await tick('class-2');
+  c = await configBox();
+  assert.deepEqual(c.data.classes, [1, 2, 3]);
+  assert.equal(c.data.unseen_classes, undefined);
+  assert.equal(c.model.layers.at(-1).units, 3);
+  // Unticking down to one class: Run is refused with the reason (bug 5's "100%" run).
+  await tick('class-1', false);
+  await tick('class-2', false);
+  assert.deepEqual((await configBox()).data.classes, [3]);
+  assert.equal(await page.isDisabled('#run-button'), true);
+  assert.match(await page.textContent('#problems'), /at least two classes/);
+  assert.equal(await page.getAttribute('input[name=class-3]', 'aria-invalid'), 'true', 'the field is marked');
+  // Unticking the last one trains on all classes again, with as many output units.
+  await tick('class-3', false);
+  c = await configBox();
+  assert.equal(c.data.classes, undefined);
+  assert.equal(c.model.layers.at(-1).units, names.length);
+  assert.equal(await page.isDisabled('#run-button'), false);
+  // The builder's config is one the server accepts (then cancelled: no need to train it).
+  const r = await api('/api/runs', json({ ...c, train: { ...c.train, epochs: 1 } }));
+  await fetch(`${base}/api/jobs/${encodeURIComponent(r.id)}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+});
+
+// Bug 4: invalid JSON in the config box must not let Run submit the previous config.
+test('builder: Run is disabled while the config JSON does not parse', async () => {
+  await page.goto(`${base}/#/build`);
+  await page.waitForSelector('#run-button');
+  const before = (await api('/api/runs')).runs.length;
+  await page.fill('.config-json', '{"name": "broken", ');
+  await page.waitForFunction(() => document.querySelector('#run-button').disabled);
+  assert.match(await page.textContent('#config-json-error'), /^JSON: .*Run is disabled/);
+  await page.click('#run-button', { force: true });
+  assert.equal((await api('/api/runs')).runs.length, before, 'nothing was submitted');
+  await page.fill('.config-json', JSON.stringify(denseExperiment('fixed')));
+  await page.waitForFunction(() => !document.querySelector('#run-button').disabled);
+  assert.equal(await page.textContent('#config-json-error'), '');
+  assert.deepEqual(await layerTypes(), ['flatten', 'dense', 'dense'], 'the form follows the JSON');
+});
+
+// Bug 9: the form keeps the focus when it is rebuilt; ArrowDown on the layer type list
+// adds nothing; the focus follows a moved layer.
+test('builder keyboard: focus survives re-renders, arrow keys on the add list add no layer', async () => {
+  await page.goto(`${base}/#/build?c=${encode(denseExperiment('keys'))}`);
+  await page.waitForSelector('#run-button');
+  await page.focus('input[name=class-5]');
+  await page.keyboard.press('Space');
+  assert.deepEqual((await configBox()).data.classes, [1, 3, 5]);
+  assert.equal(await focused(), 'class-5', 'the ticked box keeps the focus');
+  await page.focus('select[name=add-layer-type]');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await layerTypes(), ['flatten', 'dense', 'dense'], 'browsing the list adds nothing');
+  await page.focus('[data-focus="layer-0-down"]');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await layerTypes(), ['dense', 'flatten', 'dense']);
+  assert.equal(await focused(), 'layer-1-down', 'the focus moved with the layer');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await layerTypes(), ['dense', 'dense', 'flatten']);
+  assert.equal(await focused(), 'layer-2-up', 'at the bottom the focus is on its other arrow');
+  await page.focus('[data-focus="add-layer"]');
+  await page.keyboard.press('Enter');
+  assert.equal((await layerTypes()).length, 4, 'the Add button adds');
+  assert.equal(await focused(), 'layer-2-type', 'and the focus goes to the new layer');
+});
+
+// Bug 3: a job that fails at once. Its final event may come before the page listens; the
+// page must still end on "failed" with the message, and offer no Cancel.
+test('run page: a job that fails at once is shown as failed, every time (6 tries)', async () => {
+  for (let k = 0; k < 6; ++k) {
+    const bad = denseExperiment('fails-' + k);
+    bad.data.unseen_classes = [3];  // also in data.classes: the job fails while loading its data
+    const r = await api('/api/runs', json(bad));
+    await page.goto(`${base}/#/run/${encodeURIComponent(r.id)}`);
+    await page.waitForSelector('.state.failed');
+    assert.match(await page.textContent('.results .error'), /unseen_classes: class 3 is also in data\.classes/);
+    assert.equal(await page.isHidden('#cancel-button'), true, 'no Cancel for a failed job');
+    assert.equal(await page.textContent('#progress-text'), 'failed');
+  }
+});
+
+// Bugs 1 and 6: a queued run shows its settings and a working "Edit a copy"; a cancelled
+// run says where it stopped (live, after a reload, in the runs list and the comparison).
+test('run page: queued settings, edit a copy, cancel mid-run and what a cancelled run says', async () => {
+  const long = await api('/api/runs', json(denseExperiment('long', { epochs: 1000 })));
+  const queuedExp = denseExperiment('queued', { epochs: 2 });
+  const queued = await api('/api/runs', json(queuedExp));
+  await page.goto(`${base}/#/run/${encodeURIComponent(queued.id)}`);
+  await page.waitForSelector('.state.queued');
+  assert.equal(await page.textContent('#run-settings'), `${dataset} classes 1, 3 · 3 layers · 2 epochs · batch 64 · adam`);
+  await page.click('#edit-link a');
+  await page.waitForSelector('#run-button');
+  const copy = await configBox();
+  assert.deepEqual(copy.model.layers, queuedExp.model.layers, 'the builder has the run\'s layers');
+  assert.deepEqual(copy.data, queuedExp.data);
+  assert.equal(await page.isDisabled('#run-button'), false);
+
+  // Cancel the long run from its page once it has trained a few epochs.
+  await page.goto(`${base}/#/run/${encodeURIComponent(long.id)}`);
+  await page.waitForFunction(() => /^epoch ([3-9]|\d\d+)\//.test(document.querySelector('#progress-text')?.textContent || ''));
+  await page.click('#cancel-button');
+  await page.waitForSelector('.state.cancelled');
+  await page.waitForSelector('#stopped-note');
+  const d = await api('/api/runs/' + encodeURIComponent(long.id));
+  const n = d.metrics.epochs.length;
+  assert.ok(n >= 3 && n < 1000, `stopped after ${n} epochs`);
+  const progress = await page.textContent('#progress-text');
+  assert.equal(progress, `cancelled after epoch ${n} of 1000`);
+  assert.doesNotMatch(await page.textContent('.progress'), /ETA|done/);
+  assert.equal(await page.isHidden('#cancel-button'), true);
+  const note = `Cancelled after epoch ${n} of 1000: the figures below are of the model as it was then.`;
+  assert.equal(await page.textContent('#stopped-note'), note);
+  await page.reload();
+  await page.waitForSelector('#stopped-note');
+  assert.equal(await page.textContent('#stopped-note'), note, 'also after a reload');
+
+  // The queued run then trains; its page turns to done by itself.
+  await page.goto(`${base}/#/run/${encodeURIComponent(queued.id)}`);
+  await page.waitForSelector('.state.done', { timeout: 240000 });
+  await page.waitForSelector('#test-accuracy');
+
+  await page.goto(`${base}/#/runs`);
+  const row = page.locator('table.runs tr', { has: page.locator(`a[href="#/run/${encodeURIComponent(long.id)}"]`) });
+  await row.waitFor();
+  assert.equal(await row.locator('td').nth(5).textContent(), `${n} of 1000 (cancelled)`);
+  await page.goto(`${base}/#/compare?ids=${encodeURIComponent(long.id)},${encodeURIComponent(queued.id)}`);
+  await page.waitForSelector('table.compare');
+  const epochsRow = await page.$$eval('table.compare tbody tr', (trs) =>
+    [...trs.find((tr) => tr.firstChild.textContent === 'epochs').querySelectorAll('td')].map((td) => td.textContent));
+  assert.deepEqual(epochsRow, [`${n} of 1000 (cancelled)`, '2']);
+});
+
+// Bug 5: a model trained on one class (through the API: the builder refuses it) is
+// shown with a note, not a bare 100%.
+test('run page: a one-class run says its accuracy means nothing', async () => {
+  const one = denseExperiment('one-class', { limit: 300 });
+  one.data.classes = [1];
+  one.model.layers[2].units = 1;
+  const r = await api('/api/runs', json(one));
+  await waitDone(r.id);
+  await page.goto(`${base}/#/run/${encodeURIComponent(r.id)}`);
+  await page.waitForSelector('#one-class-note');
+  assert.match(await page.textContent('#one-class-note'), /trained on one class only.*at least two classes/);
+});
+
+// Bug 7: the chosen class is the outlined one; the columns say output / input; the
+// conservation error is the API's.
+test('relevance: the chosen heatmap is marked, columns are labelled, the conservation error is shown', async () => {
+  await page.goto(`${base}/#/relevance/${encodeURIComponent(runId)}`);
+  await page.waitForFunction(() => document.querySelectorAll('button.heatmap-button').length === 2);
+  const predicted = await page.getAttribute('button.heatmap-button.chosen', 'data-class');
+  const other = predicted === '0' ? '1' : '0';
+  // Keyboard: arrow to the other class's heatmap and choose it with Enter.
+  await page.focus(`button.heatmap-button[data-class="${predicted}"]`);
+  await page.keyboard.press(predicted === '0' ? 'ArrowRight' : 'ArrowLeft');
+  assert.equal(await focused(), `heatmap-${other}`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`button.heatmap-button.chosen[data-class="${other}"]`);
+  assert.equal(await page.$$eval('button.heatmap-button.chosen', (bs) => bs.length), 1, 'one outline, on the chosen class');
+  assert.equal(await page.getAttribute(`button.heatmap-button[data-class="${predicted}"]`, 'aria-pressed'), 'false');
+  assert.equal(await focused(), `heatmap-${other}`, 'the focus survived the re-render');
+  const heads = await page.$$eval('table.layer-sums thead th', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(heads, ['layer', 'Σ relevance on its output', 'rule passing it to its input', 'relevance of its neurons']);
+  // The API's figures for the same input and class (the first test image).
+  const reg = await api('/api/registry');
+  const res = await fetch(`${base}/api/runs/${encodeURIComponent(runId)}/inspect`, json({ split: 'test', index: 0,
+    relevance: { composite: reg.relevance.default, layers_for: Number(other) } }));
+  const buf = Buffer.from(await res.arrayBuffer());
+  const header = JSON.parse(buf.subarray(8, 8 + buf.readUInt32LE(4)).toString());
+  const t = header.relevance.targets.find((x) => x.class === Number(other));
+  assert.match(await page.textContent('#conservation'), new RegExp(`error ${(100 * t.conservation_error).toFixed(2).replace('.', '\\.')}%`));
+  // One numbering: the table's layers are the inside view's layer names.
+  const rows = await page.$$eval('table.layer-sums tbody th', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(rows, [...header.layers.map((l) => l.name).reverse(), 'input']);
+  await shot('relevance');
+});
+
+// Item 7: thumbnails and channel tiles are named buttons; arrow keys move between them.
+test('inside: named thumbnails and tiles, arrow keys between them, Enter explains a channel', async () => {
+  await page.goto(`${base}/#/inside/${encodeURIComponent(runId)}`);
+  await page.waitForSelector('.layer-view button.tile');
+  const first = await page.getAttribute('button.thumb', 'aria-label');
+  assert.match(first, /^test #\d+, label \d$/);
+  await page.focus('button.thumb');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(), 'thumb-1');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), 'thumb-6', 'down is the next row (5 per row)');
+  const layer = await page.textContent('.layer-view .layer-title strong');
+  await page.focus('.layer-view button.tile');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(), `${layer}-channel-1`);
+  assert.equal(await page.getAttribute('.layer-view button.tile >> nth=1', 'aria-label'), `${layer} channel 1`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.neuron-panel table.rates');
+  assert.match(await page.textContent('.neuron-panel h2'), new RegExp(`^${layer} · unit 1`));
+  // Dense layers: a slider over the units.
+  const slider = page.locator('.layer-view canvas.bars[role=slider]').last();
+  await slider.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /· unit \d+/.test(document.querySelector('.neuron-panel h2')?.textContent || ''));
+});
+
+// Bug 8: class × class matrices share one fixed scale per measure, with a colour bar.
+test('signatures: fixed colour scales for the matrices, layers named as elsewhere', async () => {
+  await page.goto(`${base}/#/signatures/${encodeURIComponent(sigRunId)}`);
+  await page.waitForSelector('table.matrix');
+  await page.selectOption('select[name=matrix]', 'pair_accuracy');
+  await page.waitForFunction(() => document.querySelector('.matrices .color-bar')?.getAttribute('aria-label').includes('0.5 to 1'));
+  const detail = await api('/api/runs/' + encodeURIComponent(sigRunId));
+  let sig = detail.signatures;
+  if (sig?.too_large) sig = await api(`/api/runs/${encodeURIComponent(sigRunId)}/files/signatures.json`);
+  const shown = sig.layers.filter((l) => l.separability?.pair_accuracy);
+  // An independent computation of each cell's shade from signatures.json: 0.5 (chance)
+  // the lightest, 1 the darkest, linear between, the same scale for every layer.
+  const lo = [239, 246, 255], hi = [30, 64, 175];
+  const want = shown.flatMap((l) => l.separability.pair_accuracy.flat()).map((v) => {
+    if (typeof v !== 'number') return '';
+    const t = Math.min(1, Math.max(0, (v - 0.5) / 0.5));
+    return `rgb(${lo.map((a, k) => Math.round(a + t * (hi[k] - a))).join(', ')})`;
+  });
+  const got = await page.$$eval('table.matrix td', (tds) => tds.map((td) => td.style.background));
+  assert.ok(got.length >= 4);
+  assert.deepEqual(got, want);
+  const titles = await page.$$eval('.matrix-box > .muted', (ds) => ds.map((d) => d.textContent.replace(' ◆ divergence', '')));
+  assert.deepEqual(titles, shown.map((l) => l.name), 'matrices are titled by layer name');
+});
+
+// Item 7 / bug 9: axe-core finds no critical or serious violation on any view.
+const views = () => [
+  ['build', '/#/build'], ['run', `/#/run/${encodeURIComponent(runId)}`], ['runs', '/#/runs'],
+  ['compare', `/#/compare?ids=${encodeURIComponent(runId)},${encodeURIComponent(sigRunId)}`],
+  ['inside', `/#/inside/${encodeURIComponent(runId)}`], ['relevance', `/#/relevance/${encodeURIComponent(runId)}`],
+  ['signatures', `/#/signatures/${encodeURIComponent(sigRunId)}`]];
+const ready = { build: '#run-button', run: '#test-accuracy', runs: 'table.runs tbody a', compare: 'table.compare',
+  inside: '.layer-view', relevance: 'table.layer-sums', signatures: 'table.matrix' };
+
+test('axe-core: no critical or serious violation on any view', async () => {
+  const found = [];
+  for (const [name, path] of views()) {
+    await page.goto(base + path);
+    await page.waitForSelector(ready[name]);
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.classList.contains('drawn')));
+    for (const v of await axeViolations()) found.push(`${name}: ${v}`);
+  }
+  assert.deepEqual(found, []);
+});
+
+// Bug 10: at 390 px no view scrolls sideways; at 1024 px the relevance view fits.
+test('layout: no view is wider than a 390 px phone screen, relevance fits 1024 px', async () => {
+  const wide = [];
+  try {
+    for (const width of [390, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const [name, path] of views()) {
+        if (width === 1024 && name !== 'relevance') continue;
+        await page.goto(base + path);
+        await page.waitForSelector(ready[name]);
+        await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.classList.contains('drawn')));
+        const w = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (w > width) wide.push(`${name} at ${width} px is ${w} px wide`);
+        if (width === 390 && ['build', 'relevance', 'signatures'].includes(name)) await shot(`phone-${name}`);
+      }
+    }
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+  assert.deepEqual(wide, []);
 });
 
 test('no console errors', () => {

@@ -1,8 +1,12 @@
-// Experiment builder: dataset, class subset, layer list, optimizer, training settings.
-// The experiment is kept as the config JSON itself; it is shown, editable, and encoded
-// in the URL (#/build?c=...) so a link reproduces it.
+// Experiment builder: dataset, classes to train on and unseen classes, layer list,
+// optimizer, training settings. The experiment is kept as the config JSON itself; it is
+// shown, editable, and encoded in the URL (#/build?c=...) so a link reproduces it. Run is
+// enabled only while the JSON parses and the checks of builder_checks.js pass.
 import { datasets, getJSON, postJSON, registry } from './api.js';
+import { configProblems, datasetClassNames, syncOutputUnits } from './builder_checks.js';
+import { classPicker } from './builder_classes.js';
 import { clear, errorBox, h } from './dom.js';
+import { keepingFocus } from './focus.js';
 import { parameterFields } from './form.js';
 import { presets } from './presets.js';
 
@@ -19,177 +23,242 @@ export function decodeConfig(text) {
 }
 
 const clone = (x) => JSON.parse(JSON.stringify(x));
+const isObject = (x) => x && typeof x === 'object' && !Array.isArray(x);
 
-export async function builderView(root, params) {
-  const [reg, dsets] = await Promise.all([registry(), datasets()]);
+async function loadPresets() {
   let examples = [];
   try { examples = (await getJSON('/api/examples')).examples || []; } catch (_) { /* optional */ }
-  const allPresets = [
+  return [
     ...examples.map((e) => ({ id: e.file, title: e.config.name || e.file, question: e.config.description || e.file, config: e.config })),
     ...presets.filter((p) => !examples.some((e) => (e.config.name || '') === p.config.name)),
   ];
+}
 
+// Settings that belong to one dataset and must not survive a switch to another (its
+// class subset, unseen classes, file paths, the description of the old experiment).
+function switchDataset(config, name) {
+  const old = config.data || {};
+  config.data = { dataset: name };
+  for (const k of ['validation_split', 'limit', 'test_limit', 'normalize', 'seed', 'shuffle'])
+    if (old[k] !== undefined) config.data[k] = old[k];
+  delete config.description;
+}
+
+export async function builderView(root, params) {
+  const [reg, dsets, allPresets] = await Promise.all([registry(), datasets(), loadPresets()]);
   let config;
   try { config = params.get('c') ? decodeConfig(params.get('c')) : clone(allPresets[0].config); }
   catch (_) { config = clone(allPresets[0].config); }
+  if (!isObject(config)) config = clone(allPresets[0].config);
 
   const layerTypes = reg.layers.map((l) => l.name);
   const layerInfo = Object.fromEntries(reg.layers.map((l) => [l.name, l]));
   const optInfo = Object.fromEntries(reg.optimizers.map((o) => [o.name, o]));
   const datasetByName = Object.fromEntries(dsets.map((d) => [d.name, d]));
+  const info = () => datasetByName[config.data?.dataset];
 
-  const jsonBox = h('textarea.config-json', { spellcheck: false, rows: 18 });
-  const jsonError = h('div.muted');
-  const status = h('div.status');
+  const jsonBox = h('textarea#config-json.config-json', { spellcheck: false, rows: 18, name: 'config-json' });
+  const jsonError = h('div#config-json-error.error-text', { role: 'alert' });
+  const status = h('div.status', { role: 'status' });
+  const problemList = h('ul#problems.problems');
+  const runButton = h('button.primary', { onclick: submit, id: 'run-button', type: 'button' }, 'Run experiment');
   const form = h('div.builder-form');
+  let jsonValid = true;
 
   function ensure() {
-    config.data ??= {};
-    config.model ??= {};
-    config.model.layers ??= [];
-    config.train ??= {};
+    if (!isObject(config.data)) config.data = {};
+    if (!isObject(config.model)) config.model = {};
+    if (!Array.isArray(config.model.layers)) config.model.layers = [];
+    if (!isObject(config.train)) config.train = {};
     if (typeof config.train.optimizer === 'string') config.train.optimizer = { type: config.train.optimizer };
-    config.train.optimizer ??= { type: reg.optimizers[0]?.name || 'sgd' };
+    if (!isObject(config.train.optimizer)) config.train.optimizer = { type: reg.optimizers[0]?.name || 'sgd' };
   }
 
-  function changed({ rerender = false, fromJson = false } = {}) {
-    if (!fromJson) jsonBox.value = JSON.stringify(config, null, 2);
+  // The checks, shown as a list under Run and as marks on the fields they name.
+  function check() {
+    const problems = jsonValid ? configProblems(config, info()) : [];
+    clear(problemList, problems.map((p) => h('li', { dataset: { key: p.key } }, p.message)));
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const p of problems) {
+      const name = fieldName(p.key);
+      for (const el of form.querySelectorAll(`[name="${name}"], [name^="${name}-"]`)) el.setAttribute('aria-invalid', 'true');
+    }
+    runButton.disabled = !jsonValid || problems.length > 0;
+    runButton.title = !jsonValid ? 'the config JSON does not parse: fix it first' : problems.length ? 'fix the problems listed below' : '';
+  }
+
+  function changed({ rerender = false, moveTo = null, fromJson = false } = {}) {
+    if (!fromJson) {
+      jsonBox.value = JSON.stringify(config, null, 2);
+      jsonValid = true;
+      jsonBox.removeAttribute('aria-invalid');
+      clear(jsonError);
+    }
     history.replaceState(null, '', '#/build?c=' + encodeConfig(config));
-    if (rerender) render();
+    if (rerender) keepingFocus(form, render, moveTo);
+    check();
   }
 
-  function section(title, ...body) { return h('fieldset', h('legend', title), ...body); }
-
-  function numberField(label, obj, key, { step = 1, min, max, placeholder } = {}) {
-    const input = h('input', { type: 'number', step, min, max, value: obj[key] ?? '', placeholder, size: 6, name: key });
-    input.addEventListener('input', () => {
-      const v = input.value === '' ? undefined : Number(input.value);
-      if (v === undefined) delete obj[key]; else obj[key] = v;
-      changed();
-    });
-    return h('label.field', h('span', label), input);
-  }
-
-  function dataSection() {
-    const d = config.data;
-    const select = h('select', { name: 'dataset' },
-      dsets.map((ds) => h('option', { value: ds.name, selected: ds.name === d.dataset },
-        ds.name + (ds.available === false ? ' (not installed)' : ''))));
-    if (d.dataset && !datasetByName[d.dataset]) select.appendChild(h('option', { value: d.dataset, selected: true }, d.dataset + ' (unknown)'));
-    select.addEventListener('change', () => { d.dataset = select.value; delete d.classes; changed({ rerender: true }); });
-    const info = datasetByName[d.dataset];
-    const names = info?.class_names?.length ? info.class_names : [...Array(10).keys()].map(String);
-    const chosen = new Set(d.classes || []);
-    const boxes = names.map((name, i) => {
-      const box = h('input', { type: 'checkbox', checked: chosen.has(i), name: 'class-' + i, value: i });
-      box.addEventListener('change', () => {
-        const set = new Set(config.data.classes || []);
-        if (box.checked) set.add(i); else set.delete(i);
-        if (set.size) config.data.classes = [...set].sort((a, b) => a - b); else delete config.data.classes;
-        changed({ rerender: true });
-      });
-      return h('label.class-box', box, name);
-    });
-    const summary = d.classes?.length
-      ? `training on ${d.classes.map((c) => names[c] ?? c).join(', ')} only; the other classes are the unseen set`
-      : 'all classes';
-    return section('Data',
-      h('div.row', h('label.field', h('span', 'dataset'), select),
-        numberField('validation split', d, 'validation_split', { step: 0.05, min: 0, max: 0.9, placeholder: '0' }),
-        numberField('limit', d, 'limit', { min: 1, placeholder: 'all' })),
-      info?.available === false && info.install_hint ? h('div.warn', info.install_hint) : null,
-      h('div.classes', boxes), h('div.muted', summary));
-  }
-
-  function layerRow(layer, i) {
-    const layers = config.model.layers;
-    const type = h('select', { name: `layer-${i}-type` }, layerTypes.map((t) => h('option', { value: t, selected: t === layer.type }, t)));
-    if (!layerInfo[layer.type]) type.appendChild(h('option', { value: layer.type, selected: true }, layer.type + ' (unknown)'));
-    type.addEventListener('change', () => { layers[i] = { type: type.value }; changed({ rerender: true }); });
-    const move = (d) => () => {
-      const j = i + d;
-      if (j < 0 || j >= layers.length) return;
-      [layers[i], layers[j]] = [layers[j], layers[i]];
-      changed({ rerender: true });
-    };
-    return h('div.layer' + (layerInfo[layer.type] ? '' : '.bad'),
-      h('span.layer-index', String(i)), type,
-      h('div.layer-options', parameterFields(layerInfo[layer.type]?.parameters, layer, () => changed())),
-      h('div.layer-buttons',
-        h('button.icon', { title: 'move up', onclick: move(-1), disabled: i === 0 }, '↑'),
-        h('button.icon', { title: 'move down', onclick: move(1), disabled: i === layers.length - 1 }, '↓'),
-        h('button.icon', { title: 'remove', onclick: () => { layers.splice(i, 1); changed({ rerender: true }); } }, '✕')));
-  }
-
-  function modelSection() {
-    const add = h('select', { name: 'add-layer' }, h('option', { value: '' }, '+ add layer…'),
-      layerTypes.map((t) => h('option', { value: t, title: layerInfo[t].description }, t)));
-    add.addEventListener('change', () => {
-      if (!add.value) return;
-      const layers = config.model.layers;
-      // New layers go before the output layer, where they usually belong.
-      layers.splice(Math.max(0, layers.length - 1), 0, { type: add.value });
-      changed({ rerender: true });
-    });
-    return section('Model', h('div.layers', config.model.layers.map(layerRow)), h('div.row', add));
-  }
-
-  function trainSection() {
-    const t = config.train, o = t.optimizer;
-    const opt = h('select', { name: 'optimizer' }, reg.optimizers.map((x) => h('option', { value: x.name, selected: x.name === o.type }, x.name)));
-    opt.addEventListener('change', () => { t.optimizer = { type: opt.value }; changed({ rerender: true }); });
-    return section('Training',
-      h('div.row',
-        numberField('epochs', t, 'epochs', { min: 1, max: 1000 }),
-        numberField('batch size', t, 'batch_size', { min: 1 }),
-        numberField('seed', config, 'seed', { min: 0 }),
-        h('label.field', h('span', 'name'), (() => {
-          const i = h('input', { value: config.name || '', name: 'name', size: 16 });
-          i.addEventListener('input', () => { config.name = i.value; changed(); });
-          return i;
-        })())),
-      h('div.row', h('label.field', h('span', 'optimizer'), opt), parameterFields(optInfo[o.type]?.parameters, o, () => changed())));
+  const helpers = { config: () => config, changed, info, layerTypes, layerInfo, optInfo, dsets, datasetByName };
+  function render() {
+    ensure();
+    clear(form, dataSection(helpers), modelSection(helpers), trainSection(helpers, reg),
+      h('div.row.actions', runButton, status), problemList);
   }
 
   async function submit() {
+    if (runButton.disabled) return;
     clear(status, 'submitting…');
     try {
-      const r = await postJSON('/api/runs', config);
+      // What is submitted is what the config box shows.
+      const r = await postJSON('/api/runs', JSON.parse(jsonBox.value));
       location.hash = '#/run/' + encodeURIComponent(r.id);
     } catch (e) {
       clear(status, errorBox(e));
     }
   }
 
-  function render() {
-    ensure();
-    clear(form, dataSection(), modelSection(), trainSection(),
-      h('div.row.actions', h('button.primary', { onclick: submit, id: 'run-button' }, 'Run experiment'), status));
-  }
-
   jsonBox.addEventListener('input', () => {
+    let parsed;
     try {
-      config = JSON.parse(jsonBox.value);
-      clear(jsonError);
-      changed({ fromJson: true });
-      ensure();
-      clear(form, dataSection(), modelSection(), trainSection(),
-        h('div.row.actions', h('button.primary', { onclick: submit, id: 'run-button' }, 'Run experiment'), status));
+      parsed = JSON.parse(jsonBox.value);
+      if (!isObject(parsed)) throw new Error('the config must be a JSON object ({...})');
     } catch (e) {
-      clear(jsonError, 'JSON: ' + e.message);
+      jsonValid = false;
+      jsonBox.setAttribute('aria-invalid', 'true');
+      clear(jsonError, 'JSON: ' + e.message + ' — Run is disabled until the config parses.');
+      check();
+      return;
     }
+    jsonBox.removeAttribute('aria-invalid');
+    config = parsed;
+    jsonValid = true;
+    clear(jsonError);
+    ensure();
+    render();
+    changed({ fromJson: true });
   });
 
   const presetList = h('div.presets', allPresets.map((p) =>
-    h('button.preset', { title: p.question, onclick: () => { config = clone(p.config); changed({ rerender: true }); } },
+    h('button.preset', { type: 'button', title: p.question, onclick: () => { config = clone(p.config); changed({ rerender: true }); } },
       h('strong', p.title), h('span.muted', p.question))));
 
   clear(root,
     h('h1', 'Build an experiment'),
-    presetList,
-    h('div.builder', form, h('div.json-pane', h('h3', 'Config (JSON)'), jsonBox, jsonError,
+    h('h2.sub', 'Start from'), presetList,
+    h('div.builder', form, h('div.json-pane', h('h2', h('label', { for: 'config-json' }, 'Config (JSON)')), jsonBox, jsonError,
       h('div.muted', 'The link of this page holds this config. The same file runs with ',
         h('code', 'glassbox run FILE'), '.'))));
   render();
   changed();
+}
+
+// The form field that shows a config key (see configProblems).
+function fieldName(key) {
+  const m = /^model\.layers\.(\d+)\.(\w+)$/.exec(key);
+  if (m) return `layer-${m[1]}-${m[2]}`;
+  return { 'data.dataset': 'dataset', 'data.classes': 'class', 'data.unseen_classes': 'unseen',
+    'data.validation_split': 'validation_split', 'train.epochs': 'epochs', 'train.batch_size': 'batch_size',
+    'model.layers': 'add-layer-type' }[key] || key;
+}
+
+function section(title, ...body) { return h('fieldset', h('legend', title), ...body); }
+
+function numberField(label, obj, key, changed, { step = 1, min, max, placeholder } = {}) {
+  const input = h('input', { type: 'number', step, min, max, value: obj[key] ?? '', placeholder, size: 6, name: key });
+  input.addEventListener('input', () => {
+    const v = input.value === '' ? undefined : Number(input.value);
+    if (v === undefined) delete obj[key]; else obj[key] = v;
+    changed();
+  });
+  return h('label.field', h('span', label), input);
+}
+
+function dataSection({ config, changed, info, dsets, datasetByName }) {
+  const c = config(), d = c.data;
+  const select = h('select', { name: 'dataset' },
+    dsets.map((ds) => h('option', { value: ds.name, selected: ds.name === d.dataset },
+      ds.name + (ds.available === false ? ' (not installed)' : ''))));
+  if (d.dataset && !datasetByName[d.dataset]) select.appendChild(h('option', { value: d.dataset, selected: true }, d.dataset + ' (unknown)'));
+  select.addEventListener('change', () => {
+    switchDataset(c, select.value);
+    syncOutputUnits(c, info());
+    changed({ rerender: true });
+  });
+  const names = datasetClassNames(info()) || [...Array(10).keys()].map(String);
+  const onClasses = () => { syncOutputUnits(c, info()); changed({ rerender: true }); };
+  return section('Data',
+    h('div.row', h('label.field', h('span', 'dataset'), select),
+      numberField('validation split', d, 'validation_split', changed, { step: 0.05, min: 0, max: 0.9, placeholder: '0' }),
+      numberField('limit', d, 'limit', changed, { min: 1, placeholder: 'all' })),
+    info()?.available === false && info().install_hint ? h('div.warn', info().install_hint) : null,
+    classPicker(d, names, onClasses),
+    c.description !== undefined ? h('label.field.wide', h('span', 'description'), (() => {
+      const i = h('input', { value: c.description, name: 'description', size: 40 });
+      i.addEventListener('input', () => { c.description = i.value; changed(); });
+      return i;
+    })()) : null);
+}
+
+function layerRow({ config, changed, layerTypes, layerInfo }, layer, i) {
+  const layers = config().model.layers;
+  const type = h('select', { name: `layer-${i}-type`, 'aria-label': `layer ${i + 1} type` },
+    layerTypes.map((t) => h('option', { value: t, selected: t === layer.type }, t)));
+  if (!layerInfo[layer.type]) type.appendChild(h('option', { value: layer.type, selected: true }, layer.type + ' (unknown)'));
+  type.addEventListener('change', () => { layers[i] = { type: type.value }; changed({ rerender: true }); });
+  // The focus follows the moved layer, so ↑ pressed three times moves it three places.
+  const move = (d, which) => () => {
+    const j = i + d;
+    if (j < 0 || j >= layers.length) return;
+    [layers[i], layers[j]] = [layers[j], layers[i]];
+    const atEdge = j === 0 || j === layers.length - 1;
+    changed({ rerender: true, moveTo: ['data-focus', `layer-${j}-${atEdge ? (which === 'up' ? 'down' : 'up') : which}`] });
+  };
+  const remove = () => {
+    layers.splice(i, 1);
+    changed({ rerender: true, moveTo: ['data-focus', layers.length ? `layer-${Math.min(i, layers.length - 1)}-remove` : 'add-layer'] });
+  };
+  const label = `layer ${i + 1} (${layer.type})`;
+  return h('div.layer' + (layerInfo[layer.type] ? '' : '.bad'),
+    h('span.layer-index', String(i + 1)), type,
+    h('div.layer-options', parameterFields(layerInfo[layer.type]?.parameters, layer, () => changed(), { prefix: `layer-${i}-` })),
+    h('div.layer-buttons',
+      h('button.icon', { type: 'button', 'aria-label': `move ${label} up`, title: 'move up', 'data-focus': `layer-${i}-up`, onclick: move(-1, 'up'), disabled: i === 0 }, '↑'),
+      h('button.icon', { type: 'button', 'aria-label': `move ${label} down`, title: 'move down', 'data-focus': `layer-${i}-down`, onclick: move(1, 'down'), disabled: i === layers.length - 1 }, '↓'),
+      h('button.icon', { type: 'button', 'aria-label': `remove ${label}`, title: 'remove', 'data-focus': `layer-${i}-remove`, onclick: remove }, '✕')));
+}
+
+function modelSection(ctx) {
+  const { config, changed, layerTypes, layerInfo } = ctx;
+  // A type list and an Add button: a select that acted on "change" added a layer on
+  // every ArrowDown.
+  const kind = h('select', { name: 'add-layer-type', 'aria-label': 'type of the layer to add' },
+    layerTypes.map((t) => h('option', { value: t, title: layerInfo[t].description, selected: t === 'dense' }, t)));
+  const add = h('button', { type: 'button', 'data-focus': 'add-layer', onclick: () => {
+    const layers = config().model.layers;
+    // New layers go before the output layer, where they usually belong.
+    const at = Math.max(0, layers.length - 1);
+    layers.splice(at, 0, { type: kind.value });
+    changed({ rerender: true, moveTo: ['name', `layer-${at}-type`] });
+  } }, '+ add layer');
+  return section('Model', h('div.layers', config().model.layers.map((l, i) => layerRow(ctx, l, i))),
+    h('div.row', kind, add, h('span.muted', 'inserted before the output layer, whose units follow the number of classes')));
+}
+
+function trainSection({ config, changed, optInfo }, reg) {
+  const c = config(), t = c.train, o = t.optimizer;
+  const opt = h('select', { name: 'optimizer' }, reg.optimizers.map((x) => h('option', { value: x.name, selected: x.name === o.type }, x.name)));
+  opt.addEventListener('change', () => { t.optimizer = { type: opt.value }; changed({ rerender: true }); });
+  return section('Training',
+    h('div.row',
+      numberField('epochs', t, 'epochs', changed, { min: 1, max: 1000 }),
+      numberField('batch size', t, 'batch_size', changed, { min: 1 }),
+      numberField('seed', c, 'seed', changed, { min: 0 }),
+      h('label.field', h('span', 'name'), (() => {
+        const i = h('input', { value: c.name || '', name: 'name', size: 16 });
+        i.addEventListener('input', () => { c.name = i.value; changed(); });
+        return i;
+      })())),
+    h('div.row', h('label.field', h('span', 'optimizer'), opt),
+      parameterFields(optInfo[o.type]?.parameters, o, () => changed(), { prefix: 'optimizer-' })));
 }

@@ -13,23 +13,26 @@ function parseValue(type, text) {
 
 // Inputs for every parameter; `values` is the object being edited (mutated), onchange()
 // after each edit. Keys the schema does not know stay as they are (shown read-only).
-export function parameterFields(schema, values, onchange, skip = ['type', 'name']) {
+// Each input is named `prefix + key` (e.g. "layer-2-units"), so the builder can mark a
+// field and put the focus back on it after a re-render.
+export function parameterFields(schema, values, onchange, { skip = ['type', 'name'], prefix = '' } = {}) {
   const fields = [];
   for (const [key, spec] of Object.entries(schema || {})) {
     if (skip.includes(key)) continue;
     const type = spec.type || 'string';
     const id = 'f' + Math.random().toString(36).slice(2);
+    const name = prefix + key;
     const current = values[key];
     let input;
     if (type === 'bool') {
-      input = h('input', { type: 'checkbox', id, checked: current ?? spec.default ?? false });
+      input = h('input', { type: 'checkbox', id, name, checked: current ?? spec.default ?? false });
       input.addEventListener('change', () => {
         if (input.checked === (spec.default ?? false)) delete values[key]; else values[key] = input.checked;
         onchange();
       });
     } else if (Array.isArray(spec.choices) || Array.isArray(spec.enum)) {
       const choices = spec.choices || spec.enum;
-      input = h('select', { id }, choices.map((c) => h('option', { value: c, selected: (current ?? spec.default) === c }, String(c))));
+      input = h('select', { id, name }, choices.map((c) => h('option', { value: c, selected: (current ?? spec.default) === c }, String(c))));
       input.addEventListener('change', () => {
         if (input.value === String(spec.default)) delete values[key]; else values[key] = input.value;
         onchange();
@@ -39,7 +42,7 @@ export function parameterFields(schema, values, onchange, skip = ['type', 'name'
       const placeholder = spec.default === undefined || spec.default === null ? '' :
         typeof spec.default === 'object' ? JSON.stringify(spec.default) : String(spec.default);
       input = h('input', {
-        id, value: shown, placeholder,
+        id, name, value: shown, placeholder,
         type: type === 'int' || type === 'float' ? 'number' : 'text',
         step: type === 'int' ? '1' : type === 'float' ? 'any' : undefined,
         size: type === 'int' || type === 'float' ? 6 : 10,

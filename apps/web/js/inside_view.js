@@ -1,9 +1,11 @@
 // Inside the network: one input's prediction and every layer's activations — conv
 // channel maps and neuron bars on canvases. Clicking a neuron (or channel) shows its
-// firing rate per class and the test images that excite it most.
+// firing rate per class and the test images that excite it most. Layers are named by
+// their names (conv2d_1, dense_2), as in every other view.
 import { getPacked, postJSON, postPacked } from './api.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
-import { drawMap, mapCanvas } from './draw.js';
+import { mapCanvas } from './draw.js';
+import { layerPicture } from './layer_picture.js';
 import { samplePicker } from './sample_picker.js';
 
 export function predictionBars(r) {
@@ -15,48 +17,13 @@ export function predictionBars(r) {
       h('span.prob-value', pct(p)))));
 }
 
-// Bars for a vector of activations; negative values go down. Returns the canvas.
-export function barsCanvas(values, { width = 640, height = 80, onclick, cmap = null } = {}) {
-  const n = values.length;
-  const c = h('canvas.bars');
-  c.width = Math.max(n, Math.min(width, n * 8));
-  c.height = height;
-  c.style.width = Math.min(width, Math.max(n * 3, 200)) + 'px';
-  c.style.height = height + 'px';
-  const ctx = c.getContext('2d');
-  let lo = 0, hi = 0;
-  for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  const span = hi - lo || 1, zero = height * hi / span, bw = c.width / n;
-  ctx.fillStyle = '#f8fafc'; ctx.fillRect(0, 0, c.width, height);
-  for (let k = 0; k < n; ++k) {
-    const v = values[k];
-    ctx.fillStyle = cmap ? (v >= 0 ? '#dc2626' : '#2563eb') : v > 0 ? '#2563eb' : '#94a3b8';
-    const y = v >= 0 ? zero - v / span * height : zero;
-    ctx.fillRect(k * bw, y, Math.max(1, bw - (bw > 3 ? 1 : 0)), Math.max(1, Math.abs(v) / span * height));
-  }
-  ctx.fillStyle = '#64748b'; ctx.fillRect(0, zero, c.width, 1);
-  if (onclick) c.addEventListener('click', (e) => {
-    const r = c.getBoundingClientRect();
-    onclick(Math.min(n - 1, Math.floor((e.clientX - r.left) / r.width * n)));
-  });
+// The inspected input, named for screen readers.
+export function inputCanvas(r, H, W) {
+  const c = mapCanvas(r.input, H, W, { cmap: 'gray', range: [0, 1] }, 112);
+  c.setAttribute('role', 'img');
+  c.setAttribute('aria-label', r.source?.index !== undefined
+    ? `the input: ${r.source.kind} #${r.source.index}, label ${r.source.label_name ?? r.source.label}` : 'the input: a drawn image');
   return c;
-}
-
-// A layer's output as channel maps (C, H, W) or bars (anything else).
-export function layerPicture(values, shape, { onunit, diverging = false, size = 56 } = {}) {
-  if (shape.length === 3 && shape[1] * shape[2] > 1) {
-    const [C, H, W] = shape;
-    let lo = Infinity, hi = -Infinity;
-    for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    return h('div.maps', [...Array(C).keys()].map((ch) => {
-      const c = mapCanvas(values, H, W, diverging ? { cmap: 'diverging', range: [lo, hi], offset: ch * H * W } :
-        { cmap: 'viridis', range: [Math.min(0, lo), hi || 1], offset: ch * H * W }, size);
-      c.title = `channel ${ch}`;
-      if (onunit) c.addEventListener('click', () => onunit(ch));
-      return c;
-    }));
-  }
-  return barsCanvas(values, { onclick: onunit, cmap: diverging });
 }
 
 export async function insideView(root, runId) {
@@ -64,14 +31,15 @@ export async function insideView(root, runId) {
   const neuronPanel = h('div.neuron-panel');
   let last = null;
 
-  async function showNeuron(layer, unit) {
-    clear(neuronPanel, h('div.muted', `layer ${layer}, unit ${unit}: computing over the test set…`));
+  async function showNeuron(layer, name, unit) {
+    clear(neuronPanel, h('div.muted', `${name}, unit ${unit}: computing over the test set…`));
     try {
       const n = await postJSON(`/api/runs/${encodeURIComponent(runId)}/neuron`, { layer, unit, limit: 2000, top: 8 });
-      const parts = [h('h3', `${n.layer_name} · unit ${unit}`, h('span.muted', ` (${n.unit_kind}, fires when > ${n.threshold})`))];
+      const parts = [h('h2', `${n.layer_name} · unit ${unit}`, h('span.muted', ` (${n.unit_kind}, fires when > ${n.threshold})`))];
       for (const [split, s] of Object.entries(n.splits)) {
-        parts.push(h('h4', split === 'test' ? 'classes seen in training (test images)' : 'unseen classes'),
-          h('table.rates', h('tr', h('th', 'class'), h('th', 'firing rate'), h('th', 'mean'), h('th', 'images')),
+        parts.push(h('h3', split === 'test' ? 'classes seen in training (test images)' : 'unseen classes'),
+          h('table.rates', h('tr', h('th', { scope: 'col' }, 'class'), h('th', { scope: 'col' }, 'firing rate'),
+            h('th', { scope: 'col' }, 'mean'), h('th', { scope: 'col' }, 'images')),
             s.classes.map((c) => h('tr', h('td', c.name), h('td', h('span.rate-bar', h('span', { style: { width: (100 * c.firing_rate).toFixed(1) + '%' } })), ' ', pct(c.firing_rate)),
               h('td.num', fmt(c.mean, 3)), h('td.num', c.count)))));
         const tops = h('div.tops');
@@ -79,8 +47,12 @@ export async function insideView(root, runId) {
         getPacked(`/api/runs/${encodeURIComponent(runId)}/samples?split=${split}&indices=${s.top.map((t) => t.index).join(',')}`).then((img) => {
           const shape = img.images.shape, w = shape[shape.length - 1], hh = shape.length > 2 ? shape[shape.length - 2] : 1;
           const per = img.images.length / Math.max(1, img.indices.length);
-          clear(tops, s.top.map((t, k) => h('figure', mapCanvas(img.images, hh, w, { cmap: 'gray', range: [0, 1], offset: k * per }, 48),
-            h('figcaption', `${img.class_names[t.label] ?? t.label} · ${fmt(t.value, 3)}`))));
+          clear(tops, s.top.map((t, k) => {
+            const c = mapCanvas(img.images, hh, w, { cmap: 'gray', range: [0, 1], offset: k * per }, 48);
+            c.setAttribute('role', 'img');
+            c.setAttribute('aria-label', `${split} #${t.index}, label ${img.class_names[t.label] ?? t.label}`);
+            return h('figure', c, h('figcaption', `${img.class_names[t.label] ?? t.label} · ${fmt(t.value, 3)}`));
+          }));
         }).catch((e) => clear(tops, errorBox(e)));
       }
       clear(neuronPanel, parts);
@@ -95,12 +67,12 @@ export async function insideView(root, runId) {
       last = r;
       const inShape = r.input.shape, W = inShape[inShape.length - 1], H = inShape.length > 1 ? inShape[inShape.length - 2] : 1;
       clear(result,
-        h('div.row', mapCanvas(r.input, H, W, { cmap: 'gray', range: [0, 1] }, 112), predictionBars(r)),
+        h('div.row', inputCanvas(r, H, W), predictionBars(r)),
         h('div.muted', `forward pass ${fmt(r.timing.forward_ms, 3)} ms on the server · click a unit to see what makes it fire`),
         r.layers.map((l) => h('div.layer-view',
-          h('div.layer-title', h('strong', `${l.index} · ${l.name}`), ` ${l.type}`,
+          h('div.layer-title', h('strong', l.name), ` ${l.type}`,
             l.activation !== 'linear' ? ` (${l.activation})` : '', h('span.muted', ` shape ${l.values.shape.join('×')} · range ${fmt(l.min, 3)} … ${fmt(l.max, 3)}`)),
-          layerPicture(l.values, l.values.shape, { onunit: (u) => showNeuron(l.index, u) }))));
+          layerPicture(l.values, l.values.shape, { name: l.name, onunit: (u) => showNeuron(l.index, l.name, u) }))));
     } catch (e) {
       clear(result, errorBox(e));
     }

@@ -30,6 +30,7 @@ async function route() {
   const [view, ...rest] = path.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
   const params = new URLSearchParams(query);
+  document.title = `glassbox · ${view}${arg ? ' · ' + arg : ''}`;
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === view ||
     (view === 'run' && a.dataset.view === 'runs') || (view === 'compare' && a.dataset.view === 'runs'));
   try {

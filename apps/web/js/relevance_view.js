@@ -1,11 +1,55 @@
 // Relevance: LRP heatmaps of one input for every output class (which pixels speak for
 // and against each class), the composite selectable, and the relevance of each layer's
 // neurons for a chosen class with its total (conservation).
+//
+// Per layer, the API gives the relevance on the layer's OUTPUT and the rule that passes
+// it on to the layer's INPUT; the table's column headings say so, and its last row is the
+// input, with the conservation error (Σ at the input against the explained logit).
 import { postPacked, registry } from './api.js';
+import { colorBar } from './color_scale.js';
 import { clear, errorBox, fmt, h } from './dom.js';
 import { mapCanvas } from './draw.js';
-import { layerPicture, predictionBars } from './inside_view.js';
+import { arrowKeys, keepingFocus } from './focus.js';
+import { inputCanvas, predictionBars } from './inside_view.js';
+import { layerPicture } from './layer_picture.js';
 import { samplePicker } from './sample_picker.js';
+
+const divergingRamp = 'linear-gradient(to right, rgb(0,0,255), rgb(255,255,255), rgb(255,0,0))';
+
+function heatmaps(r, rel, chosenClass, bound, onchoose) {
+  const inShape = r.input.shape, W = inShape[inShape.length - 1], H = inShape.length > 1 ? inShape[inShape.length - 2] : 1;
+  return arrowKeys(h('div.heatmaps', { role: 'group', 'aria-label': 'relevance heatmap per class' }, rel.targets.map((t) => {
+    const name = r.class_names[t.class] ?? t.class;
+    const c = mapCanvas(t.input, H, W, { cmap: 'diverging', range: [-bound, bound] }, 140);
+    c.classList.add('heatmap');
+    c.setAttribute('aria-hidden', 'true');
+    const chosen = t.class === chosenClass, predicted = t.class === r.prediction;
+    return h('button.heatmap-button' + (chosen ? '.chosen' : ''), {
+      type: 'button', 'aria-pressed': String(chosen), 'data-focus': `heatmap-${t.class}`, 'data-class': t.class,
+      'aria-label': `relevance for class ${name}${predicted ? ' (predicted)' : ''}: logit ${fmt(t.logit, 3)}`,
+      onclick: () => onchoose(t.class),
+    }, c, h('span.caption', h('strong', name), predicted ? h('span.badge', 'predicted') : null,
+      h('br'), `logit ${fmt(t.logit, 3)} · Σ input ${fmt(t.input_sum, 3)}`));
+  })), 'button.heatmap-button');
+}
+
+function layerTable(r, rel, chosen) {
+  const name = (i) => r.layers[i]?.name || rel.plan.find((p) => p.index === i)?.name || `layer ${i + 1}`;
+  const err = chosen.conservation_error;
+  return h('div.table-scroll', h('table.layer-sums',
+    h('caption', `Relevance for class ${r.class_names[chosen.class] ?? chosen.class}, from the output (top) to the input (bottom)`),
+    h('thead', h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'Σ relevance on its output'),
+      h('th', { scope: 'col' }, 'rule passing it to its input'), h('th', { scope: 'col' }, 'relevance of its neurons'))),
+    h('tbody', [...chosen.layers].reverse().map((l) => {
+      const plan = rel.plan.find((p) => p.index === l.index);
+      return h('tr', h('th', { scope: 'row' }, name(l.index)), h('td.num', fmt(l.sum, 4)), h('td.muted', plan ? plan.rule : ''),
+        h('td.picture', l.values ? layerPicture(l.values, l.values.shape, { diverging: true, size: 40, name: name(l.index) + ' relevance' }) : null));
+    }), h('tr.input-row', h('th', { scope: 'row' }, 'input'), h('td.num#input-sum', fmt(chosen.input_sum, 4)),
+      h('td.muted', '—'), h('td', 'the heatmap above')))),
+  h('div#conservation.muted', `conservation: Σ at the input ${fmt(chosen.input_sum, 4)} against the logit ${fmt(chosen.logit, 4)}, ` +
+    `error ${typeof err === 'number' ? (100 * err).toFixed(2) + '%' : '–'} ` +
+    '(0% when every layer passes on exactly what it receives; biases and stabilizers absorb some)'));
+}
 
 export async function relevanceView(root, runId) {
   const reg = await registry();
@@ -24,30 +68,20 @@ export async function relevanceView(root, runId) {
       const r = await postPacked(`/api/runs/${encodeURIComponent(runId)}/inspect`,
         { ...input, relevance: { composite: composite.value, layers_for: layerClass ?? 'predicted' } });
       const rel = r.relevance;
+      const chosenClass = layerClass ?? r.prediction;
+      const chosen = rel.targets.find((t) => t.class === chosenClass) || rel.targets[0];
       const inShape = r.input.shape, W = inShape[inShape.length - 1], H = inShape.length > 1 ? inShape[inShape.length - 2] : 1;
       // One colour scale for all classes, so heatmaps can be compared with each other.
       let bound = 0;
       for (const t of rel.targets) for (const v of t.input) bound = Math.max(bound, Math.abs(v));
-      const chosen = rel.targets.find((t) => t.layers.some((l) => l.values)) || rel.targets[0];
-      clear(result,
-        h('div.row', mapCanvas(r.input, H, W, { cmap: 'gray', range: [0, 1] }, 112), predictionBars(r)),
-        h('div.muted', `composite ${rel.composite} · forward ${fmt(r.timing.forward_ms, 3)} ms + LRP ${fmt(r.timing.relevance_ms, 3)} ms on the server · red: evidence for the class, blue: against`),
-        h('div.heatmaps', rel.targets.map((t) => {
-          const c = mapCanvas(t.input, H, W, { cmap: 'diverging', range: [-bound, bound] }, 140);
-          c.classList.add('heatmap');
-          return h('figure' + (t.class === r.prediction ? '.predicted' : ''), { onclick: () => { layerClass = t.class; explain(); } },
-            c, h('figcaption', h('strong', r.class_names[t.class] ?? t.class),
-              ` logit ${fmt(t.logit, 3)} · Σ input ${fmt(t.input_sum, 3)}`));
-        })),
-        h('h3', `Per-layer relevance for class ${r.class_names[chosen.class] ?? chosen.class}`, h('span.muted', ' (click a heatmap to choose the class)')),
-        h('table.layer-sums', h('tr', h('th', 'layer'), h('th', 'rule'), h('th', 'Σ relevance'), h('th', '')),
-          chosen.layers.map((l) => {
-            const meta = r.layers[l.index] || {};
-            const plan = rel.plan.find((p) => p.index === l.index);
-            return h('tr', h('td', `${l.index} · ${meta.name || ''}`), h('td.muted', plan ? plan.rule : ''),
-              h('td.num', fmt(l.sum, 4)),
-              h('td', l.values ? layerPicture(l.values, l.values.shape, { diverging: true, size: 40 }) : null));
-          })));
+      keepingFocus(result, () => clear(result,
+        h('div.row', inputCanvas(r, H, W), predictionBars(r)),
+        h('div.muted', `composite ${rel.composite} · forward ${fmt(r.timing.forward_ms, 3)} ms + LRP ${fmt(r.timing.relevance_ms, 3)} ms on the server`),
+        colorBar(-bound, bound, 'relevance: blue against the class, red for it', { gradient: divergingRamp }),
+        heatmaps(r, rel, chosen.class, bound, (c) => { layerClass = c; explain(); }),
+        h('h2', `Per-layer relevance for class ${r.class_names[chosen.class] ?? chosen.class}`,
+          h('span.muted', ' (choose the class with its heatmap)')),
+        layerTable(r, rel, chosen)));
     } catch (e) {
       clear(result, errorBox(e));
     }

@@ -1,8 +1,16 @@
 // One run: live loss and accuracy curves over Server-Sent Events, progress with ETA,
 // cancel; when finished, the test metrics and the confusion matrix.
+//
+// The page listens before it asks: the event listeners are registered before the run's
+// detail is fetched, and every job state event (and every reconnect of the stream) makes
+// it fetch the detail again, so a final event that comes while the page loads is not lost
+// and a queued run's settings appear once the server has them.
 import { getJSON, onEvent, postJSON } from './api.js';
 import { lineChart } from './charts.js';
 import { clear, duration, errorBox, fmt, h, pct } from './dom.js';
+import { encodeConfig } from './builder.js';
+import { confusionTable } from './confusion.js';
+
 
 // Merges running batch points and per-epoch points into uPlot's aligned columns.
 function columns(batches, epochs, key) {
@@ -13,29 +21,67 @@ function columns(batches, epochs, key) {
   return [rows.map((r) => r[0]), [rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]];
 }
 
-export function confusionTable(matrix, names) {
-  if (!Array.isArray(matrix) || !matrix.length) return null;
-  const max = Math.max(...matrix.flat());
-  return h('table.confusion',
-    h('tr', h('th', 'true \\ predicted'), matrix[0].map((_, j) => h('th', names?.[j] ?? j))),
-    matrix.map((row, i) => h('tr', h('th', names?.[i] ?? i), row.map((v) =>
-      h('td', { style: { background: `rgba(37, 99, 235, ${max ? (0.08 + 0.6 * v / max).toFixed(3) : 0})` } }, v)))));
+// "mnist-digits classes 1, 3 · 4 layers · 30 epochs · batch 64 · adam", or a note while
+// the server does not have the settings.
+export function settingsLine(c) {
+  if (!c || typeof c !== 'object' || c.error) return 'settings not available yet';
+  const o = c.train?.optimizer;
+  return `${c.data?.dataset || ''} ${c.data?.classes ? 'classes ' + c.data.classes.join(', ') : 'all classes'} · ` +
+    `${c.model?.layers?.length ?? 0} layers · ${c.train?.epochs ?? 5} epochs · batch ${c.train?.batch_size ?? 32}` +
+    (o ? ` · ${typeof o === 'string' ? o : o.type}` : '');
+}
+
+// Epochs trained and planned: from the live job, else from metrics.json and the config.
+export function epochsOf(d) {
+  const run = d.job?.epochs?.length ?? d.metrics?.epochs?.length ?? d.epochs ?? 0;
+  const planned = d.job?.epochs_planned ?? d.config?.train?.epochs ?? d.epochs_planned ?? null;
+  return { run, planned };
+}
+
+function stoppedNote(d) {
+  const { run, planned } = epochsOf(d);
+  if (d.state === 'cancelled' || d.metrics?.cancelled)
+    return `Cancelled after epoch ${run} of ${planned ?? '?'}: the figures below are of the model as it was then.`;
+  if (d.metrics?.stopped_early) return `Stopped early after epoch ${run} of ${planned ?? '?'}: ${d.metrics.stop_reason || ''}`;
+  return null;
+}
+
+function resultsPart(id, d) {
+  const m = d.metrics;
+  if (!m || m.error || m.test_accuracy === undefined) return [];
+  const names = m.class_names || d.config?.data?.classes?.map(String);
+  const oneClass = (m.class_names?.length ?? m.confusion_matrix?.length ?? 2) < 2;
+  const note = stoppedNote(d);
+  return [
+    note ? h('div.warn#stopped-note', note) : null,
+    oneClass ? h('div.warn#one-class-note', 'This model was trained on one class only: it predicts that class ' +
+      'for every input, so its 100% test accuracy says nothing. A classifier needs at least two classes.') : null,
+    h('div.metrics', h('div.metric', h('span', 'test accuracy'), h('strong#test-accuracy', pct(m.test_accuracy))),
+      h('div.metric', h('span', 'test loss'), h('strong', fmt(m.test_loss)))),
+    confusionTable(m.confusion_matrix, names),
+    h('div.row', d.has_model !== false ? [
+      h('a.button', { href: `#/inside/${encodeURIComponent(id)}` }, 'Look inside →'),
+      h('a.button', { href: `#/relevance/${encodeURIComponent(id)}` }, 'Relevance (LRP) →'),
+      h('a.button', { href: `#/signatures/${encodeURIComponent(id)}` }, 'Signatures →')] : null)];
+}
+
+function progressText(d) {
+  const { run, planned } = epochsOf(d);
+  if (d.state === 'queued') return `queued${d.job?.position !== undefined ? ` (${d.job.position} ahead)` : ''}`;
+  if (d.state === 'done') return `finished: ${run} of ${planned ?? run} epochs`;
+  if (d.state === 'cancelled') return `cancelled after epoch ${run} of ${planned ?? '?'}`;
+  if (d.state === 'failed') return 'failed';
+  if (d.state === 'incomplete') return 'incomplete (no results were written)';
+  const p = d.job?.progress;
+  if (!p || p.epoch === undefined) return d.job?.stage ? `running: ${d.job.stage}` : 'running';
+  return `epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches} · loss ${fmt(p.loss)} · ` +
+    `accuracy ${pct(p.accuracy)} · elapsed ${duration(p.elapsed)} · ETA ${duration(p.eta)} · ${d.job?.stage || ''}`;
 }
 
 export async function runView(root, id, cleanup) {
-  let detail;
-  try { detail = await getJSON('/api/runs/' + encodeURIComponent(id)); }
-  catch (e) { clear(root, h('h1', 'Run'), errorBox(e)); return; }
-
-  const batches = [], epochs = [];
-  const job = detail.job;
-  if (job) {
-    for (const c of job.curve || []) batches.push({ x: c[0], loss: c[1], accuracy: c[2] });
-    epochs.push(...(job.epochs || []));
-  } else if (detail.metrics?.epochs) {
-    epochs.push(...detail.metrics.epochs);
-  }
-
+  const batches = [];
+  const epochs = new Map();  // by epoch number: an epoch event may repeat one the detail had
+  let detail = { id, state: 'loading' };
   const lossChart = lineChart({ title: 'loss', yLabel: 'loss', series: [
     { label: 'train (running)', color: '#93c5fd' }, { label: 'train', color: '#2563eb', points: true },
     { label: 'validation', color: '#dc2626', points: true }] });
@@ -43,86 +89,87 @@ export async function runView(root, id, cleanup) {
     { label: 'train (running)', color: '#86efac' }, { label: 'train', color: '#16a34a', points: true },
     { label: 'validation', color: '#dc2626', points: true }] });
   const redraw = () => {
-    const [x1, y1] = columns(batches, epochs, 'loss');
-    lossChart.setData(x1, y1);
-    const [x2, y2] = columns(batches, epochs, 'accuracy');
-    accChart.setData(x2, y2);
+    const ep = [...epochs.values()].sort((a, b) => a.epoch - b.epoch);
+    lossChart.setData(...columns(batches, ep, 'loss'));
+    accChart.setData(...columns(batches, ep, 'accuracy'));
   };
-  redraw();
 
-  const state = h('span.state', detail.state);
-  const bar = h('div.bar-fill');
-  const progressText = h('span.progress-text', '');
-  const stage = h('span.muted', job?.stage || '');
-  const cancel = h('button', { id: 'cancel-button', onclick: async () => {
-    try { await postJSON(`/api/jobs/${encodeURIComponent(id)}/cancel`, {}); } catch (e) { alert(e.message); }
-  } }, 'Cancel');
-  const results = h('div.results');
+  const title = h('span.run-name', id), state = h('span.state', '…'), settings = h('div#run-settings.muted', '');
+  const bar = h('div.bar-fill'), progress = h('span#progress-text.progress-text', '');
+  const cancelMsg = h('span#cancel-message.muted', { role: 'status' });
+  const cancel = h('button', { id: 'cancel-button', type: 'button', hidden: true, onclick: doCancel }, 'Cancel');
+  const results = h('div.results'), edit = h('div.row#edit-link'), configPre = h('pre', '');
   const points = h('span#curve-points.muted', '');
 
-  const setState = (s, error) => {
-    state.textContent = s;
-    state.className = 'state ' + s;
-    cancel.hidden = !(s === 'queued' || s === 'running');
-    if (error) clear(results, errorBox(error));
-  };
-  const setProgress = (p) => {
-    if (!p || p.epoch === undefined) return;
-    bar.style.width = (100 * (p.fraction || 0)).toFixed(1) + '%';
-    progressText.textContent = `epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches} · loss ${fmt(p.loss)} · ` +
-      `accuracy ${pct(p.accuracy)} · elapsed ${duration(p.elapsed)} · ETA ${duration(p.eta)}`;
-  };
-  setState(detail.state, detail.error);
-  setProgress(job?.progress);
-
-  function showResults(d) {
-    const m = d.metrics;
-    if (!m || m.error) return;
-    if (m.epochs && !batches.length) { epochs.length = 0; epochs.push(...m.epochs); redraw(); }
-    const names = m.class_names || d.config?.data?.classes?.map(String);
-    clear(results,
-      h('div.metrics', h('div.metric', h('span', 'test accuracy'), h('strong#test-accuracy', pct(m.test_accuracy))),
-        h('div.metric', h('span', 'test loss'), h('strong', fmt(m.test_loss)))),
-      confusionTable(m.confusion_matrix, names),
-      h('div.row', d.has_model !== false ? [
-        h('a.button', { href: `#/inside/${encodeURIComponent(id)}` }, 'Look inside →'),
-        h('a.button', { href: `#/relevance/${encodeURIComponent(id)}` }, 'Relevance (LRP) →'),
-        h('a.button', { href: `#/signatures/${encodeURIComponent(id)}` }, 'Signatures →')] : null));
+  function show(d) {
+    detail = d;
+    title.textContent = d.name || id;
+    state.textContent = d.state;
+    state.className = 'state ' + d.state;
+    settings.textContent = settingsLine(d.config);
+    cancel.hidden = !(d.state === 'queued' || d.state === 'running');
+    progress.textContent = progressText(d);
+    const p = d.job?.progress;
+    bar.style.width = d.state === 'done' ? '100%' : (100 * (p?.fraction || 0)).toFixed(1) + '%';
+    clear(results, d.error ? errorBox(d.error) : null, resultsPart(id, d));
+    const c = d.config;
+    configPre.textContent = JSON.stringify(c ?? null, null, 2);
+    clear(edit, c && typeof c === 'object' && !c.error && Array.isArray(c.model?.layers)
+      ? h('a', { href: '#/build?c=' + encodeConfig(c) }, 'Edit a copy in the builder') : null);
   }
-  showResults(detail);
+
+  let asked = 0;
+  async function refresh() {
+    const mine = ++asked;
+    let d;
+    try { d = await getJSON('/api/runs/' + encodeURIComponent(id)); }
+    catch (e) { if (mine === asked) clear(results, errorBox(e)); return; }
+    if (mine !== asked) return;  // a newer answer is on its way
+    batches.length = 0;
+    for (const c of d.job?.curve || []) batches.push({ x: c[0], loss: c[1], accuracy: c[2] });
+    epochs.clear();
+    for (const e of d.job?.epochs || d.metrics?.epochs || []) epochs.set(e.epoch, e);
+    show(d);
+    redraw();
+  }
+
+  async function doCancel() {
+    clear(cancelMsg, 'cancelling…');
+    try {
+      await postJSON(`/api/jobs/${encodeURIComponent(id)}/cancel`, {});
+      clear(cancelMsg, 'cancel requested: training stops after the current batch');
+    } catch (e) {
+      clear(cancelMsg, e.status === 409 ? 'the job had already finished' : 'cancel failed: ' + e.message);
+    }
+    refresh();
+  }
 
   const mine = (d) => d.id === id;
+  const live = () => detail.state === 'running';
   cleanup.push(onEvent('batch', (d) => {
-    if (!mine(d)) return;
+    if (!mine(d) || !live()) return;
     batches.push({ x: d.epoch - 1 + d.batch / d.batches, loss: d.loss, accuracy: d.accuracy });
     points.textContent = `${batches.length} live points`;
-    setProgress(d);
+    detail.job = { ...(detail.job || {}), progress: d };
+    progress.textContent = progressText(detail);
+    bar.style.width = (100 * (d.fraction || 0)).toFixed(1) + '%';
     redraw();
   }));
-  cleanup.push(onEvent('epoch', (d) => {
-    if (!mine(d)) return;
-    epochs.push(d);
-    redraw();
+  cleanup.push(onEvent('epoch', (d) => { if (mine(d)) { epochs.set(d.epoch, d); redraw(); } }));
+  cleanup.push(onEvent('stage', (d) => {
+    if (!mine(d) || !live()) return;
+    detail.job = { ...(detail.job || {}), stage: d.stage };
+    progress.textContent = progressText(detail);
   }));
-  cleanup.push(onEvent('stage', (d) => { if (mine(d)) stage.textContent = d.stage; }));
-  cleanup.push(onEvent('job', async (d) => {
-    if (!mine(d)) return;
-    setState(d.state, d.error);
-    if (d.state === 'done') {
-      bar.style.width = '100%';
-      try { showResults(await getJSON('/api/runs/' + encodeURIComponent(id))); } catch (e) { clear(results, errorBox(e)); }
-    }
-  }));
+  cleanup.push(onEvent('job', (d) => { if (mine(d)) refresh(); }));
+  cleanup.push(onEvent('hello', () => refresh()));
+  cleanup.push(onEvent('dropped', () => refresh()));
 
-  const c = detail.config || {};
   clear(root,
-    h('h1', detail.name || id, ' ', state),
-    h('div.muted', `${c.data?.dataset || ''} ${c.data?.classes ? 'classes ' + c.data.classes.join(', ') : ''} · ` +
-      `${c.model?.layers?.length || 0} layers · ${c.train?.epochs || 1} epochs · batch ${c.train?.batch_size || '–'} · ` +
-      `${c.train?.optimizer?.type || c.train?.optimizer || ''}`),
-    h('div.progress', h('div.bar', bar), progressText, ' ', stage, ' ', cancel, ' ', points),
+    h('h1', title, ' ', state), settings,
+    h('div.progress', h('div.bar', bar), progress, ' ', cancel, ' ', cancelMsg, ' ', points),
     h('div.charts', lossChart.el, accChart.el),
     results,
-    h('details', h('summary', 'config'), h('pre', JSON.stringify(c, null, 2))),
-    h('div.row', h('a', { href: '#/build?c=' + (await import('./builder.js')).encodeConfig(c) }, 'Edit a copy in the builder')));
+    h('details', h('summary', 'config'), configPre), edit);
+  await refresh();
 }

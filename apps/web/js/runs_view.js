@@ -4,6 +4,13 @@ import { getJSON, onEvent } from './api.js';
 import { lineChart, palette } from './charts.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
 
+// "14 of 30 (cancelled)": the epochs a run trained against the ones it planned.
+export function epochsCell(run, planned, state) {
+  if (run === undefined || run === null) return planned === undefined || planned === null ? '–' : `${planned} planned`;
+  if (planned === undefined || planned === null || run === planned) return String(run);
+  return `${run} of ${planned}` + (state === 'cancelled' ? ' (cancelled)' : state === 'running' ? ' (running)' : '');
+}
+
 function when(t) {
   return t ? new Date(t * 1000).toLocaleString() : '–';
 }
@@ -27,7 +34,7 @@ export async function runsView(root, cleanup) {
         h('td', h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.id)),
         h('td', h('span.state.' + r.state, r.state)),
         h('td', r.dataset || ''), h('td', r.classes ? r.classes.join(', ') : 'all'),
-        h('td.num', r.epochs ?? r.epochs_planned ?? ''), h('td.num', pct(r.test_accuracy)), h('td', when(r.created)),
+        h('td.num', epochsCell(r.epochs, r.epochs_planned, r.state)), h('td.num', pct(r.test_accuracy)), h('td', when(r.created)),
         h('td', r.has_model ? [h('a', { href: '#/inside/' + encodeURIComponent(r.id) }, 'inside'), ' · ',
           h('a', { href: '#/relevance/' + encodeURIComponent(r.id) }, 'relevance'), ' · ',
           h('a', { href: '#/signatures/' + encodeURIComponent(r.id) }, 'signatures')] : ''));
@@ -36,7 +43,7 @@ export async function runsView(root, cleanup) {
   }
 
   clear(root, h('h1', 'Runs'), h('div.muted', 'in ', h('code.runs-dir', '')),
-    h('table.runs', h('thead', h('tr', ['', 'run', 'state', 'dataset', 'classes', 'epochs', 'test accuracy', 'created', 'look'].map((t) => h('th', t)))), table),
+    h('div.table-scroll', h('table.runs', h('thead', h('tr', ['select', 'run', 'state', 'dataset', 'classes', 'epochs', 'test accuracy', 'created', 'look'].map((t) => h('th', { scope: 'col' }, t)))), table)),
     h('div.row', compare));
   await load();
   cleanup.push(onEvent('job', () => load()));
@@ -65,7 +72,7 @@ export async function compareView(root, params) {
     ['classes', (r) => r.config?.data?.classes?.join(', ') ?? 'all'],
     ['layers', (r) => (r.config?.model?.layers || []).map((l) => l.type + (l.units ? `(${l.units})` : l.filters ? `(${l.filters})` : '')).join(' → ')],
     ['optimizer', (r) => { const o = r.config?.train?.optimizer; return typeof o === 'string' ? o : o ? `${o.type} ${o.learning_rate ?? ''}` : ''; }],
-    ['epochs', (r) => r.config?.train?.epochs],
+    ['epochs', (r) => epochsCell(r.job?.epochs?.length ?? r.metrics?.epochs?.length, r.config?.train?.epochs, r.state)],
     ['batch size', (r) => r.config?.train?.batch_size],
     ['seed', (r) => r.config?.seed],
     ['test accuracy', (r) => pct(r.metrics?.test_accuracy)],
@@ -74,7 +81,8 @@ export async function compareView(root, params) {
   ];
   clear(root, h('h1', 'Compare runs'),
     h('div.charts', Object.values(charts).map((c) => c.el)),
-    h('table.compare', h('thead', h('tr', h('th', ''), runs.map((r, i) => h('th', { style: { color: palette[i % palette.length] } },
+    h('div.table-scroll', h('table.compare', h('thead', h('tr', h('th', { scope: 'col' }, 'setting'), runs.map((r, i) => h('th', { scope: 'col' },
+      h('span.swatch', { style: { background: palette[i % palette.length] }, 'aria-hidden': 'true' }),
       h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.id))))),
-    h('tbody', rows.map(([label, f]) => h('tr', h('th', label), runs.map((r) => h('td', r.error ? r.error : f(r) ?? '–')))))));
+    h('tbody', rows.map(([label, f]) => h('tr', h('th', { scope: 'row' }, label), runs.map((r) => h('td', r.error ? r.error : f(r) ?? '–'))))))));
 }

@@ -1,25 +1,33 @@
 // Choosing one input: a grid of test (or unseen-class) images, or a digit drawn on a pad.
-// Calls onpick({split, index} | {pixels}, previewValues).
+// Each thumbnail is a button named "test #4, label 1"; arrow keys move between them.
+// Calls onpick({split, index} | {pixels}).
 import { getPacked } from './api.js';
 import { clear, errorBox, h } from './dom.js';
 import { DrawPad, drawMap } from './draw.js';
+import { arrowKeys } from './focus.js';
 
 export function samplePicker(runId, onpick, { count = 40 } = {}) {
-  const grid = h('div.sample-grid');
-  const splitSelect = h('select', { name: 'split' }, h('option', { value: 'test' }, 'test images'),
+  const grid = arrowKeys(h('div.sample-grid', { role: 'group', 'aria-label': 'images to inspect' }), 'button.thumb');
+  const splitSelect = h('select', { name: 'split', 'aria-label': 'which images' }, h('option', { value: 'test' }, 'test images'),
     h('option', { value: 'unseen' }, 'unseen classes'));
   let offset = 0, hw = [28, 28];
   const pad = new DrawPad(196, () => pick({ pixels: Array.from(pad.toPixels(hw[0], hw[1])) }));
+  pad.canvas.setAttribute('role', 'img');
+  pad.canvas.setAttribute('aria-label', 'drawing pad: draw a digit with the mouse or a finger');
   const el = h('div.picker',
     h('div.row', splitSelect,
-      h('button.icon', { title: 'previous images', onclick: () => { offset = Math.max(0, offset - count); load(); } }, '‹'),
-      h('button.icon', { title: 'next images', onclick: () => { offset += count; load(); } }, '›')),
+      h('button.icon', { type: 'button', 'aria-label': 'previous images', title: 'previous images', onclick: () => { offset = Math.max(0, offset - count); load(); } }, '‹'),
+      h('button.icon', { type: 'button', 'aria-label': 'next images', title: 'next images', onclick: () => { offset += count; load(); } }, '›')),
     grid,
     h('div.pad-box', h('div.muted', 'or draw a digit:'), pad.canvas,
-      h('button', { onclick: () => pad.clear() }, 'Clear')));
+      h('button', { type: 'button', onclick: () => pad.clear() }, 'Clear')));
 
   function pick(input) {
-    for (const c of grid.querySelectorAll('canvas')) c.classList.toggle('picked', input.split === c.dataset.split && +c.dataset.index === input.index);
+    for (const b of grid.querySelectorAll('button.thumb')) {
+      const on = input.split === b.dataset.split && +b.dataset.index === input.index;
+      b.classList.toggle('picked', on);
+      b.setAttribute('aria-pressed', String(on));
+    }
     onpick(input);
   }
 
@@ -31,12 +39,13 @@ export function samplePicker(runId, onpick, { count = 40 } = {}) {
       hw = [hgt, w];
       const per = s.images.length / Math.max(1, s.indices.length);
       clear(grid, s.indices.map((index, k) => {
-        const c = drawMap(h('canvas.thumb', { title: `#${index}: ${s.class_names[s.labels[k]] ?? s.labels[k]}` }),
-          s.images, hgt, w, { cmap: 'gray', range: [0, 1], offset: k * per });
-        c.dataset.index = index; c.dataset.split = s.split;
-        c.addEventListener('click', () => pick({ split: s.split, index }));
-        c.addEventListener('dblclick', () => { pad.clear(); pad.load(s.images.subarray(k * per, (k + 1) * per), hgt, w); });
-        return c;
+        const label = `${s.split} #${index}, label ${s.class_names[s.labels[k]] ?? s.labels[k]}`;
+        const c = drawMap(h('canvas.thumb', { 'aria-hidden': 'true' }), s.images, hgt, w, { cmap: 'gray', range: [0, 1], offset: k * per });
+        const b = h('button.thumb', { type: 'button', 'aria-label': label, title: label, 'aria-pressed': 'false',
+          dataset: { index, split: s.split, focus: `thumb-${k}` } }, c);
+        b.addEventListener('click', () => pick({ split: s.split, index }));
+        b.addEventListener('dblclick', () => { pad.clear(); pad.load(s.images.subarray(k * per, (k + 1) * per), hgt, w); });
+        return b;
       }));
       if (!s.indices.length) clear(grid, h('div.muted', 'no images in this split'));
       return s;

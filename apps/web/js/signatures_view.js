@@ -1,9 +1,12 @@
 // Signatures: what the signature study (signatures.json) found — class×class similarity
 // per layer, separability per layer with the divergence layer marked, firing-rate
 // heatmaps, and the unseen-class view (prediction split, novelty AUROC per layer,
-// nearest class signature per layer).
+// nearest class signature per layer). Layers are named by their names (conv2d_1), as in
+// the inside and relevance views; class × class matrices use one fixed colour scale per
+// kind of value, stated by a colour bar.
 import { getJSON } from './api.js';
 import { lineChart } from './charts.js';
+import { colorBar, matrixRange, shade } from './color_scale.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
 import { mapCanvas } from './draw.js';
 
@@ -56,37 +59,48 @@ function renderStudy(sig, runId) {
   const names = sig.classes.map((c) => String(c.name));
   const layers = sig.layers;
   const xs = layers.map((l) => l.position);
-  const layerLabel = (p) => `${p} ${layers[p]?.name ?? ''}`;
+  const byPosition = new Map(layers.map((l) => [l.position, l.name]));
+  const layerLabel = (p) => byPosition.get(p) ?? String(p);
   const parts = [h('div.muted', `${sig.samples} training inputs (${sig.classes.map((c) => `${c.name}: ${c.count}`).join(', ')}), ` +
     `${sig.heldout?.count ?? '–'} held-out (model accuracy ${pct(sig.heldout?.model_accuracy)}); firing = activation > ${sig.options?.threshold}`)];
 
   // Separability per layer, the divergence layer of each pair marked.
-  const sep = lineChart({ title: 'separability per layer (nearest-centroid accuracy on held-out inputs)', xLabel: 'layer',
+  const sep = lineChart({ title: 'separability per layer (nearest-centroid accuracy on held-out inputs)', xLabel: 'layer', xNames: layerLabel, yLabel: 'accuracy',
     series: [{ label: 'all classes', points: true }, ...sig.divergence.pairs.slice(0, 6).map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] }))], width: 640 });
   sep.setData(xs, [layers.map((l) => l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
-  parts.push(h('h3', 'From which layer on do the classes differ?'), sep.el,
-    h('table', h('tr', h('th', 'pair'), h('th', 'divergence layer'), h('th', 'accuracy there'), h('th', 'stays separable')),
+  parts.push(h('h2', 'From which layer on do the classes differ?'), sep.el,
+    h('table', h('tr', h('th', { scope: 'col' }, 'pair'), h('th', { scope: 'col' }, 'divergence layer'),
+      h('th', { scope: 'col' }, 'accuracy there'), h('th', { scope: 'col' }, 'stays separable')),
       sig.divergence.pairs.map((d) => h('tr', h('td', `${d.a_name} vs ${d.b_name}`),
         h('td.divergence', d.layer ?? 'never'), h('td.num', pct(d.accuracy)), h('td', d.stays_separable ? 'yes' : 'no')))),
     h('div.muted', `divergence: the first layer where ${sig.divergence.criterion} reaches ${pct(sig.divergence.threshold)}`),
-    h('div.muted', 'layers: ', layers.map((l) => layerLabel(l.position)).join(' · ')));
+    h('div.muted', 'layers, input first: ', layers.map((l) => layerLabel(l.position)).join(' → ')));
 
   // Class × class matrices, one per layer, metric selectable.
   const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'pair_accuracy', 'pair_fisher'];
-  const select = h('select', { name: 'matrix' }, metrics.map((m) => h('option', { value: m }, m.replace('_', ' '))));
+  const select = h('select', { name: 'matrix', 'aria-label': 'measure shown in the class × class matrices' },
+    metrics.map((m) => h('option', { value: m }, m.replace('_', ' '))));
   const box = h('div.matrices');
-  const drawMatrices = () => clear(box, layers.map((l) => {
-    const m = l.similarity[select.value] ?? l.separability[select.value];
-    const div = sig.divergence.pairs.some((d) => d.position === l.position);
-    return m ? matrixTable(m, names, { title: layerLabel(l.position) + (div ? ' ◆ divergence' : '') }) : null;
-  }));
+  const drawMatrices = () => {
+    const kind = select.value;
+    const of = (l) => l.similarity[kind] ?? l.separability[kind];
+    const [lo, hi] = matrixRange(kind, layers.flatMap((l) => (of(l) || []).flat()));
+    clear(box, colorBar(lo, hi, kind.replace('_', ' ') + (/accuracy/.test(kind) ? ' (0.5 = chance)' : '')),
+      layers.map((l) => {
+        const m = of(l);
+        const div = sig.divergence.pairs.some((d) => d.position === l.position);
+        return m ? matrixTable(m, names, { title: layerLabel(l.position) + (div ? ' ◆ divergence' : ''), lo, hi }) : null;
+      }));
+  };
   select.addEventListener('change', drawMatrices);
   drawMatrices();
-  parts.push(h('h3', 'Class × class signatures per layer ', select), box);
+  parts.push(h('h2', 'Class × class signatures per layer'), h('label.field', h('span', 'measure'), select), box);
 
   // Firing rates (class × neuron) from the .npy arrays.
   const rates = h('div.rate-maps');
-  parts.push(h('h3', 'Firing rate per class (rows) and neuron or channel (columns)'), rates);
+  parts.push(h('h2', 'Firing rate per class (rows) and neuron or channel (columns)'),
+    colorBar(0, 1, 'firing rate', { gradient: 'linear-gradient(to right, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37))', loText: '0%', hiText: '100%' }),
+    rates);
   Promise.all(layers.map(async (l) => {
     try {
       const a = await fetchNpy(`/api/runs/${encodeURIComponent(runId)}/files/${l.arrays.firing_rate}`);
@@ -95,6 +109,8 @@ function renderStudy(sig, runId) {
       c.classList.add('rates');
       c.style.width = Math.min(900, Math.max(120, f * 6)) + 'px';
       c.style.height = k * 16 + 'px';
+      c.setAttribute('role', 'img');
+      c.setAttribute('aria-label', `firing rate of ${layerLabel(l.position)}'s ${f} ${l.feature}s for classes ${names.join(', ')}`);
       return h('div.rate-row', h('div.muted', `${layerLabel(l.position)} · ${l.features} ${l.feature}s · dead ${l.selectivity.dead} · coverage ${pct(l.selectivity.coverage)}`),
         h('div.row', h('div.rate-names', names.map((n) => h('div', n))), c));
     } catch (e) {
@@ -103,8 +119,8 @@ function renderStudy(sig, runId) {
   })).then((rows) => clear(rates, rows));
 
   // Which neurons fire for which class: the strongest and most characteristic.
-  parts.push(h('h3', 'Characteristic neurons per class'), h('table',
-    h('tr', h('th', 'layer'), names.map((n) => h('th', n))),
+  parts.push(h('h2', 'Characteristic neurons per class'), h('table',
+    h('tr', h('th', { scope: 'col' }, 'layer'), names.map((n) => h('th', { scope: 'col' }, n))),
     layers.map((l) => h('tr', h('td', layerLabel(l.position)), l.classes.map((c) => h('td',
       c.characteristic.slice(0, 4).map((r) => `#${r.neuron} (${pct(r.firing_rate)})`).join(', ')))))));
 
@@ -112,16 +128,17 @@ function renderStudy(sig, runId) {
   for (const g of sig.unseen || []) {
     const total = g.predicted.reduce((a, b) => a + b, 0) || 1;
     const methods = Object.keys(g.layers[0]?.scores || {});
-    const au = lineChart({ title: `novelty AUROC per layer: ${g.name} vs held-out ${names.join('/')}`, xLabel: 'layer',
+    const au = lineChart({ title: `novelty AUROC per layer: ${g.name} vs held-out ${names.join('/')}`, xLabel: 'layer', xNames: layerLabel, yLabel: 'AUROC',
       series: [...methods.map((m) => ({ label: m, points: true })), ...Object.keys(g.output_scores).map((m) => ({ label: m + ' (output)', dash: [6, 4] }))], width: 640 });
     au.setData(g.layers.map((l) => l.position), [...methods.map((m) => g.layers.map((l) => l.scores[m]?.auroc ?? null)),
       ...Object.values(g.output_scores).map((s) => g.layers.map(() => s.auroc))]);
-    parts.push(h('h3', `Unseen: ${g.name} (${g.count} inputs)`),
+    parts.push(h('h2', `Unseen: ${g.name} (${g.count} inputs)`),
       h('div.unseen-split', h('strong', 'predicted as: '), g.predicted.map((n, c) =>
         h('span.split', `${names[c] ?? c}: ${n} (${pct(n / total)})`))),
       au.el,
-      h('table', h('tr', h('th', 'layer'), h('th', 'nearest class signature'), h('th', 'distance unseen (median)'), h('th', 'seen (median)'),
-        methods.map((m) => h('th', m + ' AUROC'))),
+      h('table', h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature'),
+        h('th', { scope: 'col' }, 'distance unseen (median)'), h('th', { scope: 'col' }, 'seen (median)'),
+        methods.map((m) => h('th', { scope: 'col' }, m + ' AUROC'))),
         g.layers.map((l) => h('tr', h('td', l.layer), h('td', nearestSplit(l.nearest_class, names)),
           h('td.num', fmt(l.unseen_distance.median, 3)), h('td.num', fmt(l.seen_distance.median, 3)),
           methods.map((m) => h('td.num', fmt(l.scores[m]?.auroc, 3)))))),
@@ -146,15 +163,12 @@ function walk(obj, fn, path = []) {
     for (const [k, v] of Object.entries(obj)) { fn(v, [...path, k]); walk(v, fn, [...path, k]); }
 }
 
-function matrixTable(m, names, { title, lo = null, hi = null } = {}) {
-  const flat = m.flat().filter(isNum);
-  const a = lo ?? Math.min(...flat), b = hi ?? Math.max(...flat);
+// A class × class matrix shaded on the scale [lo, hi] shared by every matrix of its kind.
+function matrixTable(m, names, { title, lo, hi }) {
   return h('div.matrix-box', h('div.muted', title),
-    h('table.matrix', h('tr', h('th', ''), m[0].map((_, j) => h('th', names[j] ?? j))),
-      m.map((row, i) => h('tr', h('th', names[i] ?? i), row.map((v) => {
-        const t = isNum(v) && b > a ? (v - a) / (b - a) : 0;
-        return h('td', { style: { background: `rgba(37, 99, 235, ${(0.05 + 0.7 * t).toFixed(3)})`, color: t > 0.6 ? '#fff' : '' } }, isNum(v) ? fmt(v, 2) : '–');
-      })))));
+    h('table.matrix', h('caption.sr-only', title), h('tr', h('th', { scope: 'col' }, 'class'), m[0].map((_, j) => h('th', { scope: 'col' }, names[j] ?? j))),
+      m.map((row, i) => h('tr', h('th', { scope: 'row' }, names[i] ?? i), row.map((v) =>
+        h('td', { style: shade(v, lo, hi) }, isNum(v) ? fmt(v, 2) : '–'))))));
 }
 
 function findLayers(sig) {
@@ -189,14 +203,14 @@ export function renderSignatures(sig) {
     const xs = layers.map((_, i) => i);
     const chart = lineChart({ title: 'per layer', xLabel: 'layer', series: interesting.map(([key]) => ({ label: key, points: true })), width: 620 });
     chart.setData(xs, interesting.map(([, ys]) => ys));
-    parts.push(h('h3', 'Per layer'), chart.el,
-      h('div.muted', 'layers: ', layers.map((l, i) => `${i} ${l.name || ''}`).join(' · ')));
+    parts.push(h('h2', 'Per layer'), chart.el,
+      h('div.muted', 'layers: ', layers.map((l, i) => l.name || `layer ${i + 1}`).join(' · ')));
   }
 
   // Divergence layers: where two classes become separable.
   walk(sig, (v, path) => {
     if (!/divergen/i.test(path[path.length - 1] || '') || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') return;
-    parts.push(h('h3', 'Divergence layer per class pair'), h('table', h('tr', Object.keys(v[0]).map((c) => h('th', c))),
+    parts.push(h('h2', 'Divergence layer per class pair'), h('table', h('tr', Object.keys(v[0]).map((c) => h('th', { scope: 'col' }, c))),
       v.slice(0, 60).map((row) => h('tr', Object.values(row).map((x) => h('td' + (x === row.layer || x === row.layer_name ? '.divergence' : ''),
         typeof x === 'object' ? JSON.stringify(x) : isNum(x) ? fmt(x, 3) : String(x)))))));
   });
@@ -208,13 +222,17 @@ export function renderSignatures(sig) {
   }));
   if (matrices.length) {
     const keys = [...new Set(matrices.map((m) => m.key))];
-    const select = h('select', { name: 'matrix' }, keys.map((key) => h('option', { value: key }, key)));
+    const select = h('select', { name: 'matrix', 'aria-label': 'matrix shown' }, keys.map((key) => h('option', { value: key }, key)));
     const box = h('div.matrices');
-    const draw = () => clear(box, matrices.filter((m) => m.key === select.value).map((m) =>
-      matrixTable(m.m, names, { title: `${m.layer} · ${m.name}` })));
+    const draw = () => {
+      const shown = matrices.filter((m) => m.key === select.value);
+      const kind = select.value.split('.').pop();
+      const [lo, hi] = matrixRange(kind, shown.flatMap((m) => m.m.flat()));
+      clear(box, colorBar(lo, hi, kind), shown.map((m) => matrixTable(m.m, names, { title: m.name || `layer ${m.layer + 1}`, lo, hi })));
+    };
     select.addEventListener('change', draw);
     draw();
-    parts.push(h('h3', 'Class × class, per layer ', select), box);
+    parts.push(h('h2', 'Class × class, per layer ', select), box);
   }
 
   // Firing rates: class × neuron arrays, one heatmap per layer.
@@ -224,20 +242,20 @@ export function renderSignatures(sig) {
     if (/fir|rate/i.test(key) && isMatrix(v) && v.length === k && v[0].length > 1 && !isSquare(v, k)) rates.push({ layer: i, name: l.name, key, m: v });
   }));
   if (rates.length) {
-    parts.push(h('h3', 'Firing rate per class (rows) and neuron/channel (columns)'),
+    parts.push(h('h2', 'Firing rate per class (rows) and neuron/channel (columns)'),
       h('div.rate-maps', rates.map((r) => {
         const cols = r.m[0].length;
         const c = mapCanvas(Float32Array.from(r.m.flat()), k, cols, { cmap: 'viridis', range: [0, 1] });
         c.style.width = Math.min(900, cols * 6) + 'px';
         c.style.height = k * 14 + 'px';
         c.classList.add('rates');
-        return h('div', h('div.muted', `${r.layer} · ${r.name} (${r.key})`), c);
+        return h('div', h('div.muted', `${r.name || `layer ${r.layer + 1}`} (${r.key})`), c);
       })));
   }
 
   // The unseen classes: whatever the study recorded about them.
   const unseen = sig.unseen || sig.unseen_classes || sig.unseen_groups;
-  if (unseen) parts.push(h('h3', 'Unseen classes'), renderUnseen(unseen, layers));
+  if (unseen) parts.push(h('h2', 'Unseen classes'), renderUnseen(unseen, layers));
   if (!parts.length) parts.push(h('pre', JSON.stringify(sig, null, 1).slice(0, 20000)));
   parts.push(h('details', h('summary', 'signatures.json'), h('pre', JSON.stringify(sig, null, 1).slice(0, 50000))));
   return h('div.signatures', parts);
@@ -267,11 +285,11 @@ function renderUnseen(unseen, layers) {
     }
     const nearest = per.map((l, i) => l.nearest_class ?? l.nearest ?? l.nearest_signature).filter((x) => x !== undefined);
     if (nearest.length)
-      rows.push(h('table', h('tr', h('th', 'layer'), h('th', 'nearest class signature')),
-        per.map((l, i) => h('tr', h('td', `${i} ${layers[i]?.name || l.name || ''}`),
+      rows.push(h('table', h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature')),
+        per.map((l, i) => h('tr', h('td', layers[i]?.name || l.name || `layer ${i + 1}`),
           h('td', typeof (l.nearest_class ?? l.nearest ?? l.nearest_signature) === 'object' ? JSON.stringify(l.nearest_class ?? l.nearest ?? l.nearest_signature) : String(l.nearest_class ?? l.nearest ?? l.nearest_signature))))));
     const outScores = g.output_scores;
     if (outScores) rows.push(h('div.muted', 'output baselines: ', Object.entries(outScores).map(([k2, v]) => `${k2} AUROC ${fmt(v?.auroc, 3)}`).join(' · ')));
-    return h('div.unseen-group', h('h4', g.name ? `unseen: ${g.name}` : 'unseen'), rows.length ? rows : h('pre', JSON.stringify(g, null, 1).slice(0, 4000)));
+    return h('div.unseen-group', h('h3', g.name ? `unseen: ${g.name}` : 'unseen'), rows.length ? rows : h('pre', JSON.stringify(g, null, 1).slice(0, 4000)));
   }));
 }
