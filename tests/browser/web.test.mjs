@@ -197,7 +197,7 @@ test('signatures view shows the divergence layer and the novelty table of the ru
   // AUROC cells are the study's figures.
   const g = sig.unseen[0];
   assert.ok(g, 'the study has an unseen class');
-  const heading = page.locator('h3', { hasText: `Unseen: ${g.name} (${g.count} inputs)` });
+  const heading = page.locator('h2', { hasText: `Unseen: ${g.name} (${g.count} inputs)` });
   assert.equal(await heading.count(), 1, `heading for the unseen class ${g.name}`);
   const table = await page.evaluate(() => {
     const t = [...document.querySelectorAll('div.signatures table')].find((x) => x.textContent.includes('nearest class signature'));
@@ -441,8 +441,7 @@ test('run page: queued settings, edit a copy, cancel mid-run and what a cancelle
 // shown with a note, not a bare 100%.
 test('run page: a one-class run says its accuracy means nothing', async () => {
   const one = denseExperiment('one-class', { limit: 300 });
-  one.data.classes = [1];
-  one.model.layers[2].units = 1;
+  one.data.classes = [1];  // two output units: the loss needs two; the server trains it
   const r = await api('/api/runs', json(one));
   await waitDone(r.id);
   await page.goto(`${base}/#/run/${encodeURIComponent(r.id)}`);

@@ -25,7 +25,13 @@ export function shade(v, lo, hi) {
   if (typeof v !== 'number' || !isFinite(v)) return {};
   const t = Math.min(1, Math.max(0, hi > lo ? (v - lo) / (hi - lo) : 0));
   const c = lowColour.map((a, k) => Math.round(a + t * (highColour[k] - a)));
-  return { background: `rgb(${c.join(',')})`, color: t > 0.55 ? '#fff' : '#0f172a' };
+  // Black or white text, whichever contrasts more: at least 4.5:1 on every shade.
+  return { background: `rgb(${c.join(',')})`, color: luminance(c) > 0.179 ? '#000' : '#fff' };
+}
+
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 // A horizontal colour bar "lo ▭▭▭ hi" with what the colour means.

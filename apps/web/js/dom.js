@@ -1,9 +1,12 @@
 // Tiny DOM helpers: h('div.card', {onclick}, children...) builds elements.
 export function h(tag, attrs = {}, ...children) {
-  // 'tag#id.class1.class2'
-  const [head, ...classes] = tag.split('.');
-  const [name, id] = head.split('#');
-  const el = document.createElement(name || 'div');
+  // 'tag#id.class1.class2' (the id may also come after the classes)
+  let name = 'div', id = '';
+  const classes = [];
+  for (const [, sigil, word] of tag.matchAll(/([.#]?)([^.#]+)/g)) {
+    if (sigil === '.') classes.push(word); else if (sigil === '#') id = word; else name = word;
+  }
+  const el = document.createElement(name);
   if (id) el.id = id;
   if (classes.length) el.className = classes.join(' ');
   if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {

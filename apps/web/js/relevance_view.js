@@ -26,9 +26,8 @@ function heatmaps(r, rel, chosenClass, bound, onchoose) {
     const chosen = t.class === chosenClass, predicted = t.class === r.prediction;
     return h('button.heatmap-button' + (chosen ? '.chosen' : ''), {
       type: 'button', 'aria-pressed': String(chosen), 'data-focus': `heatmap-${t.class}`, 'data-class': t.class,
-      'aria-label': `relevance for class ${name}${predicted ? ' (predicted)' : ''}: logit ${fmt(t.logit, 3)}`,
       onclick: () => onchoose(t.class),
-    }, c, h('span.caption', h('strong', name), predicted ? h('span.badge', 'predicted') : null,
+    }, c, h('span.caption', h('span.sr-only', 'relevance for class '), h('strong', name), predicted ? h('span.badge', 'predicted') : null,
       h('br'), `logit ${fmt(t.logit, 3)} · Σ input ${fmt(t.input_sum, 3)}`));
   })), 'button.heatmap-button');
 }

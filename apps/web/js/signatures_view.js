@@ -69,7 +69,7 @@ function renderStudy(sig, runId) {
     series: [{ label: 'all classes', points: true }, ...sig.divergence.pairs.slice(0, 6).map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] }))], width: 640 });
   sep.setData(xs, [layers.map((l) => l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
   parts.push(h('h2', 'From which layer on do the classes differ?'), sep.el,
-    h('table', h('tr', h('th', { scope: 'col' }, 'pair'), h('th', { scope: 'col' }, 'divergence layer'),
+    scrollTable(h('tr', h('th', { scope: 'col' }, 'pair'), h('th', { scope: 'col' }, 'divergence layer'),
       h('th', { scope: 'col' }, 'accuracy there'), h('th', { scope: 'col' }, 'stays separable')),
       sig.divergence.pairs.map((d) => h('tr', h('td', `${d.a_name} vs ${d.b_name}`),
         h('td.divergence', d.layer ?? 'never'), h('td.num', pct(d.accuracy)), h('td', d.stays_separable ? 'yes' : 'no')))),
@@ -119,7 +119,7 @@ function renderStudy(sig, runId) {
   })).then((rows) => clear(rates, rows));
 
   // Which neurons fire for which class: the strongest and most characteristic.
-  parts.push(h('h2', 'Characteristic neurons per class'), h('table',
+  parts.push(h('h2', 'Characteristic neurons per class'), scrollTable(
     h('tr', h('th', { scope: 'col' }, 'layer'), names.map((n) => h('th', { scope: 'col' }, n))),
     layers.map((l) => h('tr', h('td', layerLabel(l.position)), l.classes.map((c) => h('td',
       c.characteristic.slice(0, 4).map((r) => `#${r.neuron} (${pct(r.firing_rate)})`).join(', ')))))));
@@ -136,7 +136,7 @@ function renderStudy(sig, runId) {
       h('div.unseen-split', h('strong', 'predicted as: '), g.predicted.map((n, c) =>
         h('span.split', `${names[c] ?? c}: ${n} (${pct(n / total)})`))),
       au.el,
-      h('table', h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature'),
+      scrollTable(h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature'),
         h('th', { scope: 'col' }, 'distance unseen (median)'), h('th', { scope: 'col' }, 'seen (median)'),
         methods.map((m) => h('th', { scope: 'col' }, m + ' AUROC'))),
         g.layers.map((l) => h('tr', h('td', l.layer), h('td', nearestSplit(l.nearest_class, names)),
@@ -157,6 +157,9 @@ function renderStudy(sig, runId) {
 const isNum = (v) => typeof v === 'number' && isFinite(v);
 const isMatrix = (v) => Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.length && r.every((x) => isNum(x) || x === null));
 const isSquare = (m, n) => isMatrix(m) && m.length === n && m.every((r) => r.length === n);
+
+// A table that scrolls sideways inside its own box on a narrow screen.
+const scrollTable = (...rows) => h('div.table-scroll', h('table', ...rows));
 
 function walk(obj, fn, path = []) {
   if (obj && typeof obj === 'object' && !Array.isArray(obj))
@@ -210,7 +213,7 @@ export function renderSignatures(sig) {
   // Divergence layers: where two classes become separable.
   walk(sig, (v, path) => {
     if (!/divergen/i.test(path[path.length - 1] || '') || !Array.isArray(v) || !v.length || typeof v[0] !== 'object') return;
-    parts.push(h('h2', 'Divergence layer per class pair'), h('table', h('tr', Object.keys(v[0]).map((c) => h('th', { scope: 'col' }, c))),
+    parts.push(h('h2', 'Divergence layer per class pair'), scrollTable(h('tr', Object.keys(v[0]).map((c) => h('th', { scope: 'col' }, c))),
       v.slice(0, 60).map((row) => h('tr', Object.values(row).map((x) => h('td' + (x === row.layer || x === row.layer_name ? '.divergence' : ''),
         typeof x === 'object' ? JSON.stringify(x) : isNum(x) ? fmt(x, 3) : String(x)))))));
   });
@@ -285,7 +288,7 @@ function renderUnseen(unseen, layers) {
     }
     const nearest = per.map((l, i) => l.nearest_class ?? l.nearest ?? l.nearest_signature).filter((x) => x !== undefined);
     if (nearest.length)
-      rows.push(h('table', h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature')),
+      rows.push(scrollTable(h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature')),
         per.map((l, i) => h('tr', h('td', layers[i]?.name || l.name || `layer ${i + 1}`),
           h('td', typeof (l.nearest_class ?? l.nearest ?? l.nearest_signature) === 'object' ? JSON.stringify(l.nearest_class ?? l.nearest ?? l.nearest_signature) : String(l.nearest_class ?? l.nearest ?? l.nearest_signature))))));
     const outScores = g.output_scores;
