@@ -99,8 +99,9 @@ async function waitDone(id) {
 }
 
 // The page's own navigation timing, from the request's start, on a cold browser profile:
-// the load event (every module parsed and run), and the moment the builder's run button
-// exists (registry, datasets and examples fetched, the form drawn). Measured on the 2-core
+// the load event (the router's modules parsed and run; each view's modules are loaded
+// when it is first shown), and the moment the builder's run button exists (its modules,
+// registry, datasets and examples fetched, the form drawn). Measured on the 2-core
 // development machine while it compiled: load 0.8-1.3 s, builder ready 2.1-2.4 s.
 // Bounds: load 2 s, builder ready 3 s.
 const kLoadBoundMs = 2000;

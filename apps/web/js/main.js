@@ -1,13 +1,20 @@
-// The page's router: #/view/arg?query. Each view lives in its own module and gets a
+// The page's router: #/view/arg?query. Each view lives in its own module, loaded when
+// it is first shown (the first screen waits only for its own modules), and gets a
 // cleanup list for the event listeners it registers.
-import { getJSON, onEvent } from './api.js';
-import { builderView } from './builder.js';
+import { datasets, getJSON, onEvent, registry } from './api.js';
 import { clear, errorBox, h } from './dom.js';
-import { insideView } from './inside_view.js';
-import { relevanceView } from './relevance_view.js';
-import { runView } from './run_view.js';
-import { compareView, runsView } from './runs_view.js';
-import { signaturesView } from './signatures_view.js';
+
+// Most views need the registry and the datasets: ask for them while the view's modules load.
+registry().catch(() => {});
+datasets().catch(() => {});
+
+const builderView = async (...a) => (await import('./builder.js')).builderView(...a);
+const insideView = async (...a) => (await import('./inside_view.js')).insideView(...a);
+const relevanceView = async (...a) => (await import('./relevance_view.js')).relevanceView(...a);
+const runView = async (...a) => (await import('./run_view.js')).runView(...a);
+const runsView = async (...a) => (await import('./runs_view.js')).runsView(...a);
+const compareView = async (...a) => (await import('./runs_view.js')).compareView(...a);
+const signaturesView = async (...a) => (await import('./signatures_view.js')).signaturesView(...a);
 
 const root = document.getElementById('view');
 let cleanup = [];
