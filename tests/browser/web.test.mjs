@@ -332,14 +332,17 @@ test('builder: a dataset switch drops the old classes, unseen classes and descri
 
 // Bug 4: invalid JSON in the config box must not let Run submit the previous config.
 test('builder: Run is disabled while the config JSON does not parse', async () => {
-  await page.goto(`${base}/#/build`);
+  // The config before the edit has a name of its own: the bug submitted it.
+  await page.goto(`${base}/#/build?c=${encode(denseExperiment('previous-valid'))}`);
   await page.waitForSelector('#run-button');
-  const before = (await api('/api/runs')).runs.length;
+  assert.equal(await page.isDisabled('#run-button'), false);
   await page.fill('.config-json', '{"name": "broken", ');
   await page.waitForFunction(() => document.querySelector('#run-button').disabled);
   assert.match(await page.textContent('#config-json-error'), /^JSON: .*Run is disabled/);
   await page.click('#run-button', { force: true });
-  assert.equal((await api('/api/runs')).runs.length, before, 'nothing was submitted');
+  assert.equal(await page.textContent('.actions .status'), '', 'no "submitting…": the click did nothing');
+  const names = (await api('/api/runs')).runs.map((r) => r.name);
+  assert.ok(!names.includes('previous-valid') && !names.includes('broken'), 'nothing was submitted: ' + names.join(', '));
   await page.fill('.config-json', JSON.stringify(denseExperiment('fixed')));
   await page.waitForFunction(() => !document.querySelector('#run-button').disabled);
   assert.equal(await page.textContent('#config-json-error'), '');
