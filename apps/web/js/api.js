@@ -103,3 +103,10 @@ export function datasets() {
   if (!datasetsPromise) datasetsPromise = getJSON('/api/datasets').then((d) => d.datasets);
   return datasetsPromise;
 }
+
+// The experiments of examples/, offered as presets; optional (an empty list on error).
+let examplesPromise = null;
+export function examples() {
+  if (!examplesPromise) examplesPromise = getJSON('/api/examples').then((d) => d.examples || []).catch(() => []);
+  return examplesPromise;
+}

@@ -2,7 +2,7 @@
 // optimizer, training settings. The experiment is kept as the config JSON itself; it is
 // shown, editable, and encoded in the URL (#/build?c=...) so a link reproduces it. Run is
 // enabled only while the JSON parses and the checks of builder_checks.js pass.
-import { datasets, getJSON, postJSON, registry } from './api.js';
+import { datasets, examples, postJSON, registry } from './api.js';
 import { configProblems, datasetClassNames, syncOutputUnits } from './builder_checks.js';
 import { classPicker } from './builder_classes.js';
 import { clear, errorBox, h } from './dom.js';
@@ -26,11 +26,10 @@ const clone = (x) => JSON.parse(JSON.stringify(x));
 const isObject = (x) => x && typeof x === 'object' && !Array.isArray(x);
 
 async function loadPresets() {
-  let examples = [];
-  try { examples = (await getJSON('/api/examples')).examples || []; } catch (_) { /* optional */ }
+  const found = await examples();
   return [
-    ...examples.map((e) => ({ id: e.file, title: e.config.name || e.file, question: e.config.description || e.file, config: e.config })),
-    ...presets.filter((p) => !examples.some((e) => (e.config.name || '') === p.config.name)),
+    ...found.map((e) => ({ id: e.file, title: e.config.name || e.file, question: e.config.description || e.file, config: e.config })),
+    ...presets.filter((p) => !found.some((e) => (e.config.name || '') === p.config.name)),
   ];
 }
 

@@ -1,12 +1,14 @@
 // The page's router: #/view/arg?query. Each view lives in its own module, loaded when
 // it is first shown (the first screen waits only for its own modules), and gets a
 // cleanup list for the event listeners it registers.
-import { datasets, getJSON, onEvent, registry } from './api.js';
+import { datasets, examples, getJSON, onEvent, registry } from './api.js';
 import { clear, errorBox, h } from './dom.js';
 
-// Most views need the registry and the datasets: ask for them while the view's modules load.
+// Most views need the registry and the datasets, the builder the examples: ask for them
+// while the view's modules load.
 registry().catch(() => {});
 datasets().catch(() => {});
+if (!location.hash || location.hash.startsWith('#/build')) examples();
 
 const builderView = async (...a) => (await import('./builder.js')).builderView(...a);
 const insideView = async (...a) => (await import('./inside_view.js')).insideView(...a);
