@@ -27,13 +27,14 @@ std::string expected(const OptionSpec& o) {
          (o.max == kUnbounded ? ")" : "]");
 }
 
-// A command-line value arrives as text when it is not JSON ("1e-3" is, "abc" is not).
-json from_text(const json& v) {
+// A command-line value arrives as text when it is not JSON ("1e-3" is, ".5" is not). A
+// float option's text is read straight as float, as the rules always read it.
+json from_text(const json& v, const std::string& type) {
   if (!v.is_string()) return v;
   const std::string s = v.get<std::string>();
   try {
     std::size_t used = 0;
-    const double d = std::stod(s, &used);
+    const json d = type == "float" ? json(std::stof(s, &used)) : json(std::stod(s, &used));
     if (used == s.size()) return d;
   } catch (const std::exception&) {
   }
@@ -41,7 +42,7 @@ json from_text(const json& v) {
 }
 
 json checked(const OptionSpec& o, const json& raw, const std::string& where) {
-  const json v = o.type == "bool" ? raw : from_text(raw);
+  const json v = o.type == "bool" ? raw : from_text(raw, o.type);
   auto refuse = [&]() -> json {
     throw ConfigError(where + ": '" + o.name + "' must be " + expected(o) + ", got " + raw.dump());
   };

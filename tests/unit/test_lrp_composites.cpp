@@ -236,6 +236,10 @@ BOOST_AUTO_TEST_CASE(bad_matchers_rules_and_parameters_name_the_key_and_position
   BOOST_TEST(params_error.find("unknown rule parameter 'gama' (known: epsilon, gamma, alpha, beta, low, high)") !=
                  std::string::npos,
              params_error);
+  // Command-line values come as text when they are not JSON: read as the float they name.
+  BOOST_TEST(make_rule(json("epsilon"), json{{"epsilon", ".1"}})->parameters()["epsilon"].get<float>() == 0.1f);
+  BOOST_TEST(error_of([] { make_rule(json("epsilon"), json{{"epsilon", "abc"}}, "--rule-param"); }) ==
+             "--rule-param (rule 'epsilon'): 'epsilon' must be a number in [0, inf), got \"abc\"");
   // Definitions of an experiment file: named by their key; no cycles, no shadowing.
   const std::string where = "exp.json: explain.composites";
   BOOST_TEST(error_of([&] {
