@@ -17,7 +17,7 @@ using nlohmann::json;
 namespace {
 
 struct ExplainPlan {
-  std::vector<std::string> methods{"lrp"};
+  std::vector<std::string> methods{explain::kDefaultMethod};
   explain::ExplainRequest base;
   std::vector<std::size_t> samples;  // explicit indices, or the first `count`
   std::size_t count = 8;
@@ -41,26 +41,27 @@ ExplainPlan parse_plan(const Experiment& e) {
         p.methods.push_back(v.get<std::string>());
       }
     else throw ConfigError(where + ".methods: expected a list of method names");
-    for (const auto& name : p.methods)
-      if (name != "lrp") {
-        try {
-          explain::check_method(name);
-        } catch (const ConfigError& err) {
-          throw ConfigError(where + ".methods: " + err.what());
-        }
-      }
+  }
+  if (sec.contains("rule_params")) {
+    p.base.rule_params = sec["rule_params"];
+    explain::check_rule_params(p.base.rule_params, where + ".rule_params");
+  }
+  if (sec.contains("composites")) {
+    p.base.composites = sec["composites"];
+    explain::check_composite_definitions(p.base.composites, p.base.rule_params, where + ".composites");
   }
   if (sec.contains("composite")) p.base.composite = sec["composite"];
-  if (sec.contains("rule_params")) {
-    if (!sec["rule_params"].is_object()) throw ConfigError(where + ".rule_params: must be an object");
-    p.base.rule_params = sec["rule_params"];
-  }
-  try {
-    (void)explain::composite_from_json(p.base.composite, p.base.rule_params, where + ".composite");
-  } catch (const ConfigError&) {
-    throw;
-  }
+  (void)explain::composite_from_json(p.base.composite, p.base.rule_params, where + ".composite", p.base.composites);
   p.base.attribution = explain::AttributionOptions::from_json(sec.value("parameters", json::object()), where + ".parameters");
+  for (const auto& name : p.methods) {
+    explain::ExplainRequest r = p.base;
+    r.method = name;
+    try {
+      (void)explain::make_method(r);
+    } catch (const ConfigError& err) {
+      throw ConfigError(where + ".methods: " + err.what());
+    }
+  }
   if (sec.contains("target")) {
     const json& t = sec["target"];
     try {

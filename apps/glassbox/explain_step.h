@@ -6,7 +6,9 @@
 //
 //   "explain": {
 //     "methods": ["lrp", "gradient_x_input"],       (default ["lrp"])
-//     "composite": "epsilon-plus",                   (or a user-defined composite object)
+//     "composite": "epsilon-plus",                   (a name, or entries [{"match", "rule"}])
+//     "composites": {"mine": [{"match": {"kind": "conv"}, "rule": "zplus"}, ...]},
+//                                                    (named definitions, usable as "composite")
 //     "rule_params": {"epsilon": 0.25},
 //     "parameters": {"steps": 32},                   (baseline parameters)
 //     "samples": 8,                                  (first N test samples, or a list of indices)

@@ -91,7 +91,10 @@ const std::vector<Rule>& rules() {
       boolean("explain.enabled"),
       {"explain.methods", kString | kList, -kInf, kInf, false, false, kString, Special::none,
        "a method name or a list of them"},
-      {"explain.composite", kString | kObject, -kInf, kInf, false, false, 0, Special::none, "a name or an object"},
+      {"explain.composite", kString | kObject | kList, -kInf, kInf, false, false, 0, Special::none,
+       "a composite name, a list of {\"match\", \"rule\"} entries or an object"},
+      // Named composite definitions; their entries are checked by the explain step.
+      object("explain.composites"),
       object("explain.rule_params"), object("explain.parameters"),
       {"explain.samples", kInt | kList, 0, 1e6, false, false, kInt, Special::none,
        "a count in [0, 1000000] or a list of test sample indices"},

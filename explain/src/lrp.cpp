@@ -254,22 +254,25 @@ struct Lrp::Impl {
                 ", kind " + glassbox::to_string(l.kind()) + ") has no relevance rule: " + why);
   }
 
-  void make_linear(Step& s, std::size_t i, Layer& base, bool first) {
+  void make_linear(Step& s, std::size_t i, Layer& base, bool first, bool last) {
     Layer& l = net.layer(i);
-    LayerSlot slot{i, &l, role_of(base, net.layer_input_shape(i)), first};
+    LayerSlot slot{i, &l, role_of(base, net.layer_input_shape(i)), first, last};
     s.info.role = slot.role;
     s.rule = composite.rule_for(slot);
     if (!s.rule)
-      no_rule(i, l, "composite '" + composite.name + "' gives no rule for role '" + slot.role +
-                        "' (set one in the composite, by role, index or name)");
+      no_rule(i, l, "no entry of composite '" + composite.name + "' matches this layer of kind '" + slot.role +
+                        "' (add one matching it by kind, type, name, index or position)");
     set_linear_rule(s, base, s.rule);
   }
 
   void build_plan() {
     const std::size_t n = net.size();
-    std::size_t first_linear = n;
+    std::size_t first_linear = n, last_linear = n;
     for (std::size_t i = 0; i < n; ++i)
-      if (net.layer(i).kind() == LayerKind::linear) { first_linear = i; break; }
+      if (net.layer(i).kind() == LayerKind::linear) {
+        if (first_linear == n) first_linear = i;
+        last_linear = i;
+      }
     steps.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       Layer& l = net.layer(i);
@@ -287,7 +290,7 @@ struct Lrp::Impl {
             s.owned = merge_batch_norm(l, net.layer(i + 1), net.layer_input_shape(i), net.registry());
             if (s.owned) base = s.owned.get();
           }
-          make_linear(s, i, *base, i == first_linear);
+          make_linear(s, i, *base, i == first_linear, i == last_linear);
           if (s.owned) s.info.role += "+batch_normalization";
           break;
         }
@@ -297,7 +300,7 @@ struct Lrp::Impl {
             s.info.role = "normalization";
             s.info.rule = "merged_into_previous";
           } else {
-            make_linear(s, i, l, false);
+            make_linear(s, i, l, false, false);
           }
           break;
         case LayerKind::activation:

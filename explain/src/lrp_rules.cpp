@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "glassbox/error.h"
+#include "glassbox/explain/option_spec.h"
 
 namespace glassbox::explain {
 namespace {
@@ -147,24 +148,6 @@ class WSquareRule final : public LrpRule {
   }
 };
 
-float number(const json& spec, const json& defaults, const std::string& key, float fallback,
-             const std::string& where) {
-  const json* v = nullptr;
-  if (spec.is_object() && spec.contains(key)) v = &spec[key];
-  else if (defaults.is_object() && defaults.contains(key)) v = &defaults[key];
-  if (!v) return fallback;
-  if (v->is_number()) return v->get<float>();
-  if (v->is_string()) {
-    try {
-      std::size_t used = 0;
-      float f = std::stof(v->get<std::string>(), &used);
-      if (used == v->get<std::string>().size()) return f;
-    } catch (...) {
-    }
-  }
-  throw ConfigError(where + ": '" + key + "' must be a number, got " + v->dump());
-}
-
 }  // namespace
 
 RulePtr lrp_zero() { return std::make_shared<ZeroRule>(); }
@@ -194,47 +177,129 @@ RulePtr zbox_rule(float low, float high) {
 RulePtr flat_rule() { return std::make_shared<FlatRule>(); }
 RulePtr wsquare_rule() { return std::make_shared<WSquareRule>(); }
 
-const std::vector<std::string>& rule_names() {
-  static const std::vector<std::string> names = {"lrp0",       "epsilon",      "gamma",
-                                                 "alpha_beta", "alpha1_beta0", "alpha2_beta1",
-                                                 "zplus",      "zbox",         "flat",
-                                                 "wsquare"};
+namespace {
+
+// A rule made by name: the rule itself, reporting the values of its described options
+// (over what the rule reports of itself: alpha1_beta0's fixed alpha and beta).
+class DescribedRule final : public LrpRule {
+ public:
+  DescribedRule(RulePtr rule, json values) : rule_(std::move(rule)), values_(std::move(values)) {}
+  std::string name() const override { return rule_->name(); }
+  json parameters() const override {
+    json j = rule_->parameters();
+    j.update(values_);
+    return j;
+  }
+  std::vector<LrpGroup> groups() const override { return rule_->groups(); }
+  bool is_plain() const override { return rule_->is_plain(); }
+
+ private:
+  RulePtr rule_;
+  json values_;
+};
+
+// The built-in rules: name, aliases, description, options (each described once) and how to
+// make the rule from the options' values. A new rule is a class above and an entry here.
+void register_builtin_rules(RuleRegistry& r) {
+  auto add = [&r](const std::string& name, std::vector<std::string> aliases, const std::string& description,
+                  std::vector<OptionSpec> options, std::function<RulePtr(json&)> make) {
+    FactoryInfo info{name, description, options_schema(options), "built-in"};
+    r.add(std::move(info), RuleFactory{std::move(options), std::move(make)}, std::move(aliases));
+  };
+  auto f = [](const json& v, const char* key) { return v.at(key).get<float>(); };
+  add("lrp0", {"zero", "lrp_0"}, "LRP-0: R_i = sum_j x_i w_ij / z_j R_j (Bach et al. 2015)", {},
+      [](json&) { return lrp_zero(); });
+  add("epsilon", {}, "LRP-epsilon: a stabilizer in the denominator absorbs weak or contradictory contributions",
+      {{"epsilon", "float", 1e-6, 0, kUnbounded, "stabilizer added to each denominator (with the sign of z)"}},
+      [f](json& v) { return epsilon_rule(f(v, "epsilon")); });
+  add("gamma", {}, "LRP-gamma: weights W + gamma W+, bias b + gamma b+ (favours positive contributions)",
+      {{"gamma", "float", 0.25, 0, kUnbounded, "weight of the positive parameters; large gamma approaches z+"}},
+      [f](json& v) { return gamma_rule(f(v, "gamma")); });
+  add("alpha_beta", {}, "alpha * positive contributions - beta * negative ones, alpha - beta = 1",
+      {{"alpha", "float", 2, 0, kUnbounded, "weight of the positive contributions"},
+       {"beta", "float", nullptr, 0, kUnbounded, "weight of the negative contributions (default: alpha - 1)"}},
+      [f](json& v) {
+        const float alpha = f(v, "alpha");
+        if (!v.contains("beta")) v["beta"] = alpha - 1.0f;
+        return alpha_beta_rule(alpha, f(v, "beta"));
+      });
+  add("alpha1_beta0", {}, "alpha-beta with alpha 1, beta 0", {}, [](json&) { return alpha_beta_rule(1.0f, 0.0f); });
+  add("alpha2_beta1", {}, "alpha-beta with alpha 2, beta 1", {}, [](json&) { return alpha_beta_rule(2.0f, 1.0f); });
+  add("zplus", {"z_plus"}, "z+: only positive contributions x+W+ + x-W-, no bias", {},
+      [](json&) { return zplus_rule(); });
+  add("zbox", {"zb", "box"}, "zB for the input layer with values in [low, high], no bias",
+      {{"low", "float", 0, -kUnbounded, kUnbounded, "lowest input value (the model's input range)"},
+       {"high", "float", 1, -kUnbounded, kUnbounded, "highest input value (the model's input range)"}},
+      [f](json& v) { return zbox_rule(f(v, "low"), f(v, "high")); });
+  add("flat", {}, "flat: every input of a neuron gets an equal share", {}, [](json&) { return flat_rule(); });
+  add("wsquare", {"w_square", "w2"}, "w-square: shares by the squared weights, ignoring the input", {},
+      [](json&) { return wsquare_rule(); });
+}
+
+}  // namespace
+
+RuleRegistry& rule_registry() {
+  static RuleRegistry* registry = [] {
+    auto* r = new RuleRegistry("LRP rule");  // never destroyed: plugins may add to it until exit
+    register_builtin_rules(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+std::vector<std::string> rule_names() { return rule_registry().names(); }
+
+namespace {
+
+// Every option name of the registered rules, in the order the rules describe them.
+std::vector<std::string> all_rule_options() {
+  std::vector<std::string> names;
+  const RuleRegistry& r = rule_registry();
+  for (const std::string& rule : r.names())
+    for (const OptionSpec& o : r.factory(rule, "rule").options)
+      if (std::find(names.begin(), names.end(), o.name) == names.end()) names.push_back(o.name);
   return names;
+}
+
+}  // namespace
+
+std::string rule_parameter_names() {
+  std::string s;
+  for (const auto& n : all_rule_options()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+void check_rule_params(const json& rule_params, const std::string& where) {
+  if (!rule_params.is_object())
+    throw ConfigError(where + ": expected an object of rule parameters, got " + rule_params.dump().substr(0, 80));
+  const std::vector<std::string> known = all_rule_options();
+  for (const auto& [k, v] : rule_params.items())
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      throw ConfigError(where + ": unknown rule parameter '" + k + "' (known: " + rule_parameter_names() + ")");
 }
 
 RulePtr make_rule(const json& spec, const json& defaults, const std::string& where) {
   std::string name;
-  if (spec.is_string()) {
-    name = spec.get<std::string>();
-  } else if (spec.is_object() && spec.contains("rule") && spec["rule"].is_string()) {
-    name = spec["rule"].get<std::string>();
-    static const std::vector<std::string> keys = {"rule", "epsilon", "gamma", "alpha", "beta", "low", "high"};
-    for (const auto& [k, v] : spec.items())
-      if (std::find(keys.begin(), keys.end(), k) == keys.end())
-        throw ConfigError(where + ": unknown rule parameter '" + k +
-                          "' (known: epsilon, gamma, alpha, beta, low, high)");
-  } else {
-    throw ConfigError(where + ": a rule is a name or {\"rule\": NAME, ...}, got " + spec.dump());
-  }
+  if (spec.is_string()) name = spec.get<std::string>();
+  else if (spec.is_object() && spec.contains("rule") && spec["rule"].is_string()) name = spec["rule"].get<std::string>();
+  else throw ConfigError(where + ": a rule is a name or {\"rule\": NAME, ...}, got " + spec.dump());
   std::replace(name.begin(), name.end(), '-', '_');
-  if (name == "lrp0" || name == "zero" || name == "lrp_0") return lrp_zero();
-  if (name == "epsilon") return epsilon_rule(number(spec, defaults, "epsilon", 1e-6f, where));
-  if (name == "gamma") return gamma_rule(number(spec, defaults, "gamma", 0.25f, where));
-  if (name == "alpha_beta") {
-    float alpha = number(spec, defaults, "alpha", 2.0f, where);
-    float beta = number(spec, defaults, "beta", alpha - 1.0f, where);
-    return alpha_beta_rule(alpha, beta);
+  const RuleRegistry& r = rule_registry();
+  const RuleFactory& factory = r.factory(name, where);
+  const std::string rule_where = where + " (rule '" + r.info(name, where).name + "')";
+  json values = parse_options(factory.options, spec.is_object() ? spec : json::object(), defaults, rule_where,
+                              {"rule"});
+  RulePtr rule;
+  try {
+    rule = factory.make(values);
+  } catch (const ConfigError& e) {
+    throw ConfigError(where + ": " + e.what());
   }
-  if (name == "alpha1_beta0") return alpha_beta_rule(1.0f, 0.0f);
-  if (name == "alpha2_beta1") return alpha_beta_rule(2.0f, 1.0f);
-  if (name == "zplus" || name == "z_plus") return zplus_rule();
-  if (name == "zbox" || name == "zb" || name == "box")
-    return zbox_rule(number(spec, defaults, "low", 0.0f, where), number(spec, defaults, "high", 1.0f, where));
-  if (name == "flat") return flat_rule();
-  if (name == "wsquare" || name == "w_square" || name == "w2") return wsquare_rule();
-  std::string known;
-  for (const auto& n : rule_names()) known += (known.empty() ? "" : ", ") + n;
-  throw ConfigError(where + ": unknown LRP rule '" + name + "' (known: " + known + ")");
+  // The summaries report the options' values as the rule holds them (a float option as
+  // float), so parameters() follows the description too.
+  for (const OptionSpec& o : factory.options)
+    if (o.type == "float" && values.contains(o.name)) values[o.name] = values[o.name].get<float>();
+  return std::make_shared<DescribedRule>(std::move(rule), std::move(values));
 }
 
 }  // namespace glassbox::explain

@@ -1,14 +1,17 @@
 // Baseline attributions, region perturbation and heatmaps: integrated-gradients
 // completeness, gradients against finite differences, occlusion and perturbation curves on
 // a linear model whose answers are known by hand, the diverging colormap and the PNG
-// round trip.
+// round trip; every method (LRP and the baselines, and one registered from outside) behind
+// the one AttributionMethod interface.
 #define BOOST_TEST_MODULE attributions
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "glassbox/explain/attributions.h"
+#include "glassbox/explain/explanation_report.h"
 #include "glassbox/explain/heatmap.h"
 #include "glassbox/explain/perturbation.h"
 #include "glassbox/parallel.h"
@@ -224,4 +227,89 @@ BOOST_AUTO_TEST_CASE(png_files_round_trip_through_libpng) {
   BOOST_TEST(std::fabs(grey(0, 0, 0) - 0.299f) < 1e-3);  // pure red -> its luma weight
   std::filesystem::remove(path);
   BOOST_CHECK_THROW(read_png(path, 1), DataError);
+}
+
+namespace {
+
+// A method registered from outside the library (as a plugin would): the input itself.
+class InputMethod final : public AttributionMethod {
+ public:
+  std::string name() const override { return "test_input"; }
+  json request_fields() const override { return {{"parameters", json::object()}}; }
+  Explanation attribute(ExplainedNetwork& net, const Tensor& x, const Target& target, bool) const override {
+    const Tensor logits = net.logits(x);
+    const ExplanationRows rows = explanation_rows(logits, target);
+    const std::vector<int> predicted = ExplainedNetwork::argmax_rows(logits);
+    Explanation e;
+    Attribution& a = e.attribution;
+    a.method = name();
+    a.sample = rows.sample;
+    a.target = rows.target;
+    for (std::size_t r = 0; r < rows.sample.size(); ++r) {
+      a.predicted.push_back(predicted[rows.sample[r]]);
+      a.logit.push_back(logits(rows.sample[r], static_cast<std::size_t>(rows.target[r])));
+    }
+    a.relevance = gather_rows(x, rows.sample);
+    return e;
+  }
+};
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_registered_method_runs_behind_one_interface) {
+  auto net = small_cnn(91);
+  ExplainedNetwork n(stack(net), {1, 8, 8});
+  Tensor x = random_tensor({2, 1, 8, 8}, 92, 0.0f, 1.0f);
+  BOOST_TEST(attribution_method_names() == std::vector<std::string>({"lrp", "gradient", "gradient_x_input",
+                                                                     "integrated_gradients", "smoothgrad", "occlusion"}),
+             boost::test_tools::per_element());
+  for (const std::string& name : attribution_method_names()) {
+    BOOST_TEST_CONTEXT(name) {
+      ExplainRequest r;
+      r.method = name;
+      r.attribution.steps = 4;
+      r.attribution.samples = 2;
+      const Explanation e = explain_batch(n, r, x, true);
+      BOOST_TEST(e.attribution.method == name);
+      BOOST_TEST((e.attribution.relevance.shape() == x.shape()));
+      const json s = row_summary(e, 1);
+      BOOST_TEST(s["method"] == name);
+      BOOST_TEST(s["parameters"] == e.attribution.parameters);
+      BOOST_TEST(s.contains("conservation_error") == (e.layerwise != nullptr));
+      BOOST_TEST(s.contains("note") == (name == "integrated_gradients"));
+      // Behind the interface, each method computes what it computes on its own.
+      if (e.layerwise) {
+        Lrp lrp(stack(net), {1, 8, 8}, make_composite("epsilon-plus"));
+        BOOST_TEST(same_bits(e.attribution.relevance, lrp.explain(x).input_relevance));
+        BOOST_TEST(r.to_json() == json({{"method", "lrp"}, {"target", "predicted"}, {"composite", "epsilon-plus"}}));
+      } else {
+        BOOST_TEST(same_bits(e.attribution.relevance, attribute(n, name, x, Target::predicted(), r.attribution).relevance));
+        BOOST_TEST(r.to_json()["parameters"] == r.attribution.to_json(name));
+      }
+    }
+  }
+  attribution_method_registry().add(FactoryInfo{"test_input", "the input", json::object(), "test"},
+                                    [](const ExplainRequest&, const std::string&) -> MethodPtr {
+                                      return std::make_shared<InputMethod>();
+                                    });
+  ExplainRequest r;
+  r.method = "test_input";
+  r.target = Target::all();
+  const Explanation e = explain_batch(n, r, x);
+  BOOST_TEST(e.attribution.rows() == 6u);
+  BOOST_TEST(same_bits(e.attribution.relevance, gather_rows(x, {0, 0, 0, 1, 1, 1})));
+  BOOST_TEST(row_summary(e, 4)["explained_class"] == 1);
+  attribution_method_registry().remove_origin("test");
+  r.method = "nope";
+  try {
+    (void)make_method(r, "explain");
+    BOOST_FAIL("expected an error");
+  } catch (const ConfigError& err) {
+    BOOST_TEST(std::string(err.what()).rfind("explain.method: unknown attribution method 'nope' (known: lrp, gradient,", 0) == 0,
+               err.what());
+  }
 }

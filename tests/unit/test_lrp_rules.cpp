@@ -7,6 +7,7 @@
 
 #include "glassbox/parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -470,8 +471,10 @@ BOOST_AUTO_TEST_CASE(no_nan_when_all_activations_are_zero) {
 
 BOOST_AUTO_TEST_CASE(errors_name_the_layer_without_a_rule_and_bad_rule_parameters) {
   auto net = small_cnn(true, 71);
-  Composite c = make_composite("epsilon-plus");
-  c.conv = nullptr;
+  Composite c = make_composite("epsilon-plus");  // without its conv entry
+  c.entries.erase(std::remove_if(c.entries.begin(), c.entries.end(),
+                                 [](const CompositeEntry& e) { return e.match.kind == "conv"; }),
+                  c.entries.end());
   try {
     Lrp lrp(stack(net), {1, 8, 8}, c);
     BOOST_FAIL("expected an error");

@@ -29,6 +29,12 @@ using nlohmann::json;
 
 namespace {
 
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
 // "k=v" words into a JSON object; values parsed as JSON when they are JSON.
 json parse_assignments(const std::vector<std::string>& words, const std::string& option) {
   json out = json::object();
@@ -65,9 +71,9 @@ std::vector<long> parse_indices(const std::vector<std::string>& words) {
   return out;
 }
 
-// The composite option: a built-in name, inline JSON, or a JSON file.
+// The composite option: a registered name, inline JSON (entries or an object), or a JSON file.
 json parse_composite(const std::string& text) {
-  if (!text.empty() && text[0] == '{') {
+  if (!text.empty() && (text[0] == '{' || text[0] == '[')) {
     try {
       return parse_json_text(text, "--composite");
     } catch (const JsonTextError& e) {
@@ -136,13 +142,13 @@ int cmd_explain(const Args& args, Context& ctx) {
       ("index", po::value<std::vector<std::string>>(&indices), "sample number(s) in the split: N or N,M,... (repeatable)")
       ("count", po::value<std::size_t>(), "explain the first K samples of the split")
       ("input", po::value<std::vector<std::string>>(&inputs), "your own input: FILE.npy (one or more samples) or FILE.png (repeatable)")
-      ("method", po::value<std::string>()->default_value("lrp"),
-       "lrp, gradient, gradient_x_input, integrated_gradients, smoothgrad, occlusion")
+      ("method", po::value<std::string>()->default_value(explain::kDefaultMethod),
+       join(explain::attribution_method_names()).c_str())
       ("composite", po::value<std::string>()->default_value("epsilon-plus"),
-       "LRP composite: epsilon-plus, epsilon-gamma-box, epsilon-alpha2-beta1, *-flat, lrp0, epsilon, "
-       "or a JSON object / .json file of rules by role, index or name")
+       ("LRP composite: " + join(explain::composite_names()) +
+        ", or a JSON list / .json file of {\"match\": ..., \"rule\": ...} entries").c_str())
       ("rule-param", po::value<std::vector<std::string>>(&rule_params),
-       "LRP rule parameter k=v: epsilon, gamma, alpha, beta, low, high (repeatable)")
+       ("LRP rule parameter k=v: " + explain::rule_parameter_names() + " (repeatable)").c_str())
       ("param", po::value<std::vector<std::string>>(&params),
        "baseline parameter k=v: steps, baseline (integrated_gradients), samples, noise, seed (smoothgrad), "
        "patch, stride, value (occlusion) (repeatable)")
@@ -173,19 +179,14 @@ int cmd_explain(const Args& args, Context& ctx) {
 
   explain::ExplainRequest req;
   req.method = vm["method"].as<std::string>();
-  if (req.method != "lrp") explain::check_method(req.method);
   req.composite = parse_composite(vm["composite"].as<std::string>());
   req.rule_params = parse_assignments(rule_params, "rule-param");
-  for (const auto& [k, v] : req.rule_params.items()) {
-    static const std::vector<std::string> known = {"epsilon", "gamma", "alpha", "beta", "low", "high"};
-    if (std::find(known.begin(), known.end(), k) == known.end())
-      throw ConfigError("--rule-param: unknown rule parameter '" + k + "' (known: epsilon, gamma, alpha, beta, low, high)");
-    (void)v;
-  }
+  explain::check_rule_params(req.rule_params, "--rule-param");
   json attribution = parse_assignments(params, "param");
   attribution["batch_size"] = vm["batch-size"].as<std::size_t>();
   req.attribution = explain::AttributionOptions::from_json(attribution, "--param");
   req.target = explain::Target::parse(vm["target"].as<std::string>());
+  (void)explain::make_method(req);  // a bad method, composite or rule: exit 2 before loading anything
   const auto eval_options = explain::PerturbationOptions::from_json(parse_assignments(eval_params, "eval-param"), "--eval-param");
 
   Registry& reg = ctx.registry();
@@ -266,16 +267,17 @@ int cmd_explain(const Args& args, Context& ctx) {
       shown.attribution.predicted.resize(rows);
       shown.attribution.logit.resize(rows);
     }
-    if (e.lrp) shown.lrp = std::make_unique<explain::LrpResult>(*e.lrp);
+    shown.layerwise = e.layerwise;
+    shown.method = e.method;
     summary = explain::write_explanations(out_dir, x, shown, req, report);
   }
 
   // Console table.
   std::cout << "explained " << e.attribution.rows() << " row(s) with " << req.method;
-  if (req.method == "lrp") std::cout << " (composite " << (req.composite.is_string() ? req.composite.get<std::string>() : "custom") << ")";
+  if (e.layerwise) std::cout << " (composite " << e.layerwise->composite << ")";
   std::cout << ", target " << req.target.to_string() << "\n";
   std::cout << std::setw(8) << "sample" << std::setw(7) << "label" << std::setw(6) << "pred" << std::setw(8) << "class"
-            << std::setw(12) << "logit" << std::setw(14) << "relevance" << (e.lrp ? "   conservation" : "") << "\n";
+            << std::setw(12) << "logit" << std::setw(14) << "relevance" << (e.layerwise ? "   conservation" : "") << "\n";
   const std::size_t shown_rows = std::min<std::size_t>(e.attribution.rows(), 20);
   for (std::size_t r = 0; r < shown_rows; ++r) {
     json j = explain::row_summary(e, r);
@@ -284,7 +286,7 @@ int cmd_explain(const Args& args, Context& ctx) {
               << (s < report.labels.size() ? std::to_string(report.labels[s]) : "-") << std::setw(6)
               << e.attribution.predicted[r] << std::setw(8) << e.attribution.target[r] << std::setw(12) << std::setprecision(5)
               << e.attribution.logit[r] << std::setw(14) << j["input_relevance_sum"].get<double>();
-    if (e.lrp) std::cout << std::setw(15) << std::setprecision(3) << e.lrp->conservation_error(r);
+    if (j.contains("conservation_error")) std::cout << std::setw(15) << std::setprecision(3) << j["conservation_error"].get<double>();
     std::cout << "\n";
   }
   if (e.attribution.rows() > shown_rows) std::cout << "... (" << e.attribution.rows() - shown_rows << " more in explanations.json)\n";

@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "experiment_runner.h"
+#include "explain_step.h"
 #include "glassbox/experiment.h"
 #include "options.h"
 
@@ -66,6 +67,7 @@ int cmd_run(const Args& args, Context& ctx) {
   Experiment e = load_experiment(vm["config"].as<std::string>(), sets);
   Registry& reg = ctx.registry();
   check_factories(e, reg);
+  if (e.has("explain")) check_explain_section(e);  // methods, composites, rules
   if (vm.count("check")) {
     std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
     return kExitOk;

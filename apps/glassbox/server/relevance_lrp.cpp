@@ -1,7 +1,8 @@
-// The LRP side of relevance_bridge.h, over the explain library (explain/lrp.h).
+// relevance_bridge.h over the explain library's attribution methods (attribution_method.h):
+// any registered method by name, LRP by default; the per-layer relevance of the methods
+// that have it.
 #include "glassbox/error.h"
-#include "glassbox/explain/composites.h"
-#include "glassbox/explain/lrp.h"
+#include "glassbox/explain/explanation_report.h"
 #include "http_json.h"
 #include "relevance_bridge.h"
 
@@ -21,12 +22,24 @@ json add_row(TensorPack& pack, const Tensor& t, std::size_t r) {
   return pack.add(t.data() + r * per, per, row_shape(t));
 }
 
+template <class Registry>
+json family(const Registry& r) {
+  json out = json::array();
+  for (const FactoryInfo& i : r.list())
+    out.push_back({{"name", i.name}, {"description", i.description}, {"parameters", i.parameters},
+                   {"origin", i.origin}});
+  return out;
+}
+
 }  // namespace
 
 json relevance_capabilities() {
-  return {{"method", "lrp"},
+  const explain::ExplainRequest defaults;
+  return {{"method", defaults.method},
+          {"methods", family(explain::attribution_method_registry())},
           {"composites", explain::composite_names()},
-          {"default", "epsilon-plus"}};
+          {"default", defaults.composite},
+          {"rules", family(explain::rule_registry())}};
 }
 
 namespace {
@@ -70,21 +83,42 @@ std::vector<int> layer_classes(const json& options, int prediction, const std::v
 
 }  // namespace
 
-json explain_relevance(MyDeepLearning& model, const Tensor& input, int prediction, const json& options,
-                       const std::vector<std::string>& class_names, TensorPack& pack) {
+namespace {
+
+// The request's method and its fields; bad types are 400s naming the option.
+explain::ExplainRequest relevance_request(const json& options) {
+  explain::ExplainRequest req;
+  if (options.contains("method")) {
+    if (!options["method"].is_string())
+      throw HttpError(400, "relevance.method: expected a method name (known: " +
+                               json(explain::attribution_method_names()).dump() + "), got a " +
+                               std::string(options["method"].type_name()));
+    req.method = options["method"].get<std::string>();
+  }
   if (options.contains("rule_parameters") && !options["rule_parameters"].is_object())
     throw HttpError(400, "relevance.rule_parameters: expected an object of rule parameters, got a " +
                              std::string(options["rule_parameters"].type_name()));
-  const json params = options.value("rule_parameters", json::object());
-  explain::Composite composite;
-  if (options.contains("composite") && options["composite"].is_object())
-    composite = explain::composite_from_json(options["composite"], params, "relevance.composite");
-  else if (options.contains("composite") && !options["composite"].is_string())
-    throw HttpError(400, "relevance.composite: expected a composite name or object (known: " +
-                             json(explain::composite_names()).dump() + "), got a " +
-                             std::string(options["composite"].type_name()));
-  else
-    composite = explain::make_composite(options.value("composite", std::string("epsilon-plus")), params);
+  req.rule_params = options.value("rule_parameters", json::object());
+  explain::check_rule_params(req.rule_params, "relevance.rule_parameters");
+  if (options.contains("composite")) {
+    const json& c = options["composite"];
+    if (!c.is_string() && !c.is_object() && !c.is_array())
+      throw HttpError(400, "relevance.composite: expected a composite name, list or object (known: " +
+                               json(explain::composite_names()).dump() + "), got a " + std::string(c.type_name()));
+    req.composite = c;
+  }
+  req.attribution = explain::AttributionOptions::from_json(options.value("parameters", json::object()),
+                                                           "relevance.parameters");
+  req.target = explain::Target::all();
+  return req;
+}
+
+}  // namespace
+
+json explain_relevance(MyDeepLearning& model, const Tensor& input, int prediction, const json& options,
+                       const std::vector<std::string>& class_names, TensorPack& pack) {
+  const explain::ExplainRequest req = relevance_request(options);
+  const explain::MethodPtr method = explain::make_method(req, "relevance");
 
   // Per-layer relevance is sent for the classes asked for ("layers_for"), by default the
   // predicted one: every class times every layer would be most of the answer's bytes.
@@ -96,38 +130,44 @@ json explain_relevance(MyDeepLearning& model, const Tensor& input, int predictio
 
   // A composite that gives no rule for one of this model's layers is the request's
   // fault (a composite object from the page, or a named one unfit for a plugin layer).
-  explain::LrpResult r;
+  explain::Explanation e;
   try {
-    explain::Lrp lrp(model, std::move(composite), explain::LrpOptions().keep_layer_relevance(true));
-    r = lrp.explain(input, explain::Target::all());
+    e = method->attribute_model(model, input, req.target, true);
   } catch (const ConfigError&) {
     throw;
-  } catch (const Error& e) {
-    throw HttpError(400, std::string("relevance.composite: cannot explain this model: ") + e.what());
+  } catch (const Error& err) {
+    throw HttpError(400, "relevance: cannot explain this model with " + method->name() + ": " + err.what());
   }
 
+  const explain::Attribution& a = e.attribution;
+  const explain::LrpResult* layerwise = e.layerwise.get();
   json targets = json::array();
-  for (std::size_t row = 0; row < r.rows(); ++row) {
-    const int cls = r.target[row];
-    json t = {{"class", cls},
-              {"logit", r.logit[row]},
-              {"input_sum", r.input_sum[row]},
-              {"conservation_error", r.conservation_error(row)},
-              {"input", add_row(pack, r.input_relevance, row)}};
+  for (std::size_t row = 0; row < a.rows(); ++row) {
+    const int cls = a.target[row];
+    const double input_sum = layerwise ? layerwise->input_sum[row]
+                                       : explain::basic_row_summary(a, row)["input_relevance_sum"].get<double>();
+    json t = {{"class", cls}, {"logit", a.logit[row]}, {"input_sum", input_sum},
+              {"input", add_row(pack, a.relevance, row)}};
     json layers = json::array();
-    for (std::size_t i = 0; i < r.layer_sums[row].size(); ++i) {
-      json l = {{"index", i}, {"sum", r.layer_sums[row][i]}};
-      if (want_layers(cls) && i < r.layer_relevance.size() && r.layer_relevance[i].size())
-        l["values"] = add_row(pack, r.layer_relevance[i], row);
-      layers.push_back(l);
+    if (layerwise) {
+      t["conservation_error"] = layerwise->conservation_error(row);
+      for (std::size_t i = 0; i < layerwise->layer_sums[row].size(); ++i) {
+        json l = {{"index", i}, {"sum", layerwise->layer_sums[row][i]}};
+        if (want_layers(cls) && i < layerwise->layer_relevance.size() && layerwise->layer_relevance[i].size())
+          l["values"] = add_row(pack, layerwise->layer_relevance[i], row);
+        layers.push_back(l);
+      }
     }
     t["layers"] = layers;
     targets.push_back(t);
   }
   json plan = json::array();
-  for (const auto& p : r.plan)
-    plan.push_back({{"index", p.index}, {"name", p.name}, {"rule", p.rule}, {"parameters", p.rule_parameters}});
-  return {{"method", "lrp"}, {"composite", r.composite}, {"targets", targets}, {"plan", plan}};
+  if (layerwise)
+    for (const auto& p : layerwise->plan)
+      plan.push_back({{"index", p.index}, {"name", p.name}, {"rule", p.rule}, {"parameters", p.rule_parameters}});
+  json out = {{"method", a.method}, {"parameters", a.parameters}, {"targets", targets}, {"plan", plan}};
+  if (layerwise) out["composite"] = layerwise->composite;
+  return out;
 }
 
 }  // namespace glassbox::server

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "glassbox/explain/attribution_method.h"
 #include "glassbox/explain/attributions.h"
 #include "glassbox/explain/heatmap.h"
 #include "glassbox/explain/lrp.h"
@@ -25,32 +26,15 @@ class MyDeepLearning;
 
 namespace glassbox::explain {
 
-// What to compute: a method and its parameters.
-struct ExplainRequest {
-  std::string method = "lrp";                 // lrp or one of attribution_methods()
-  nlohmann::json composite = "epsilon-plus";  // name or user-defined composite (lrp)
-  nlohmann::json rule_params = nlohmann::json::object();  // {"epsilon": 0.25, ...}
-  AttributionOptions attribution;             // baselines' parameters, batch size
-  Target target = Target::predicted();
-
-  // Parameters as JSON, for summaries.
-  nlohmann::json to_json() const;
-};
-
-// The result of one request; `lrp` holds the per-layer relevance when the method is LRP.
-struct Explanation {
-  Attribution attribution;
-  std::unique_ptr<LrpResult> lrp;
-};
-
-// Runs the request on a batch. `keep_layers` keeps LRP's per-layer relevance.
+// Runs the request on a batch through its method (make_method); `keep_layers` keeps the
+// per-layer relevance of methods that have it.
 Explanation explain_batch(const MyDeepLearning& model, const ExplainRequest& request, const Tensor& x,
                           bool keep_layers = false);
 Explanation explain_batch(ExplainedNetwork& net, const ExplainRequest& request, const Tensor& x,
                           bool keep_layers = false);
 
-// The row's summary: sample, explained/predicted class (and names), logit, relevance sum,
-// and for LRP the per-layer sums, absorbed relevance and conservation error.
+// The row's summary: the method's (AttributionMethod::row_summary), its parameters and the
+// class names.
 nlohmann::json row_summary(const Explanation& e, std::size_t row,
                            const std::vector<std::string>& class_names = {});
 

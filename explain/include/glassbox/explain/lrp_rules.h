@@ -25,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "glassbox/explain/named_registry.h"
+#include "glassbox/explain/option_spec.h"
 #include "glassbox/tensor.h"
 
 namespace glassbox::explain {
@@ -95,12 +97,38 @@ RulePtr flat_rule();
 // w-square: R_i = sum_j w_ij^2 / sum_i' w_i'j^2 R_j (x -> 1, b -> 0).
 RulePtr wsquare_rule();
 
-// A rule from JSON: "epsilon" or {"rule": "epsilon", "epsilon": 0.25}. Names: lrp0 (zero),
-// epsilon, gamma, alpha_beta (alpha, beta), alpha1_beta0, alpha2_beta1, zplus, zbox (low,
-// high), flat, wsquare. `defaults` supplies parameters not given in `spec` (the CLI's
-// --rule-param values). Throws ConfigError naming `where` and the bad key or value.
+// ---- Rules by name (zennit's layer_map names). Each rule's options are described once
+// (OptionSpec: name, type, default, range, help); that description parses them, fills the
+// defaults, gives parameters() and the registry's schema, and names unknown keys.
+
+struct RuleFactory {
+  std::vector<OptionSpec> options;
+  // Makes the rule from the options' values (parse_options' result); may complete values
+  // it derives (alpha_beta's beta = alpha - 1) so that parameters() reports them.
+  std::function<RulePtr(nlohmann::json& values)> make;
+};
+using RuleRegistry = NamedRegistry<RuleFactory>;
+
+// The process-wide registry with the built-in rules: lrp0 (zero), epsilon, gamma,
+// alpha_beta (alpha, beta), alpha1_beta0, alpha2_beta1, zplus, zbox (low, high), flat,
+// wsquare. A plugin adds its own (FactoryInfo::parameters = options_schema(options)):
+//   rule_registry().add({"mine", "what it does", options_schema(opts), registry.origin()},
+//                       RuleFactory{opts, [](nlohmann::json& v) { return ...; }});
+RuleRegistry& rule_registry();
+
+// A rule from JSON: a name or {"rule": NAME, option: value, ...}; '-' in a name reads as
+// '_'. `defaults` supplies options not given in `spec` (the CLI's --rule-param values,
+// shared by all rules of a composite; each rule takes the keys it knows). Throws
+// ConfigError naming `where` and the unknown rule, the unknown key (with the rule's known
+// ones) or the bad value.
 RulePtr make_rule(const nlohmann::json& spec, const nlohmann::json& defaults = nlohmann::json::object(),
                   const std::string& where = "rule");
-const std::vector<std::string>& rule_names();
+// The registered rules, in registration order.
+std::vector<std::string> rule_names();
+// Every option name of the registered rules: "epsilon, gamma, alpha, beta, low, high".
+std::string rule_parameter_names();
+// Throws ConfigError naming `where` and the key when `rule_params` is not an object or
+// holds a key that is no option of any registered rule.
+void check_rule_params(const nlohmann::json& rule_params, const std::string& where);
 
 }  // namespace glassbox::explain
