@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 const base = process.env.GLASSBOX_URL;
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-const dataset = process.env.GLASSBOX_TEST_DATASET || 'mnist-digits';
+const dataset = process.env.GLASSBOX_TEST_DATASET || 'mnist-digits-small';
 let context, page, profile;
 const problems = [];
 
