@@ -62,7 +62,8 @@ const std::vector<std::string>& SignatureStudyOptions::keys() {
   static const std::vector<std::string> k = {
       "enabled",        "threshold",     "top_k",          "pattern_capacity", "max_covariance_dim", "batch_size",
       "include_input",  "include_reshape", "layers",       "separability_threshold", "shrinkage", "heldout_limit",
-      "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots"};
+      "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots",
+      "linear_probes",  "probe_epochs",  "probe_batch_size", "probe_learning_rate", "probe_l2"};
   return k;
 }
 
@@ -93,6 +94,18 @@ SignatureStudyOptions SignatureStudyOptions::from_json(const nlohmann::json& s, 
   o.composite = get<std::string>(s, "composite", o.composite, where);
   o.relevance_samples = get<std::size_t>(s, "relevance_samples", o.relevance_samples, where);
   o.plots = get<bool>(s, "plots", o.plots, where);
+  o.linear_probes = get<bool>(s, "linear_probes", o.linear_probes, where);
+  o.probe.epochs = get<std::size_t>(s, "probe_epochs", o.probe.epochs, where);
+  o.probe.batch_size = get<std::size_t>(s, "probe_batch_size", o.probe.batch_size, where);
+  o.probe.learning_rate = get<double>(s, "probe_learning_rate", o.probe.learning_rate, where);
+  o.probe.l2 = get<double>(s, "probe_l2", o.probe.l2, where);
+  if (o.probe.epochs == 0) throw ConfigError(where + ".probe_epochs: must be at least 1");
+  if (o.probe.batch_size == 0) throw ConfigError(where + ".probe_batch_size: must be at least 1");
+  if (!(o.probe.learning_rate > 0))
+    throw ConfigError(where + ".probe_learning_rate: expected a positive number, got " +
+                      std::to_string(o.probe.learning_rate));
+  if (!(o.probe.l2 >= 0))
+    throw ConfigError(where + ".probe_l2: expected a number >= 0, got " + std::to_string(o.probe.l2));
   if (g.batch_size == 0) throw ConfigError(where + ".batch_size: must be at least 1");
   if (o.separability_threshold <= 0 || o.separability_threshold > 1)
     throw ConfigError(where + ".separability_threshold: expected a value in (0, 1], got " +
@@ -123,14 +136,23 @@ SignatureStudy run_signature_study(MyDeepLearning& model, const LabeledData& fit
   std::size_t correct = 0;
   for (std::size_t i = 0; i < st.heldout.size; ++i) correct += st.heldout.predicted[i] == st.heldout.labels[i];
   st.heldout_accuracy = st.heldout.size ? static_cast<double>(correct) / st.heldout.size : 0.0;
-  st.separability = analyze_separability(st.signatures, st.heldout, options.separability_threshold);
+  st.seconds_probes = since(t0);
+  // A probe needs two classes to tell apart; a one-class study keeps the centroid figures.
+  if (options.linear_probes && st.signatures.num_classes() >= 2) {
+    t0 = Clock::now();
+    st.linear_probes = fit_layer_probes(model, st.signatures, fit, heldout, options.probe);
+    st.seconds_linear_probes = since(t0);
+  }
+  t0 = Clock::now();
+  st.separability = analyze_separability(st.signatures, st.heldout, options.separability_threshold,
+                                         st.linear_probes ? &*st.linear_probes : nullptr);
   LabeledData unseen;
   if (unseen_all && unseen_all->size() > 0) {
     unseen = limit_balanced(*unseen_all, options.unseen_limit, true);
     st.unseen = scorer.probe(model, unseen, options.signature.batch_size);
     st.unseen_groups = analyze_unseen(st.signatures, st.heldout, *st.unseen, st.source_class_names);
   }
-  st.seconds_probes = since(t0);
+  st.seconds_probes += since(t0);
 
   if (options.relevance) {
     t0 = Clock::now();

@@ -61,9 +61,10 @@ function renderStudy(sig, runId) {
     `${sig.heldout?.count ?? '–'} held-out (model accuracy ${pct(sig.heldout?.model_accuracy)}); firing = activation > ${sig.options?.threshold}`)];
 
   // Separability per layer, the divergence layer of each pair marked.
-  const sep = lineChart({ title: 'separability per layer (nearest-centroid accuracy on held-out inputs)', xLabel: 'layer',
+  const probed = layers.some((l) => l.separability.probe_accuracy != null);
+  const sep = lineChart({ title: `separability per layer (${probed ? 'linear probe' : 'nearest-centroid'} accuracy on held-out inputs)`, xLabel: 'layer',
     series: [{ label: 'all classes', points: true }, ...sig.divergence.pairs.slice(0, 6).map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] }))], width: 640 });
-  sep.setData(xs, [layers.map((l) => l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
+  sep.setData(xs, [layers.map((l) => l.separability.probe_accuracy ?? l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
   parts.push(h('h3', 'From which layer on do the classes differ?'), sep.el,
     h('table', h('tr', h('th', 'pair'), h('th', 'divergence layer'), h('th', 'accuracy there'), h('th', 'stays separable')),
       sig.divergence.pairs.map((d) => h('tr', h('td', `${d.a_name} vs ${d.b_name}`),
@@ -72,8 +73,8 @@ function renderStudy(sig, runId) {
     h('div.muted', 'layers: ', layers.map((l) => layerLabel(l.position)).join(' · ')));
 
   // Class × class matrices, one per layer, metric selectable.
-  const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'pair_accuracy', 'pair_fisher'];
-  const select = h('select', { name: 'matrix' }, metrics.map((m) => h('option', { value: m }, m.replace('_', ' '))));
+  const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'probe_pair_accuracy', 'pair_accuracy', 'pair_fisher'];
+  const select = h('select', { name: 'matrix' }, metrics.map((m) => h('option', { value: m }, m.replaceAll('_', ' '))));
   const box = h('div.matrices');
   const drawMatrices = () => clear(box, layers.map((l) => {
     const m = l.similarity[select.value] ?? l.separability[select.value];
