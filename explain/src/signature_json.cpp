@@ -62,6 +62,17 @@ json layer_json(const SignatureStudy& st, std::size_t p) {
   j["shape"] = l.shape;
   j["feature"] = to_string(l.feature_kind);
   j["features"] = l.features;
+  // What "fires" means at this layer: per-feature thresholds, and the pattern's bits.
+  json thr = json::array();
+  for (float t : l.thresholds) thr.push_back(num(t));
+  j["firing_thresholds"] = thr;
+  j["pattern_bits"] = l.pattern_bits;
+  j["pattern_grid"] = l.grid;
+  if (l.grid) {
+    json ct = json::array();
+    for (float t : l.cell_thresholds) ct.push_back(num(t));
+    j["cell_thresholds"] = ct;
+  }
   const auto sel = neuron_selectivity(l, sig.options.top_k);
   json classes = json::array();
   for (std::size_t c = 0; c < k; ++c) {
@@ -165,6 +176,10 @@ json signature_study_json(const SignatureStudy& st) {
   j["format"] = "glassbox-signatures/1";
   const auto& o = st.options;
   j["options"] = {{"threshold", o.signature.firing_threshold},
+                  {"conv_firing", o.signature.conv_firing},
+                  {"conv_quantile", o.signature.conv_quantile},
+                  {"pattern_grid", o.signature.pattern_grid},
+                  {"calibration_samples", o.signature.calibration_samples},
                   {"top_k", o.signature.top_k},
                   {"pattern_capacity", o.signature.pattern_capacity},
                   {"max_covariance_dim", o.signature.max_covariance_dim},

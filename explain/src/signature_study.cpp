@@ -63,7 +63,8 @@ const std::vector<std::string>& SignatureStudyOptions::keys() {
       "enabled",        "threshold",     "top_k",          "pattern_capacity", "max_covariance_dim", "batch_size",
       "include_input",  "include_reshape", "layers",       "separability_threshold", "shrinkage", "heldout_limit",
       "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots",
-      "linear_probes",  "probe_epochs",  "probe_batch_size", "probe_learning_rate", "probe_l2"};
+      "linear_probes",  "probe_epochs",  "probe_batch_size", "probe_learning_rate", "probe_l2",
+      "conv_firing",    "conv_quantile", "pattern_grid",   "calibration_samples"};
   return k;
 }
 
@@ -80,6 +81,15 @@ SignatureStudyOptions SignatureStudyOptions::from_json(const nlohmann::json& s, 
   auto& g = o.signature;
   g.firing_threshold = get<float>(s, "threshold", g.firing_threshold, where);
   g.top_k = get<std::size_t>(s, "top_k", g.top_k, where);
+  g.conv_firing = get<std::string>(s, "conv_firing", g.conv_firing, where);
+  g.conv_quantile = get<double>(s, "conv_quantile", g.conv_quantile, where);
+  g.pattern_grid = get<std::size_t>(s, "pattern_grid", g.pattern_grid, where);
+  g.calibration_samples = get<std::size_t>(s, "calibration_samples", g.calibration_samples, where);
+  if (g.conv_firing != "quantile" && g.conv_firing != "threshold")
+    throw ConfigError(where + ".conv_firing: expected \"quantile\" or \"threshold\", got \"" + g.conv_firing + "\"");
+  if (!(g.conv_quantile >= 0.0 && g.conv_quantile <= 1.0))
+    throw ConfigError(where + ".conv_quantile: expected a value in [0, 1], got " + std::to_string(g.conv_quantile));
+  if (g.pattern_grid > 64) throw ConfigError(where + ".pattern_grid: expected 0..64, got " + std::to_string(g.pattern_grid));
   g.pattern_capacity = get<std::size_t>(s, "pattern_capacity", g.pattern_capacity, where);
   g.max_covariance_dim = get<std::size_t>(s, "max_covariance_dim", g.max_covariance_dim, where);
   g.batch_size = get<std::size_t>(s, "batch_size", g.batch_size, where);

@@ -46,7 +46,8 @@ struct SignatureStudyOptions {
   // max_covariance_dim, batch_size, include_input, include_reshape, layers,
   // separability_threshold, shrinkage, heldout_limit, unseen_limit, relevance, composite,
   // relevance_samples, plots, enabled, linear_probes, probe_epochs, probe_batch_size,
-  // probe_learning_rate, probe_l2.
+  // probe_learning_rate, probe_l2, conv_firing, conv_quantile, pattern_grid,
+  // calibration_samples.
   static SignatureStudyOptions from_json(const nlohmann::json& section, const std::string& where);
   static const std::vector<std::string>& keys();
 };
