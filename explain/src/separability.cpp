@@ -57,10 +57,17 @@ double pair_fisher_ratio(const LayerSignature& layer, std::size_t a, std::size_t
   return d2 / w;
 }
 
-Separability analyze_separability(const Signatures& sig, const Probe& heldout, double threshold) {
+std::string Separability::criterion() const {
+  return by_probe ? "pairwise linear probe accuracy on held-out inputs"
+                  : "pairwise nearest-centroid accuracy on held-out inputs";
+}
+
+Separability analyze_separability(const Signatures& sig, const Probe& heldout, double threshold,
+                                  const LayerProbes* probes) {
   const std::size_t k = sig.num_classes();
   Separability out;
   out.threshold = threshold;
+  out.by_probe = probes != nullptr && probes->layers.size() == sig.layers.size();
   std::vector<std::size_t> all(k);
   for (std::size_t c = 0; c < k; ++c) all[c] = c;
   for (std::size_t p = 0; p < sig.layers.size(); ++p) {
@@ -95,6 +102,13 @@ Separability analyze_separability(const Signatures& sig, const Probe& heldout, d
         s.pair_accuracy[a][b] = n > 0 ? (pair_credit[a][b] + pair_credit[b][a]) / n : 0.0;
         s.pair_fisher[a][b] = pair_fisher_ratio(layer, a, b);
       }
+    if (out.by_probe) {
+      const auto& pr = probes->layers[p];
+      s.probed = true;
+      s.probe_accuracy = pr.accuracy;
+      s.probe_train_accuracy = pr.train_accuracy;
+      s.probe_pair_accuracy = pr.pair_accuracy;
+    }
     out.layers.push_back(std::move(s));
   }
   for (std::size_t a = 0; a < k; ++a)
@@ -103,7 +117,7 @@ Separability analyze_separability(const Signatures& sig, const Probe& heldout, d
       d.a = a;
       d.b = b;
       for (std::size_t p = 0; p < out.layers.size(); ++p) {
-        const double acc = out.layers[p].pair_accuracy[a][b];
+        const double acc = out.layers[p].deciding_pair_accuracy()[a][b];
         if (acc >= threshold) {
           d.position = static_cast<int>(p);
           d.accuracy = acc;
@@ -114,7 +128,7 @@ Separability analyze_separability(const Signatures& sig, const Probe& heldout, d
       if (d.position >= 0) {
         d.stays_separable = true;
         for (std::size_t p = static_cast<std::size_t>(d.position); p < out.layers.size(); ++p)
-          d.stays_separable = d.stays_separable && out.layers[p].pair_accuracy[a][b] >= threshold;
+          d.stays_separable = d.stays_separable && out.layers[p].deciding_pair_accuracy()[a][b] >= threshold;
       }
       out.pairs.push_back(d);
     }

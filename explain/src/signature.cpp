@@ -35,6 +35,21 @@ BitPattern LayerSignature::majority_pattern(std::size_t c) const {
   return p;
 }
 
+BitPattern LayerSignature::binarize(const float* peaks, const float* cells) const {
+  if (grid == 0 || cells == nullptr) {
+    BitPattern p(features);
+    for (std::size_t j = 0; j < features; ++j)
+      if (peaks[j] > thresholds[j]) p.set(j);
+    return p;
+  }
+  const std::size_t per_channel = grid * grid;
+  BitPattern p(features * per_channel);
+  for (std::size_t c = 0; c < features; ++c)
+    for (std::size_t q = 0; q < per_channel; ++q)
+      if (cells[c * per_channel + q] > cell_thresholds[c]) p.set(c * per_channel + q);
+  return p;
+}
+
 std::size_t Signatures::position_of(int layer_index) const {
   for (std::size_t p = 0; p < layers.size(); ++p)
     if (layers[p].index == layer_index) return p;

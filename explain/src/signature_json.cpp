@@ -62,6 +62,17 @@ json layer_json(const SignatureStudy& st, std::size_t p) {
   j["shape"] = l.shape;
   j["feature"] = to_string(l.feature_kind);
   j["features"] = l.features;
+  // What "fires" means at this layer: per-feature thresholds, and the pattern's bits.
+  json thr = json::array();
+  for (float t : l.thresholds) thr.push_back(num(t));
+  j["firing_thresholds"] = thr;
+  j["pattern_bits"] = l.pattern_bits;
+  j["pattern_grid"] = l.grid;
+  if (l.grid) {
+    json ct = json::array();
+    for (float t : l.cell_thresholds) ct.push_back(num(t));
+    j["cell_thresholds"] = ct;
+  }
   const auto sel = neuron_selectivity(l, sig.options.top_k);
   json classes = json::array();
   for (std::size_t c = 0; c < k; ++c) {
@@ -105,6 +116,12 @@ json layer_json(const SignatureStudy& st, std::size_t p) {
                        {"nearest_centroid_accuracy", num(sp.nearest_centroid_accuracy)},
                        {"pair_accuracy", matrix(sp.pair_accuracy)},
                        {"pair_fisher", matrix(sp.pair_fisher)}};
+  if (sp.probed) {
+    j["separability"]["probe_accuracy"] = num(sp.probe_accuracy);
+    j["separability"]["probe_train_accuracy"] = num(sp.probe_train_accuracy);
+    j["separability"]["probe_pair_accuracy"] = matrix(sp.probe_pair_accuracy);
+    j["separability"]["probe_features"] = st.linear_probes->layers[p].features;
+  }
   std::vector<std::size_t> order(l.features);
   for (std::size_t f = 0; f < order.size(); ++f) order[f] = f;
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
@@ -159,6 +176,10 @@ json signature_study_json(const SignatureStudy& st) {
   j["format"] = "glassbox-signatures/1";
   const auto& o = st.options;
   j["options"] = {{"threshold", o.signature.firing_threshold},
+                  {"conv_firing", o.signature.conv_firing},
+                  {"conv_quantile", o.signature.conv_quantile},
+                  {"pattern_grid", o.signature.pattern_grid},
+                  {"calibration_samples", o.signature.calibration_samples},
                   {"top_k", o.signature.top_k},
                   {"pattern_capacity", o.signature.pattern_capacity},
                   {"max_covariance_dim", o.signature.max_covariance_dim},
@@ -168,7 +189,12 @@ json signature_study_json(const SignatureStudy& st) {
                   {"separability_threshold", o.separability_threshold},
                   {"shrinkage", o.shrinkage},
                   {"composite", o.composite},
-                  {"relevance_samples", o.relevance_samples}};
+                  {"relevance_samples", o.relevance_samples},
+                  {"linear_probes", o.linear_probes},
+                  {"probe_epochs", o.probe.epochs},
+                  {"probe_batch_size", o.probe.batch_size},
+                  {"probe_learning_rate", o.probe.learning_rate},
+                  {"probe_l2", o.probe.l2}};
   json classes = json::array();
   for (std::size_t c = 0; c < k; ++c)
     classes.push_back({{"class", c}, {"name", sig.class_names[c]}, {"source_label", sig.source_labels[c]},
@@ -177,7 +203,16 @@ json signature_study_json(const SignatureStudy& st) {
   j["samples"] = sig.samples;
   j["heldout"] = {{"count", st.heldout.size}, {"model_accuracy", num(st.heldout_accuracy)}};
   j["seconds"] = {{"signatures", st.seconds_signatures}, {"probes", st.seconds_probes},
-                  {"relevance", st.seconds_relevance}};
+                  {"relevance", st.seconds_relevance}, {"linear_probes", st.seconds_linear_probes}};
+  if (st.linear_probes) {
+    json acc = json::array();
+    for (const auto& l : st.linear_probes->layers) acc.push_back(num(l.accuracy));
+    j["linear_probes"] = {{"fit_samples", st.linear_probes->fit_samples},
+                          {"heldout_samples", st.linear_probes->heldout_samples},
+                          {"accuracy_per_layer", acc},
+                          {"method", "multinomial logistic regression on each layer's full flattened activations "
+                                     "(standardized), minibatch Adam, scored on held-out inputs"}};
+  }
   json layers = json::array();
   for (std::size_t p = 0; p < sig.layers.size(); ++p) layers.push_back(layer_json(st, p));
   j["layers"] = layers;
@@ -195,12 +230,12 @@ json signature_study_json(const SignatureStudy& st) {
       dj["index"] = nullptr;
     }
     json curve = json::array();
-    for (const auto& l : st.separability.layers) curve.push_back(num(l.pair_accuracy[d.a][d.b]));
+    for (const auto& l : st.separability.layers) curve.push_back(num(l.deciding_pair_accuracy()[d.a][d.b]));
     dj["accuracy_per_layer"] = curve;
     div.push_back(dj);
   }
   j["divergence"] = {{"threshold", st.separability.threshold},
-                     {"criterion", "pairwise nearest-centroid accuracy on held-out inputs"},
+                     {"criterion", st.separability.criterion()},
                      {"pairs", div}};
   json unseen = json::array();
   for (const auto& g : st.unseen_groups) {
@@ -305,14 +340,15 @@ void write_signature_study(const SignatureStudy& st, const std::string& dir) {
   if (st.unseen) write_probe(*st.unseen, "unseen");
 
   if (st.options.plots) {
-    // Separability per layer: all-class nearest-centroid accuracy (first colour), then
-    // each class pair's accuracy.
+    // Separability per layer: all-class accuracy of the deciding criterion (linear probe,
+    // else nearest centroid; first colour), then each class pair's accuracy.
     std::vector<std::vector<double>> curves(1);
-    for (const auto& l : st.separability.layers) curves[0].push_back(l.nearest_centroid_accuracy);
+    for (const auto& l : st.separability.layers)
+      curves[0].push_back(l.probed ? l.probe_accuracy : l.nearest_centroid_accuracy);
     for (const auto& d : st.separability.pairs) {
       if (curves.size() >= 10) break;
       std::vector<double> c;
-      for (const auto& l : st.separability.layers) c.push_back(l.pair_accuracy[d.a][d.b]);
+      for (const auto& l : st.separability.layers) c.push_back(l.deciding_pair_accuracy()[d.a][d.b]);
       curves.push_back(c);
     }
     write_png((fs::path(dir) / "signatures" / "plots" / "separability.png").string(), line_plot(curves, 0.0, 1.0));

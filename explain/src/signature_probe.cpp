@@ -82,9 +82,8 @@ Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std
       throw Error("signatures: layer " + std::to_string(l.index) + " not in this model of " +
                   std::to_string(model.size()) + " layers");
     slot[static_cast<std::size_t>(l.index + 1)] = static_cast<int>(p);
-    extractors.emplace_back(l.feature_kind, l.shape);
+    extractors.emplace_back(l.feature_kind, l.shape, l.grid);
   }
-  const float thr = sig_.options.firing_threshold;
   const std::size_t last = model.size() - 1;
   const Layer& last_layer = model.layer(last);
   // Logits, not probabilities, feed the baselines: the input of a final softmax layer, or
@@ -115,7 +114,7 @@ Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std
         lp.centroid_distance[(begin + i) * k + c] = static_cast<float>(std::sqrt(d2));
       }
       lp.mahalanobis[begin + i] = maha_[p].score(x);
-      lp.min_hamming[begin + i] = min_hamming(p, BitPattern::from_values(ex.peaks_of(i), f, thr));
+      lp.min_hamming[begin + i] = min_hamming(p, l.binarize(ex.peaks_of(i), ex.cells_of(i)));
     }
   };
   for (; begin < data.size(); begin += bs) {

@@ -156,19 +156,25 @@ std::string signature_report(const SignatureStudy& st) {
   }
 
   // (c) separability
-  out << "\n(c) From which layer do the classes separate (nearest-centroid accuracy on held-out inputs, "
-         "Fisher ratio)\n";
+  if (st.separability.by_probe)
+    out << "\n(c) From which layer do the classes separate (linear probe on each layer's full activations, "
+           "held-out accuracy; nearest-centroid accuracy and Fisher ratio as secondary columns)\n";
+  else
+    out << "\n(c) From which layer do the classes separate (nearest-centroid accuracy on held-out inputs, "
+           "Fisher ratio)\n";
   for (std::size_t p = 0; p < sig.layers.size(); ++p) {
     const auto& s = st.separability.layers[p];
-    out << "  " << pad(sig.layer_label(p), 22) << "accuracy " << pct(s.nearest_centroid_accuracy) << "  fisher "
-        << fmt("%.3f", s.fisher) << "\n";
+    out << "  " << pad(sig.layer_label(p), 22);
+    if (s.probed) out << "probe " << pct(s.probe_accuracy) << "  ";
+    out << "centroid " << pct(s.nearest_centroid_accuracy) << "  fisher " << fmt("%.3f", s.fisher) << "\n";
   }
   for (const auto& d : st.separability.pairs) {
     out << "  " << sig.class_names[d.a] << " vs " << sig.class_names[d.b] << ": ";
     if (d.position < 0) {
       out << "never reaches " << pct(st.separability.threshold) << " (best " << pct(d.accuracy) << ")\n";
     } else {
-      out << "separable from " << sig.layer_label(static_cast<std::size_t>(d.position)) << " on (pairwise accuracy "
+      out << "separable from " << sig.layer_label(static_cast<std::size_t>(d.position)) << " on (pairwise "
+          << (st.separability.by_probe ? "probe " : "centroid ") << "accuracy "
           << pct(d.accuracy) << " >= " << pct(st.separability.threshold)
           << (d.stays_separable ? ", and at every later layer" : ", but not at every later layer") << ")\n";
     }

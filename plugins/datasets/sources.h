@@ -12,6 +12,7 @@
 namespace glassbox::plugins {
 
 std::unique_ptr<DatasetSource> make_mnist_digits();
+std::unique_ptr<DatasetSource> make_mnist_digits_small();
 std::unique_ptr<DatasetSource> make_fashion_mnist();
 std::unique_ptr<DatasetSource> make_idx_dataset();
 std::unique_ptr<DatasetSource> make_csv_dataset();

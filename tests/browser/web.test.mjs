@@ -18,7 +18,7 @@ const base = process.env.GLASSBOX_URL;
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(repo, 'docs', 'screenshots');
 const axeSource = readFileSync(join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const dataset = process.env.GLASSBOX_TEST_DATASET || 'mnist-digits';
+const dataset = process.env.GLASSBOX_TEST_DATASET || 'mnist-digits-small';
 let context, page, profile;
 const problems = [];
 

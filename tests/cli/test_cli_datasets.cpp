@@ -67,7 +67,7 @@ json datasets_by_name() {
 
 BOOST_AUTO_TEST_CASE(datasets_json_lists_every_source) {
   json by_name = datasets_by_name();
-  for (const char* n : {"mnist-digits", "fashion-mnist", "idx", "csv", "npy", "synthetic"})
+  for (const char* n : {"mnist-digits", "mnist-digits-small", "fashion-mnist", "idx", "csv", "npy", "synthetic"})
     BOOST_TEST(by_name.contains(n), n);
   BOOST_TEST(by_name["synthetic"]["train_size"] == 800);
   BOOST_TEST(by_name["synthetic"]["test_size"] == 200);
@@ -79,8 +79,8 @@ BOOST_AUTO_TEST_CASE(installed_datasets_show_their_sizes_and_class_names,
   json by_name = datasets_by_name();
   const json& digits = by_name["mnist-digits"];
   BOOST_TEST(digits["available"] == true);
-  BOOST_TEST(digits["train_size"] == 8000);
-  BOOST_TEST(digits["test_size"] == 2000);
+  BOOST_TEST(digits["train_size"] == 60000);
+  BOOST_TEST(digits["test_size"] == 10000);
   BOOST_TEST(digits["sample_shape"] == json({1, 28, 28}));
   BOOST_TEST(digits["class_names"] == json({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
   const json& fashion = by_name["fashion-mnist"];
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(missing_digits_say_how_to_install_them) {
   auto r = run_glassbox("datasets mnist-digits", "GLASSBOX_DATA_DIR=" + tmp("empty"));
   BOOST_TEST(r.code == 0, r.out);
   BOOST_TEST(contains(r.out, "mnist-digits"), r.out);
-  BOOST_TEST((contains(r.out, "8000 train") || contains(r.out, "scripts/fetch-data.sh")), r.out);
+  BOOST_TEST((contains(r.out, "60000 train") || contains(r.out, "scripts/fetch-data.sh")), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(bad_class_in_data_section_exits_2_naming_file_and_key) {

@@ -52,7 +52,7 @@ const std::string& model_dir() {
   static const std::string dir = [] {
     json exp = {{"name", "explain-cli"},
                 {"seed", 3},
-                {"data", {{"dataset", "mnist-digits"}, {"classes", {1, 3}}, {"normalize", "scale"}}},
+                {"data", {{"dataset", "mnist-digits-small"}, {"classes", {1, 3}}, {"normalize", "scale"}}},
                 {"model",
                  {{"layers",
                    {{{"type", "conv2d"}, {"filters", 4}, {"kernel_size", 3}, {"activation", "relu"}},
@@ -70,7 +70,7 @@ const std::string& model_dir() {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json, *gbtest::needs_dataset("mnist-digits")) {
+BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json, *gbtest::needs_dataset("mnist-digits-small")) {
   const std::string png = write_one_png(28);
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + png +
                         " --method lrp --composite epsilon-plus --out " + tmp("explained"));
@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_png_of_a_one_is_explained_into_npy_png_and_json, *gbtest:
   BOOST_TEST(found_summary);
 }
 
-BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file, *gbtest::needs_dataset("mnist-digits")) {
+BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file, *gbtest::needs_dataset("mnist-digits-small")) {
   const std::string bad = tmp("corrupt.png");
   std::ofstream(bad, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not a PNG body";
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + bad + " --out " + tmp("bad1"));
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_png_exits_nonzero_naming_the_file, *gbtest::needs
 }
 
 BOOST_AUTO_TEST_CASE(a_png_of_the_wrong_size_exits_nonzero_naming_both_sizes,
-                     *gbtest::needs_dataset("mnist-digits")) {
+                     *gbtest::needs_dataset("mnist-digits-small")) {
   const std::string png = write_one_png(20);
   auto r = run_glassbox("--quiet explain --model " + model_dir() + " --input " + png + " --out " + tmp("bad2"));
   BOOST_TEST(r.code != 0);

@@ -43,6 +43,16 @@ boost::test_tools::assertion_result dataset_installed::operator()(boost::unit_te
   return r;
 }
 
+boost::test_tools::assertion_result tool_installed::operator()(boost::unit_test::test_unit_id) const {
+  if (std::system((check + " >/dev/null 2>&1").c_str()) == 0) return true;
+  missing_datasets().insert(name);
+  std::cout << (running_in_ci() ? "FAILED (CI=true): " : "SKIPPED: ") << name << " is not installed: " << hint
+            << std::endl;
+  boost::test_tools::assertion_result r(false);
+  r.message() << name << " is not installed";
+  return r;
+}
+
 }  // namespace gbtest
 
 int main(int argc, char* argv[]) {
@@ -51,9 +61,9 @@ int main(int argc, char* argv[]) {
   std::string names;
   for (const auto& n : gbtest::missing_datasets()) names += (names.empty() ? "" : ", ") + n;
   if (gbtest::running_in_ci()) {
-    std::cout << "FAILED: CI=true and datasets are missing: " << names << " (scripts/fetch-data.sh)" << std::endl;
+    std::cout << "FAILED: CI=true and datasets or tools are missing: " << names << " (scripts/setup.sh)" << std::endl;
     return 1;
   }
-  std::cout << "SKIPPED: datasets not installed: " << names << std::endl;
+  std::cout << "SKIPPED: not installed: " << names << std::endl;
   return 77;  // SKIP_RETURN_CODE of these tests
 }

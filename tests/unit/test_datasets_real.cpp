@@ -12,10 +12,38 @@
 using namespace glassbox;
 using nlohmann::json;
 
-BOOST_AUTO_TEST_CASE(mnist_digits_split_is_stratified_80_20_and_stable,
-                     *gbtest::needs_dataset("mnist-digits")) {
-  DatasetSplits a = gbtest::load("mnist-digits", json::object());
-  DatasetSplits b = gbtest::load("mnist-digits", json::object());
+// The real MNIST in its standard split; per-class counts as published with the dataset
+// (e.g. 6,742 ones and 6,131 threes in training, 1,032 twos in test).
+BOOST_AUTO_TEST_CASE(mnist_digits_is_the_standard_60000_10000_split, *gbtest::needs_dataset("mnist-digits")) {
+  DatasetSplits s = gbtest::load("mnist-digits", json::object());
+  BOOST_TEST(s.train.size() == 60000u);
+  BOOST_TEST(s.test.size() == 10000u);
+  BOOST_TEST(s.train.is_uint8());
+  const int train_counts[10] = {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
+  const int test_counts[10] = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+  std::vector<int> train(10, 0), test(10, 0);
+  for (int l : s.train.labels()) train[l]++;
+  for (int l : s.test.labels()) test[l]++;
+  for (int c = 0; c < 10; ++c) {
+    BOOST_TEST(train[c] == train_counts[c], "class " << c);
+    BOOST_TEST(test[c] == test_counts[c], "class " << c);
+  }
+  // The first training label of MNIST is a 5, the first test label a 7.
+  BOOST_TEST(s.train.labels()[0] == 5);
+  BOOST_TEST(s.test.labels()[0] == 7);
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe(json::object());
+  BOOST_TEST(info.train_size == 60000u);
+  BOOST_TEST(info.test_size == 10000u);
+  ExperimentData e = load_experiment_data({{"dataset", "mnist-digits"}, {"classes", {1, 3}}, {"unseen_classes", {2}}},
+                                          gbtest::dataset_registry(), "t");
+  BOOST_TEST(e.train.size() == 12873u);
+  BOOST_TEST(e.unseen.size() == 1032u);
+}
+
+BOOST_AUTO_TEST_CASE(mnist_digits_small_split_is_stratified_80_20_and_stable,
+                     *gbtest::needs_dataset("mnist-digits-small")) {
+  DatasetSplits a = gbtest::load("mnist-digits-small", json::object());
+  DatasetSplits b = gbtest::load("mnist-digits-small", json::object());
   BOOST_TEST(a.train.size() == 8000u);
   BOOST_TEST(a.test.size() == 2000u);
   BOOST_TEST(a.train.is_uint8());
@@ -30,20 +58,20 @@ BOOST_AUTO_TEST_CASE(mnist_digits_split_is_stratified_80_20_and_stable,
   }
   BOOST_TEST(a.test.pixels_u8() == b.test.pixels_u8());
   BOOST_TEST(a.train.labels() == b.train.labels());
-  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe(json::object());
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits-small", json::object())->describe(json::object());
   BOOST_TEST(info.train_size == 8000u);
   BOOST_TEST(info.test_size == 2000u);
 }
 
 // An independent reading of 0.json through nlohmann::json: the first image's values
 // equal the stored bytes / 255 to the package's 3 decimals.
-BOOST_AUTO_TEST_CASE(mnist_digits_pixels_match_the_json_values, *gbtest::needs_dataset("mnist-digits")) {
-  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits", json::object())->describe(json::object());
+BOOST_AUTO_TEST_CASE(mnist_digits_small_pixels_match_the_json_values, *gbtest::needs_dataset("mnist-digits-small")) {
+  DatasetInfo info = gbtest::dataset_registry().datasets.create("mnist-digits-small", json::object())->describe(json::object());
   std::ifstream f(info.location + "/0.json");
   json j = json::parse(f);
   const auto& values = j["data"];
   // 0.json's first image is sample 0 of the whole set; find it in the train or test split.
-  ExperimentData e = load_experiment_data({{"dataset", "mnist-digits"}, {"classes", {0}}}, gbtest::dataset_registry(), "t");
+  ExperimentData e = load_experiment_data({{"dataset", "mnist-digits-small"}, {"classes", {0}}}, gbtest::dataset_registry(), "t");
   std::vector<float> first(784);
   for (std::size_t k = 0; k < 784; ++k) first[k] = values[k].get<float>();
   bool found = false;

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(bad_class_lists_name_the_file_and_key) {
   BOOST_TEST(config_error(synthetic({{"classes", {1, 1}}})) == "exp.json: data.classes: class 1 is listed twice");
   BOOST_TEST(config_error(synthetic({{"classes", {1}}, {"unseen_classes", {1}}})) ==
              "exp.json: data.unseen_classes: class 1 is also in data.classes (unseen classes are the ones the model never sees)");
-  BOOST_TEST(config_error({{"dataset", "nope"}}) == "exp.json: data: unknown dataset 'nope' (known: csv, fashion-mnist, idx, mnist-digits, npy, synthetic)");
+  BOOST_TEST(config_error({{"dataset", "nope"}}) == "exp.json: data: unknown dataset 'nope' (known: csv, fashion-mnist, idx, mnist-digits, mnist-digits-small, npy, synthetic)");
   BOOST_TEST(config_error(synthetic({{"normalize", "zscore"}})) ==
              "exp.json: data.normalize: expected \"scale\", \"standardize\" or \"none\", got \"zscore\"");
   BOOST_TEST(config_error(synthetic({{"validation_split", 1.5}})) ==

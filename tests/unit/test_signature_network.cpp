@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE signature_network
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "glassbox/explain/neuron_selectivity.h"
@@ -136,6 +138,7 @@ BOOST_AUTO_TEST_CASE(streaming_statistics_equal_two_pass_statistics_of_the_same_
   const LabeledData data = patch_data(61, 9);
   SignatureOptions opt;
   opt.batch_size = 7;  // batches that do not divide the data
+  opt.conv_firing = "threshold";  // a channel fires when its peak is > 0 (threshold 0)
   const Signatures sig = build_signatures(model, data, opt);
   // Two passes over all activations kept in memory.
   std::vector<std::vector<float>> conv_out, dense_out;
@@ -204,6 +207,21 @@ BOOST_AUTO_TEST_CASE(study_json_reports_the_divergence_layer_and_options_are_che
   BOOST_TEST(pair["index"] == 1);        // the relu layer, model index 1
   BOOST_TEST(pair["accuracy"].get<double>() == 1.0);
   BOOST_TEST(j["layers"][2]["separability"]["nearest_centroid_accuracy"].get<double>() == 1.0);
+  // The linear probes decide: XOR is not linearly separable in the input or its copy, and
+  // is after the relu layer.
+  BOOST_TEST(j["divergence"]["criterion"] == "pairwise linear probe accuracy on held-out inputs");
+  BOOST_TEST(j["layers"][0]["separability"]["probe_accuracy"].get<double>() < 0.75);
+  BOOST_TEST(j["layers"][2]["separability"]["probe_accuracy"].get<double>() == 1.0);
+  BOOST_TEST(j["linear_probes"]["accuracy_per_layer"].size() == 3u);
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"probe_epochs", 0}}, "s"), ConfigError);
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"conv_firing", "median"}}, "s"), ConfigError);
+  BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"conv_quantile", 1.5}}, "s"), ConfigError);
+  try {
+    SignatureStudyOptions::from_json({{"conv_quantile", -0.1}}, "exp.json: signatures");
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()).find("exp.json: signatures.conv_quantile") != std::string::npos, e.what());
+  }
   // Unknown keys and out-of-range values are configuration errors naming the key.
   BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"top-k", 3}}, "exp.json: signatures"), ConfigError);
   BOOST_CHECK_THROW(SignatureStudyOptions::from_json({{"shrinkage", 1.5}}, "s"), ConfigError);
@@ -213,4 +231,81 @@ BOOST_AUTO_TEST_CASE(study_json_reports_the_divergence_layer_and_options_are_che
   } catch (const ConfigError& e) {
     BOOST_TEST(std::string(e.what()).find("exp.json: signatures.top-k") != std::string::npos);
   }
+}
+
+// Per-channel quantile thresholds and grid patterns against a two-pass computation over the
+// same activations: a 4x4 input, conv 3x3 -> 2x2 maps, so with grid 2 every cell is one
+// position.
+BOOST_AUTO_TEST_CASE(channel_thresholds_are_training_quantiles_and_grid_bits_say_where) {
+  MyDeepLearning model(testing::layer_registry());
+  model.add({{"type", "conv2d"}, {"filters", 2}, {"kernel_size", 3}, {"activation", "relu"}});
+  model.build({1, 4, 4});
+  const LabeledData data = patch_data(80, 5);
+  SignatureOptions opt;
+  opt.batch_size = 9;
+  opt.conv_quantile = 0.75;
+  opt.pattern_grid = 2;
+  opt.calibration_samples = 0;  // all inputs
+  opt.include_input = false;
+  const Signatures sig = build_signatures(model, data, opt);
+  std::vector<float> out;
+  model.forward(data.batch_range(0, data.size()), [&](std::size_t, const Layer&, const Tensor&, const Tensor& o) {
+    out.assign(o.begin(), o.end());
+  });
+  const auto& conv = sig.layers[0];
+  BOOST_TEST(conv.grid == 2u);
+  BOOST_TEST(conv.pattern_bits == 8u);
+  auto nearest_rank = [](std::vector<float> v, double q) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(std::floor(q * (v.size() - 1) + 0.5))];
+  };
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    std::vector<float> peaks, cells;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const float* p = &out[i * 8 + ch * 4];
+      peaks.push_back(*std::max_element(p, p + 4));
+      cells.insert(cells.end(), p, p + 4);
+    }
+    const float t = nearest_rank(peaks, 0.75), tc = nearest_rank(cells, 0.75);
+    BOOST_TEST(conv.thresholds[ch] == t);
+    BOOST_TEST(conv.cell_thresholds[ch] == tc);
+    for (int c = 0; c < 2; ++c) {
+      double fires = 0, n = 0;
+      for (std::size_t i = 0; i < data.size(); ++i)
+        if (data.label(i) == c) {
+          fires += peaks[i] > t;
+          ++n;
+        }
+      BOOST_TEST(conv.firing_rate(c)[ch] == fires / n, boost::test_tools::tolerance(1e-12));
+    }
+  }
+  // The pattern of input 0: bit (ch * 2 + gy) * 2 + gx for each position above the
+  // channel's cell threshold.
+  BitPattern expected(8);
+  for (std::size_t ch = 0; ch < 2; ++ch)
+    for (std::size_t q = 0; q < 4; ++q)
+      if (out[ch * 4 + q] > conv.cell_thresholds[ch]) expected.set(ch * 4 + q);
+  FeatureExtractor ex(FeatureKind::channel, {2, 2, 2}, 2);
+  ex.reduce(out.data(), 1);
+  BOOST_TEST(conv.binarize(ex.peaks_of(0), ex.cells_of(0)).to_hex() == expected.to_hex());
+}
+
+BOOST_AUTO_TEST_CASE(grid_cells_pool_the_map_by_maximum) {
+  // One channel, a 4x5 map with value 10*row + col: grid 2 has rows {0,1}, {2,3} and
+  // columns {0,1,2}, {3,4} (cell of column x = x * 2 / 5), so the cell maxima are the
+  // values at (1,2), (1,4), (3,2), (3,4).
+  std::vector<float> map(20);
+  for (std::size_t y = 0; y < 4; ++y)
+    for (std::size_t x = 0; x < 5; ++x) map[y * 5 + x] = static_cast<float>(10 * y + x);
+  FeatureExtractor ex(FeatureKind::channel, {1, 4, 5}, 2);
+  ex.reduce(map.data(), 1);
+  const float* c = ex.cells_of(0);
+  BOOST_TEST(c[0] == 12.0f);
+  BOOST_TEST(c[1] == 14.0f);
+  BOOST_TEST(c[2] == 32.0f);
+  BOOST_TEST(c[3] == 34.0f);
+  BOOST_TEST(ex.peaks_of(0)[0] == 34.0f);
+  // A grid finer than the map is capped at the map's size.
+  FeatureExtractor fine(FeatureKind::channel, {1, 4, 5}, 9);
+  BOOST_TEST(fine.grid() == 4u);
 }

@@ -65,9 +65,10 @@ function renderStudy(sig, runId) {
     `${sig.heldout?.count ?? '–'} held-out (model accuracy ${pct(sig.heldout?.model_accuracy)}); firing = activation > ${sig.options?.threshold}`)];
 
   // Separability per layer, the divergence layer of each pair marked.
-  const sep = lineChart({ title: 'separability per layer (nearest-centroid accuracy on held-out inputs)', xLabel: 'layer', xNames: layerLabel, yLabel: 'accuracy',
+  const probed = layers.some((l) => l.separability.probe_accuracy != null);
+  const sep = lineChart({ title: `separability per layer (${probed ? 'linear probe' : 'nearest-centroid'} accuracy on held-out inputs)`, xLabel: 'layer', xNames: layerLabel, yLabel: 'accuracy',
     series: [{ label: 'all classes', points: true }, ...sig.divergence.pairs.slice(0, 6).map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] }))], width: 640 });
-  sep.setData(xs, [layers.map((l) => l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
+  sep.setData(xs, [layers.map((l) => l.separability.probe_accuracy ?? l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
   parts.push(h('h2', 'From which layer on do the classes differ?'), sep.el,
     scrollTable(h('tr', h('th', { scope: 'col' }, 'pair'), h('th', { scope: 'col' }, 'divergence layer'),
       h('th', { scope: 'col' }, 'accuracy there'), h('th', { scope: 'col' }, 'stays separable')),
@@ -77,15 +78,15 @@ function renderStudy(sig, runId) {
     h('div.muted', 'layers, input first: ', layers.map((l) => layerLabel(l.position)).join(' → ')));
 
   // Class × class matrices, one per layer, metric selectable.
-  const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'pair_accuracy', 'pair_fisher'];
+  const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'probe_pair_accuracy', 'pair_accuracy', 'pair_fisher'];
   const select = h('select', { name: 'matrix', 'aria-label': 'measure shown in the class × class matrices' },
-    metrics.map((m) => h('option', { value: m }, m.replace('_', ' '))));
+    metrics.map((m) => h('option', { value: m }, m.replaceAll('_', ' '))));
   const box = h('div.matrices');
   const drawMatrices = () => {
     const kind = select.value;
     const of = (l) => l.similarity[kind] ?? l.separability[kind];
     const [lo, hi] = matrixRange(kind, layers.flatMap((l) => (of(l) || []).flat()));
-    clear(box, colorBar(lo, hi, kind.replace('_', ' ') + (/accuracy/.test(kind) ? ' (0.5 = chance)' : '')),
+    clear(box, colorBar(lo, hi, kind.replaceAll('_', ' ') + (/accuracy/.test(kind) ? ' (0.5 = chance)' : '')),
       layers.map((l) => {
         const m = of(l);
         const div = sig.divergence.pairs.some((d) => d.position === l.position);

@@ -11,22 +11,27 @@
 namespace glassbox::explain {
 
 // Reduces a batch of layer outputs to features: for neuron layers a pointer into the
-// output, for channel layers the spatial mean (features) and spatial max (peaks) per channel.
+// output, for channel layers the spatial mean (features) and spatial max (peaks) per
+// channel, and with grid g >= 1 the maximum of each cell of a g x g grid per channel
+// (cell (gy, gx) covers rows [gy*H/g, (gy+1)*H/g) and the same for columns).
 class FeatureExtractor {
  public:
-  FeatureExtractor(FeatureKind kind, const Shape& sample_shape);
+  FeatureExtractor(FeatureKind kind, const Shape& sample_shape, std::size_t grid = 0);
   std::size_t features() const { return features_; }
   // Reduces `n` samples of `output` (n * prod(sample_shape) floats); the results stay valid
   // until the next call.
   void reduce(const float* output, std::size_t n);
   const float* features_of(std::size_t i) const;
   const float* peaks_of(std::size_t i) const;
+  // Cell maxima of sample i (channels * grid * grid), or null without a grid.
+  const float* cells_of(std::size_t i) const;
+  std::size_t grid() const { return grid_; }
 
  private:
   FeatureKind kind_;
-  std::size_t features_ = 0, spatial_ = 1, sample_size_ = 0;
+  std::size_t features_ = 0, spatial_ = 1, sample_size_ = 0, grid_ = 0, h_ = 1, w_ = 1;
   const float* raw_ = nullptr;
-  std::vector<float> mean_, peak_;
+  std::vector<float> mean_, peak_, cell_;
 };
 
 // How to see a layer: channel layers have (C, H, W) outputs.
@@ -37,6 +42,13 @@ class SignatureBuilder {
   SignatureBuilder(const MyDeepLearning& model, std::vector<std::string> class_names,
                    std::vector<int> source_labels, SignatureOptions options = {});
   ~SignatureBuilder();
+
+  // Calibration (before any add_batch): collects channel peaks and cell maxima of a batch
+  // of fit inputs; finish_calibration() turns them into per-channel thresholds. Without
+  // calibration, channel layers with conv_firing "quantile" use firing_threshold.
+  void calibrate_batch(MyDeepLearning& model, const Tensor& x);
+  void finish_calibration();
+  bool needs_calibration() const;
 
   // Folds one batch: x has the model's input shape, labels[i] in 0..classes-1.
   void add_batch(MyDeepLearning& model, const Tensor& x, const std::vector<int>& labels);

@@ -2,7 +2,9 @@
 // The whole signature analysis of a trained model, as `glassbox signatures` and the
 // "signatures" section of an experiment run it:
 //   1. build signatures on the fit data (the training classes),
-//   2. probe held-out inputs of those classes (separability, divergence layers),
+//   2. fit a linear probe per layer on the fit data (layer_probes.h) and score it on the
+//      held-out inputs; probe held-out inputs of those classes (separability, divergence
+//      layers, decided by the linear probes),
 //   3. probe inputs of unseen classes (novelty per layer against the held-out inputs),
 //   4. relevance-weighted paths per class and relevance maps of unseen inputs per output,
 //   5. write signatures.json (docs/signatures.md), .npy arrays and PNG plots, and a short
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "glassbox/dataset.h"
+#include "glassbox/explain/layer_probes.h"
 #include "glassbox/explain/relevance_paths.h"
 #include "glassbox/explain/separability.h"
 #include "glassbox/explain/signature.h"
@@ -35,12 +38,16 @@ struct SignatureStudyOptions {
   std::string composite = "epsilon-plus";
   std::size_t relevance_samples = 64;    // inputs averaged per class / unseen group
   bool plots = true;
+  bool linear_probes = true;             // fit a linear probe per layer (decides divergence)
+  LinearProbeOptions probe;
 
   // From an experiment's "signatures" section or CLI options; every key is checked
   // (ConfigError naming `where`.key). Keys: threshold, top_k, pattern_capacity,
   // max_covariance_dim, batch_size, include_input, include_reshape, layers,
   // separability_threshold, shrinkage, heldout_limit, unseen_limit, relevance, composite,
-  // relevance_samples, plots, enabled.
+  // relevance_samples, plots, enabled, linear_probes, probe_epochs, probe_batch_size,
+  // probe_learning_rate, probe_l2, conv_firing, conv_quantile, pattern_grid,
+  // calibration_samples.
   static SignatureStudyOptions from_json(const nlohmann::json& section, const std::string& where);
   static const std::vector<std::string>& keys();
 };
@@ -51,12 +58,13 @@ struct SignatureStudy {
   Probe heldout;
   std::optional<Probe> unseen;
   Separability separability;
+  std::optional<LayerProbes> linear_probes;   // when options.linear_probes
   std::vector<UnseenGroup> unseen_groups;
   std::vector<RelevancePath> class_paths;     // one per class, explaining its own output
   std::vector<RelevancePath> unseen_paths;    // per unseen group x output
   std::vector<std::string> source_class_names;
   double heldout_accuracy = 0;                // the model's own accuracy on the held-out inputs
-  double seconds_signatures = 0, seconds_probes = 0, seconds_relevance = 0;
+  double seconds_signatures = 0, seconds_probes = 0, seconds_relevance = 0, seconds_linear_probes = 0;
   std::string relevance_error;                // why relevance was skipped, if it was
 };
 
