@@ -106,7 +106,9 @@ class Layer {
   //                 "epsilon" (1e-3 when absent). LRP merges it into a linear layer of
   //                 activation() linear right before it (which needs params of role weight
   //                 and bias, or a config the registry rebuilds with "use_bias": true);
-  //                 otherwise it treats the layer as linear (see above).
+  //                 otherwise it treats the layer as linear (see above: the rule's
+  //                 transforms apply to shift as to a bias, to scale and the running
+  //                 statistics as to weights).
   //  dropout:       the identity at inference; explainers skip the layer altogether.
   //  softmax:       only as the last layer; explainers drop it and explain the logits.
   //  other:         forward/backward as for any layer, so gradient-based attributions
