@@ -182,7 +182,7 @@ json metrics_json(const RunState& s, double seconds) {
             {"train_samples", s.data.train.size()},
             {"validation_samples", s.data.validation.size()},
             {"test_samples", s.data.test.size()},
-            {"params", const_cast<MyDeepLearning&>(s.model).param_count()},
+            {"params", s.model.param_count()},
             {"stopped_early", h.stopped_early && !s.result.cancelled},
             {"stop_reason", h.stop_reason},
             {"cancelled", s.result.cancelled},

@@ -204,8 +204,7 @@ void MyDeepLearning::Impl::prepare_loss() const {
   fused = !fusable.empty() && last.type() == fusable && layers.size() > 1;
   bool probabilities = false;
   if (!fused && !fusable.empty())
-    probabilities = last.type() == "softmax" || last.type() == "sigmoid" || last.activation() == "softmax" ||
-                    last.activation() == "sigmoid";
+    probabilities = gives_probabilities(last.activation());
   loss = make_loss(loss_name, !probabilities);
 }
 
@@ -447,8 +446,7 @@ std::vector<int> MyDeepLearning::predict_classes(const Tensor& x, std::size_t ba
   const std::size_t k = n ? out.size() / n : 0;
   // A final sigmoid/softmax gives probabilities; otherwise a single unit is a logit.
   const Layer& last = *impl_->layers.back();
-  const bool probabilities = last.type() == "sigmoid" || last.type() == "softmax" || last.activation() == "sigmoid" ||
-                             last.activation() == "softmax";
+  const bool probabilities = gives_probabilities(last.activation());
   std::vector<int> classes(n);
   for (std::size_t i = 0; i < n; ++i) classes[i] = predicted_class(out.data() + i * k, k, !probabilities);
   return classes;
@@ -473,15 +471,16 @@ Tensor MyDeepLearning::forward(const Tensor& x, const ActivationHook& hook) {
 
 std::size_t MyDeepLearning::size() const { return impl_->layers.size(); }
 
-Layer& MyDeepLearning::layer(std::size_t index) {
+const Layer& MyDeepLearning::layer(std::size_t index) const {
   if (index >= impl_->layers.size())
     throw ConfigError("layer index " + std::to_string(index) + " out of range (the model has " +
                       std::to_string(impl_->layers.size()) + " layers)");
   return *impl_->layers[index];
 }
 
-const Layer& MyDeepLearning::layer(std::size_t index) const {
-  return const_cast<MyDeepLearning*>(this)->layer(index);
+Layer& MyDeepLearning::layer(std::size_t index) {
+  (void)static_cast<const MyDeepLearning&>(*this).layer(index);  // the range check
+  return *impl_->layers[index];
 }
 
 std::size_t MyDeepLearning::layer_index(const std::string& name) const {
@@ -515,9 +514,16 @@ std::vector<ParamRef> MyDeepLearning::params() {
   return out;
 }
 
-std::size_t MyDeepLearning::param_count() {
+std::vector<ConstParamRef> MyDeepLearning::params() const {
+  std::vector<ConstParamRef> out;
+  for (const auto& l : impl_->layers)
+    for (const auto& p : static_cast<const Layer&>(*l).params()) out.push_back(p);
+  return out;
+}
+
+std::size_t MyDeepLearning::param_count() const {
   std::size_t n = 0;
-  for (auto& p : params()) n += p.value->size();
+  for (const auto& p : params()) n += p.value->size();
   return n;
 }
 

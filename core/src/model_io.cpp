@@ -133,7 +133,7 @@ void MyDeepLearning::save(const std::string& dir) {
     for (auto& p : l->params()) {
       const std::string file = file_safe(l->name()) + "." + file_safe(p.name) + ".npy";
       write_npy((tmp / file).string(), *p.value);
-      weights.push_back({{"layer", l->name()}, {"param", p.name}, {"file", file},
+      weights.push_back({{"layer", l->name()}, {"param", p.name}, {"role", to_string(p.role)}, {"file", file},
                          {"shape", shape_of(*p.value)}, {"trainable", p.trainable}});
     }
   json doc = config();
@@ -182,6 +182,15 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
         throw DataError(json_path + ": '" + key + "." + field + "' must be a string, got " +
                         (w.is_object() && w.contains(field) ? w[field].dump() : std::string("nothing")));
     if (w.contains("shape")) shape_value(w["shape"], json_path, key + ".shape");
+    if (w.contains("role")) {
+      if (!w["role"].is_string())
+        throw DataError(json_path + ": '" + key + ".role' must be a string, got " + w["role"].dump());
+      try {
+        param_role_from_string(w["role"].get<std::string>());
+      } catch (const ConfigError& e) {
+        throw DataError(json_path + ": '" + key + ".role': " + e.what());
+      }
+    }
   }
   if (doc.contains("compile") && doc["compile"].is_object()) {
     const json& c = doc["compile"];
@@ -222,6 +231,10 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
     if (w.value("layer", "") != layer_name || w.value("param", "") != p.name)
       throw DataError(json_path + ": weights." + std::to_string(i) + " is '" + listed + "', expected '" + layer_name + "." +
                       p.name + "'");
+    // Files written before roles were recorded have none: the rebuilt layer's role holds.
+    if (w.contains("role") && w["role"].get<std::string>() != to_string(p.role))
+      throw DataError(json_path + ": weights." + std::to_string(i) + " (" + listed + ") has role '" +
+                      w["role"].get<std::string>() + "', the layer gives it role '" + to_string(p.role) + "'");
     const std::string file = (folder / w.value("file", "")).string();
     if (!fs::exists(file))
       throw DataError(file + ": missing (model.json lists it for " + listed + ")");

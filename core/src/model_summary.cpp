@@ -39,7 +39,7 @@ std::string MyDeepLearning::summary() {
   o << pad(" Layer (type)", w1) << pad("Output Shape", w2) << "Param #\n" << thick << "\n";
   std::size_t total = 0, trainable = 0;
   for (std::size_t i = 0; i < im.layers.size(); ++i) {
-    Layer& l = *im.layers[i];
+    const Layer& l = *im.layers[i];
     std::size_t count = 0, count_trainable = 0;
     if (im.built)
       for (auto& p : l.params()) {
@@ -49,7 +49,7 @@ std::string MyDeepLearning::summary() {
     total += count;
     trainable += count_trainable;
     std::string label = " " + l.name() + " (" + l.type() + ")";
-    if (l.activation() != "linear") label += " +" + l.activation();
+    if (l.activation() != Activation::linear) label += " +" + to_string(l.activation());
     o << pad(label, w1) << pad(im.built ? batch_shape_text(im.out_shapes[i]) : "?", w2) << with_commas(count) << "\n";
     if (i + 1 < im.layers.size()) o << "\n";
   }

@@ -12,6 +12,8 @@ class Swish : public glassbox::Layer {
  public:
   std::string type() const override { return "swish"; }
   glassbox::LayerKind kind() const override { return glassbox::LayerKind::activation; }
+  // Not one of glassbox's own activations; never "linear" (see glassbox/layer.h).
+  glassbox::Activation activation() const override { return glassbox::Activation::other; }
   glassbox::Shape build(const glassbox::Shape& input_shape, glassbox::Rng&) override { return input_shape; }
 
   const glassbox::Tensor& forward(const glassbox::Tensor& x, glassbox::Mode) override {

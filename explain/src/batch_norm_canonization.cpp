@@ -7,9 +7,15 @@ namespace glassbox::explain {
 
 namespace {
 
-Tensor* find_param(Layer& layer, const std::string& name) {
+// The layer's first parameter of `role`, or null.
+Tensor* find_param(Layer& layer, ParamRole role) {
   for (ParamRef& p : layer.params())
-    if (p.name == name) return p.value;
+    if (p.role == role) return p.value;
+  return nullptr;
+}
+const Tensor* find_param(const Layer& layer, ParamRole role) {
+  for (const ConstParamRef& p : layer.params())
+    if (p.role == role) return p.value;
   return nullptr;
 }
 
@@ -24,14 +30,14 @@ void scale_along(Tensor& t, std::size_t axis, const std::vector<float>& s) {
 
 }  // namespace
 
-std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, Layer& norm, const Shape& input_shape,
+std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, const Layer& norm, const Shape& input_shape,
                                         const Registry* registry) {
-  Tensor* mean = find_param(norm, "moving_mean");
-  Tensor* var = find_param(norm, "moving_variance");
+  const Tensor* mean = find_param(norm, ParamRole::running_mean);
+  const Tensor* var = find_param(norm, ParamRole::running_variance);
   if (!mean || !var) return nullptr;
   const std::size_t channels = mean->size();
-  Tensor* gamma = find_param(norm, "gamma");
-  Tensor* beta = find_param(norm, "beta");
+  const Tensor* gamma = find_param(norm, ParamRole::scale);
+  const Tensor* beta = find_param(norm, ParamRole::shift);
   const nlohmann::json cfg = norm.config();
   const float eps = cfg.contains("epsilon") && cfg["epsilon"].is_number() ? cfg["epsilon"].get<float>() : 1e-3f;
   std::vector<float> s(channels), t(channels);
@@ -44,7 +50,7 @@ std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, Layer& norm, const 
 
   // A layer with a bias to hold b'.
   std::unique_ptr<Layer> base = linear.clone();
-  if (!find_param(*base, "bias")) {
+  if (!find_param(*base, ParamRole::bias)) {
     if (!registry) return nullptr;
     nlohmann::json c = linear.config();
     c["use_bias"] = true;
@@ -56,15 +62,16 @@ std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, Layer& norm, const 
     } catch (const std::exception&) {
       return nullptr;
     }
-    Tensor* k = find_param(*base, "kernel");
-    Tensor* k0 = find_param(const_cast<Layer&>(linear), "kernel");
-    Tensor* b = find_param(*base, "bias");
+    Tensor* k = find_param(*base, ParamRole::weight);
+    const Tensor* k0 = find_param(linear, ParamRole::weight);
+    Tensor* b = find_param(*base, ParamRole::bias);
     if (!k || !k0 || !b || k->shape() != k0->shape()) return nullptr;
     *k = *k0;
     b->fill(0.0f);
   }
-  const Tensor* kernel0 = find_param(*base, "kernel");
-  if (!kernel0 || !find_param(*base, "bias") || find_param(*base, "bias")->size() != channels) return nullptr;
+  const Tensor* kernel0 = find_param(static_cast<const Layer&>(*base), ParamRole::weight);
+  const Tensor* bias0 = find_param(static_cast<const Layer&>(*base), ParamRole::bias);
+  if (!kernel0 || !bias0 || bias0->size() != channels) return nullptr;
 
   // Probe batch: the merged layer must reproduce norm(linear(x)). Trying each kernel axis
   // of the channel count finds the output axis without knowing the plugin's layout.
@@ -81,8 +88,8 @@ std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, Layer& norm, const 
   for (std::size_t axis = 0; axis < kernel0->dimension(); ++axis) {
     if (kernel0->shape(axis) != channels) continue;
     std::unique_ptr<Layer> merged = base->clone();
-    Tensor* k = find_param(*merged, "kernel");
-    Tensor* b = find_param(*merged, "bias");
+    Tensor* k = find_param(*merged, ParamRole::weight);
+    Tensor* b = find_param(*merged, ParamRole::bias);
     scale_along(*k, axis, s);
     for (std::size_t c = 0; c < channels; ++c) b->data()[c] = b->data()[c] * s[c] + t[c];
     const Tensor& got = merged->forward(probe, Mode::inference);

@@ -10,10 +10,12 @@
 
 namespace glassbox::explain {
 
-// A copy of `linear` with `norm` merged in, or null when that is impossible (no registry
+// A copy of `linear` with `norm` merged in, or null when that is impossible. The parameters
+// are found by role (glassbox/layer.h): norm's running_mean and running_variance (scale 1
+// and shift 0 when it has none), linear's weight and bias. Null when: no registry
 // to rebuild a layer without bias, no kernel axis of the channel count, or the merged
-// layer does not reproduce the two layers' outputs on a random probe batch).
-std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, Layer& norm, const Shape& input_shape,
+// layer does not reproduce the two layers' outputs on a random probe batch.
+std::unique_ptr<Layer> merge_batch_norm(const Layer& linear, const Layer& norm, const Shape& input_shape,
                                         const Registry* registry);
 
 }  // namespace glassbox::explain

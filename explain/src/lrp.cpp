@@ -40,7 +40,7 @@ struct Step {
   Flow flow = Flow::pass;
   RulePtr rule;
   bool plain = false;            // LRP-0 / epsilon: term 0 is the layer itself
-  std::string activation = "linear";
+  Activation activation = Activation::linear;
   bool dropout = false;
   Layer* layer = nullptr;        // computes the step's output (original or canonical)
   std::unique_ptr<Layer> owned;  // a canonical (BatchNorm-merged) layer
@@ -104,7 +104,7 @@ void bind_input(Term& t, const Tensor& x) {
 
 std::string role_of(const Layer& layer, const Shape& input_shape) {
   if (layer.kind() == LayerKind::normalization) return "normalization";
-  if (const_cast<Layer&>(layer).params().empty()) return "avg_pool";
+  if (layer.params().empty()) return "avg_pool";
   return input_shape.size() == 1 ? "dense" : "conv";
 }
 
@@ -133,7 +133,14 @@ void set_linear_rule(Step& s, Layer& base, const RulePtr& rule) {
       term.sign = t.sign;
       term.layer = base.clone();
       if (t.params)
-        for (ParamRef& p : term.layer->params()) t.params(p.name, *p.value);
+        for (ParamRef& p : term.layer->params()) {
+          if (p.role == ParamRole::other)
+            throw Error("LRP: layer '" + base.name() + "' (type " + base.type() + "): rule '" + rule->name() +
+                        "' changes parameters by role, and parameter '" + p.name +
+                        "' has role 'other' (give it its role in the layer's params(), or use lrp0 / "
+                        "epsilon for this layer)");
+          t.params(p.role, *p.value);
+        }
       group.terms.push_back(std::move(term));
     }
     s.groups.push_back(std::move(group));
@@ -286,7 +293,7 @@ struct Lrp::Impl {
         case LayerKind::linear: {
           Layer* base = &l;
           const bool next_is_bn = i + 1 < n && net.layer(i + 1).kind() == LayerKind::normalization;
-          if (next_is_bn && l.activation() == "linear") {
+          if (next_is_bn && l.activation() == Activation::linear) {
             s.owned = merge_batch_norm(l, net.layer(i + 1), net.layer_input_shape(i), net.registry());
             if (s.owned) base = s.owned.get();
           }
@@ -327,7 +334,8 @@ struct Lrp::Impl {
         case LayerKind::softmax:
         case LayerKind::other:
           no_rule(i, l, "LRP knows linear, activation, pooling, reshape, normalization and dropout "
-                        "layers; give the plugin layer one of these kinds or a rule in the composite");
+                        "layers (a softmax only at the end); give the plugin layer the kind its "
+                        "relevance flows by, or explain with a gradient method");
       }
       plan.push_back(s.info);
     }
@@ -356,9 +364,9 @@ struct Lrp::Impl {
           const Tensor* pre = s.plain ? s.groups[0].terms[0].z : nullptr;
           if (last) {
             s.output = pre ? pre : &s.layer->forward(*x, Mode::linear);
-          } else if (pre && s.activation == "linear") {
+          } else if (pre && s.activation == Activation::linear) {
             s.output = pre;
-          } else if (pre && s.activation == "relu") {
+          } else if (pre && s.activation == Activation::relu) {
             resize_like(s.own_output, *pre);
             const float* z = pre->data();
             float* a = s.own_output.data();

@@ -17,24 +17,23 @@ void clamp_positive(Tensor& t) {
 void clamp_negative(Tensor& t) {
   for (float& v : t) v = v < 0.0f ? v : 0.0f;
 }
-bool is_bias(const std::string& name) { return name == "bias" || name == "beta"; }
 
 // W -> W+, b -> b+ (or zero when keep_bias is false); and the same for the negative part.
 ParamTransform positive_params(bool keep_bias) {
-  return [keep_bias](const std::string& name, Tensor& v) {
-    if (is_bias(name) && !keep_bias) v.fill(0.0f);
+  return [keep_bias](ParamRole role, Tensor& v) {
+    if (is_additive(role) && !keep_bias) v.fill(0.0f);
     else clamp_positive(v);
   };
 }
 ParamTransform negative_params(bool keep_bias) {
-  return [keep_bias](const std::string& name, Tensor& v) {
-    if (is_bias(name) && !keep_bias) v.fill(0.0f);
+  return [keep_bias](ParamRole role, Tensor& v) {
+    if (is_additive(role) && !keep_bias) v.fill(0.0f);
     else clamp_negative(v);
   };
 }
 ParamTransform without_bias() {
-  return [](const std::string& name, Tensor& v) {
-    if (is_bias(name)) v.fill(0.0f);
+  return [](ParamRole role, Tensor& v) {
+    if (is_additive(role)) v.fill(0.0f);
   };
 }
 
@@ -68,7 +67,7 @@ class GammaRule final : public LrpRule {
   json parameters() const override { return {{"gamma", gamma_}}; }
   std::vector<LrpGroup> groups() const override {
     const float g = gamma_;
-    ParamTransform p = [g](const std::string&, Tensor& v) {
+    ParamTransform p = [g](ParamRole, Tensor& v) {
       for (float& w : v) w += g * (w > 0.0f ? w : 0.0f);
     };
     return {LrpGroup{{LrpTerm{InputTransform::identity(), p, 1.0f}}, 1.0f, kDefaultStabilizer}};
@@ -131,7 +130,7 @@ class FlatRule final : public LrpRule {
  public:
   std::string name() const override { return "flat"; }
   std::vector<LrpGroup> groups() const override {
-    ParamTransform p = [](const std::string& name, Tensor& v) { v.fill(is_bias(name) ? 0.0f : 1.0f); };
+    ParamTransform p = [](ParamRole role, Tensor& v) { v.fill(is_additive(role) ? 0.0f : 1.0f); };
     return {LrpGroup{{LrpTerm{InputTransform::constant(1.0f), p, 1.0f}}, 1.0f, kDefaultStabilizer}};
   }
 };
@@ -140,8 +139,8 @@ class WSquareRule final : public LrpRule {
  public:
   std::string name() const override { return "wsquare"; }
   std::vector<LrpGroup> groups() const override {
-    ParamTransform p = [](const std::string& name, Tensor& v) {
-      if (is_bias(name)) v.fill(0.0f);
+    ParamTransform p = [](ParamRole role, Tensor& v) {
+      if (is_additive(role)) v.fill(0.0f);
       else for (float& w : v) w *= w;
     };
     return {LrpGroup{{LrpTerm{InputTransform::constant(1.0f), p, 1.0f}}, 1.0f, kDefaultStabilizer}};

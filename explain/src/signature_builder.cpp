@@ -154,7 +154,7 @@ SignatureBuilder::SignatureBuilder(const MyDeepLearning& model, std::vector<std:
     if (duplicate && !options.include_reshape && options.layers.empty()) continue;
     if (!wanted(layer.name())) continue;
     const Shape& shape = model.layer_output_shape(i);
-    add_layer(static_cast<int>(i), layer.name(), layer.type(), layer.kind(), layer.activation(), shape,
+    add_layer(static_cast<int>(i), layer.name(), layer.type(), layer.kind(), to_string(layer.activation()), shape,
               feature_kind_for(shape));
   }
   if (sig_.layers.empty()) throw Error("signatures: no layer selected (check the layer names)");

@@ -89,7 +89,7 @@ Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std
   // Logits, not probabilities, feed the baselines: the input of a final softmax layer, or
   // the final layer run without its fused activation.
   const bool softmax_layer = last_layer.kind() == LayerKind::softmax;
-  const bool fused_softmax = !softmax_layer && last_layer.activation() == "softmax";
+  const bool fused_softmax = !softmax_layer && last_layer.activation() == Activation::softmax;
   Tensor last_input;
   const std::size_t bs = std::max<std::size_t>(1, batch_size);
   std::size_t begin = 0;

@@ -7,38 +7,17 @@
 
 namespace glassbox::layers {
 
-const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names{"linear", "relu", "leaky_relu", "sigmoid", "tanh",
-                                              "softmax"};
-  return names;
+namespace {
+[[noreturn]] void no_implementation() {
+  throw Error("activation 'other' is a plugin's own: the built-in layers have no implementation of it");
 }
-
-Activation parse_activation(const std::string& name) {
-  if (name == "linear" || name.empty()) return Activation::linear;
-  if (name == "relu") return Activation::relu;
-  if (name == "leaky_relu") return Activation::leaky_relu;
-  if (name == "sigmoid") return Activation::sigmoid;
-  if (name == "tanh") return Activation::tanh;
-  if (name == "softmax") return Activation::softmax;
-  throw ConfigError("unknown activation '" + name +
-                    "' (known: linear, relu, leaky_relu, sigmoid, tanh, softmax)");
-}
-
-std::string activation_name(Activation a) {
-  switch (a) {
-    case Activation::linear: return "linear";
-    case Activation::relu: return "relu";
-    case Activation::leaky_relu: return "leaky_relu";
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::softmax: return "softmax";
-  }
-  return "linear";
-}
+}  // namespace
 
 void activation_forward(Activation a, float alpha, float* data, std::size_t rows, std::size_t cols) {
   const std::size_t n = rows * cols;
   switch (a) {
+    case Activation::other:
+      no_implementation();
     case Activation::linear:
       return;
     case Activation::relu:
@@ -77,6 +56,8 @@ void activation_backward(Activation a, float alpha, const float* y, const float*
                          std::size_t rows, std::size_t cols) {
   const std::size_t n = rows * cols;
   switch (a) {
+    case Activation::other:
+      no_implementation();
     case Activation::linear:
       if (out != grad) std::copy(grad, grad + n, out);
       return;

@@ -16,7 +16,7 @@ class ActivationLayer final : public Layer {
  public:
   ActivationLayer(Activation activation, const nlohmann::json& options)
       : activation_(activation) {
-    const std::string t = activation_name(activation);
+    const std::string t = to_string(activation);
     if (activation == Activation::leaky_relu) {
       apply_common_options(*this, t, options, {"alpha"});
       alpha_ = layer_option<float>(*this, options, "alpha", 0.01f);
@@ -27,11 +27,11 @@ class ActivationLayer final : public Layer {
     }
   }
 
-  std::string type() const override { return activation_name(activation_); }
+  std::string type() const override { return to_string(activation_); }
   LayerKind kind() const override {
     return activation_ == Activation::softmax ? LayerKind::softmax : LayerKind::activation;
   }
-  std::string activation() const override { return activation_name(activation_); }
+  Activation activation() const override { return activation_; }
 
   Shape build(const Shape& input_shape, Rng&) override {
     if (activation_ == Activation::softmax && input_shape.empty())
@@ -91,7 +91,7 @@ class ActivationLayer final : public Layer {
 
 void add(Registry& registry, Activation a, const std::string& description, nlohmann::json params) {
   FactoryInfo info;
-  info.name = activation_name(a);
+  info.name = to_string(a);
   info.description = description;
   info.parameters = std::move(params);
   info.origin = registry.origin();

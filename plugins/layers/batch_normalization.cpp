@@ -143,11 +143,11 @@ class BatchNormalization final : public Layer {
     return grad_input_;
   }
 
-  std::vector<ParamRef> params() override {
-    return {{"gamma", &gamma_, &gamma_grad_, true},
-            {"beta", &beta_, &beta_grad_, true},
-            {"moving_mean", &moving_mean_, &moving_mean_grad_, false},
-            {"moving_variance", &moving_variance_, &moving_variance_grad_, false}};
+  std::vector<ConstParamRef> list_params() const override {
+    return {{"gamma", ParamRole::scale, &gamma_, &gamma_grad_, true},
+            {"beta", ParamRole::shift, &beta_, &beta_grad_, true},
+            {"moving_mean", ParamRole::running_mean, &moving_mean_, &moving_mean_grad_, false},
+            {"moving_variance", ParamRole::running_variance, &moving_variance_, &moving_variance_grad_, false}};
   }
 
   nlohmann::json config() const override {

@@ -186,7 +186,7 @@ class Conv2D final : public Layer {
     kernel_size_ = pair_option(*this, options, "kernel_size", {0, 0}, true);
     strides_ = pair_option(*this, options, "strides", {1, 1}, false);
     padding_ = choice_option(*this, options, "padding", "valid", {"valid", "same"});
-    activation_ = parse_activation(choice_option(*this, options, "activation", "linear",
+    activation_ = activation_from_string(choice_option(*this, options, "activation", "linear",
                                                  {"linear", "relu", "leaky_relu", "sigmoid", "tanh"}));
     use_bias_ = layer_option<bool>(*this, options, "use_bias", true);
     kernel_init_ = initializer_option(*this, options, "kernel_initializer", "glorot_uniform");
@@ -195,7 +195,7 @@ class Conv2D final : public Layer {
 
   std::string type() const override { return "conv2d"; }
   LayerKind kind() const override { return LayerKind::linear; }
-  std::string activation() const override { return activation_name(activation_); }
+  Activation activation() const override { return activation_; }
 
   Shape build(const Shape& input_shape, Rng& rng) override {
     if (input_shape.size() != 3) {
@@ -422,9 +422,9 @@ class Conv2D final : public Layer {
     return grad_input_;
   }
 
-  std::vector<ParamRef> params() override {
-    std::vector<ParamRef> p{{"kernel", &kernel_, &kernel_grad_, true}};
-    if (use_bias_) p.push_back({"bias", &bias_, &bias_grad_, true});
+  std::vector<ConstParamRef> list_params() const override {
+    std::vector<ConstParamRef> p{{"kernel", ParamRole::weight, &kernel_, &kernel_grad_, true}};
+    if (use_bias_) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
     return p;
   }
 
@@ -435,7 +435,7 @@ class Conv2D final : public Layer {
             {"kernel_size", {kernel_size_.first, kernel_size_.second}},
             {"strides", {strides_.first, strides_.second}},
             {"padding", padding_},
-            {"activation", activation_name(activation_)},
+            {"activation", to_string(activation_)},
             {"use_bias", use_bias_},
             {"kernel_initializer", kernel_init_},
             {"bias_initializer", bias_init_}};

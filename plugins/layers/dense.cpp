@@ -24,8 +24,8 @@ class Dense final : public Layer {
                          {"units", "activation", "use_bias", "kernel_initializer",
                           "bias_initializer"});
     units_ = positive_int_option(*this, options, "units", 0, true);
-    activation_ = parse_activation(
-        choice_option(*this, options, "activation", "linear", activation_names()));
+    activation_ = activation_from_string(
+        choice_option(*this, options, "activation", "linear", fused_activation_names()));
     use_bias_ = layer_option<bool>(*this, options, "use_bias", true);
     kernel_init_ = initializer_option(*this, options, "kernel_initializer", "glorot_uniform");
     bias_init_ = initializer_option(*this, options, "bias_initializer", "zeros");
@@ -33,7 +33,7 @@ class Dense final : public Layer {
 
   std::string type() const override { return "dense"; }
   LayerKind kind() const override { return LayerKind::linear; }
-  std::string activation() const override { return activation_name(activation_); }
+  Activation activation() const override { return activation_; }
 
   Shape build(const Shape& input_shape, Rng& rng) override {
     if (input_shape.size() != 1) {
@@ -130,9 +130,9 @@ class Dense final : public Layer {
     return grad_input_;
   }
 
-  std::vector<ParamRef> params() override {
-    std::vector<ParamRef> p{{"kernel", &kernel_, &kernel_grad_, true}};
-    if (use_bias_) p.push_back({"bias", &bias_, &bias_grad_, true});
+  std::vector<ConstParamRef> list_params() const override {
+    std::vector<ConstParamRef> p{{"kernel", ParamRole::weight, &kernel_, &kernel_grad_, true}};
+    if (use_bias_) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
     return p;
   }
 
@@ -140,7 +140,7 @@ class Dense final : public Layer {
     return {{"type", type()},
             {"name", name()},
             {"units", units_},
-            {"activation", activation_name(activation_)},
+            {"activation", to_string(activation_)},
             {"use_bias", use_bias_},
             {"kernel_initializer", kernel_init_},
             {"bias_initializer", bias_init_}};
@@ -182,7 +182,7 @@ void register_dense(Registry& registry) {
       "bias (units).";
   info.parameters = {
       {"units", param("int", nullptr, "number of output units (required)")},
-      {"activation", param_choice("linear", activation_names(), "fused activation")},
+      {"activation", param_choice("linear", fused_activation_names(), "fused activation")},
       {"use_bias", param("bool", true, "add a bias vector")},
       {"kernel_initializer", param_choice("glorot_uniform", initializer_names(), "kernel initializer")},
       {"bias_initializer", param_choice("zeros", initializer_names(), "bias initializer")},

@@ -5,7 +5,8 @@
 //   clip_norm    each parameter tensor's gradient rescaled to L2 norm <= clip_norm
 //                (Keras's per-variable `clipnorm`), after clip_value
 //   weight_decay decoupled decay (AdamW / Keras 3): w <- w - lr * weight_decay * w,
-//                applied before the update
+//                applied before the update, to every trainable tensor whatever its
+//                role (Keras 3 / PyTorch AdamW default); non-trainable ones are skipped
 // A subclass writes one loop over raw pointers per parameter tensor; the transforms are
 // folded into that loop through grad() and decay(), so each tensor is read once (plus one
 // reduction pass when clip_norm is set).

@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(dense_forward_by_hand) {
   // dW = x^T (g * mask): column 0 gets x row 1 = [1, 2]; dB = [1, 0, 0].
   expect_close(*d->params()[0].grad, Tensor{{1.f, 0.f, 0.f}, {2.f, 0.f, 0.f}});
   expect_close(*d->params()[1].grad, Tensor{1.f, 0.f, 0.f});
-  BOOST_TEST(d->activation() == "relu");
+  BOOST_TEST(to_string(d->activation()) == "relu");
 }
 
 BOOST_AUTO_TEST_CASE(dense_softmax_rows_sum_to_one) {

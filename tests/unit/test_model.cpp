@@ -267,6 +267,39 @@ BOOST_AUTO_TEST_CASE(model_json_numbers_out_of_range_are_refused_naming_the_key)
   }
 }
 
+// model.json records each tensor's role; a listed role must be known and match the rebuilt
+// layer's; a file without roles (written before they were recorded) loads as before.
+BOOST_AUTO_TEST_CASE(model_json_records_parameter_roles_and_checks_them) {
+  const fs::path dir = temp_dir("roles");
+  const json good = saved_mlp(dir);
+  const std::string file = (dir / "model.json").string();
+  std::vector<std::string> roles;
+  for (const json& w : good["weights"]) roles.push_back(w.value("role", ""));
+  BOOST_TEST(roles == (std::vector<std::string>{"weight", "bias", "weight", "bias"}), boost::test_tools::per_element());
+  const struct {
+    json value;
+    std::string message;
+  } cases[] = {
+      {"weight", "weights.1 (dense_1.bias) has role 'weight', the layer gives it role 'bias'"},
+      {"gamma", "'weights.1.role': unknown parameter role 'gamma' (known: weight, bias, scale, shift, running_mean, "
+                "running_variance, other)"},
+      {7, "'weights.1.role' must be a string, got 7"},
+  };
+  for (const auto& c : cases) {
+    json doc = good;
+    doc["weights"][1]["role"] = c.value;
+    write_json(file, doc);
+    BOOST_TEST(load_error(dir) == file + ": " + c.message);
+  }
+  json old = good;
+  for (json& w : old["weights"]) w.erase("role");
+  write_json(file, old);
+  MyDeepLearning back = MyDeepLearning::load(dir.string(), model_registry());
+  const MyDeepLearning& cback = back;
+  BOOST_TEST(to_string(cback.params()[1].role) == "bias");
+  BOOST_TEST(cback.param_count() == 5u * 16u + 16u + 16u * 3u + 3u);
+}
+
 BOOST_AUTO_TEST_CASE(incomplete_model_folders_are_refused_as_incomplete) {
   const fs::path dir = temp_dir("incomplete");
   saved_mlp(dir);

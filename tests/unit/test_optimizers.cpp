@@ -31,7 +31,7 @@ std::vector<std::vector<float>> steps(const json& opt, std::vector<float> w,
   Tensor value = Tensor::from_shape({w.size()});
   Tensor grad = Tensor::from_shape({w.size()});
   std::copy(w.begin(), w.end(), value.begin());
-  std::vector<ParamRef> params = {{"kernel", &value, &grad, true}};
+  std::vector<ParamRef> params = {{"kernel", ParamRole::weight, &value, &grad, true}};
   std::vector<std::vector<float>> out;
   for (const auto& g : grads) {
     std::copy(g.begin(), g.end(), grad.begin());
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(non_trainable_parameters_are_left_alone) {
   auto o = registry().make_optimizer(json{{"type", "adam"}});
   Tensor a = Tensor::from_shape({2}), ga = Tensor::from_shape({2}), b = Tensor::from_shape({2}), gb = Tensor::from_shape({2});
   a.fill(1), ga.fill(1), b.fill(1), gb.fill(1);
-  o->step({{"kernel", &a, &ga, true}, {"moving_mean", &b, &gb, false}});
+  o->step({{"kernel", ParamRole::weight, &a, &ga, true}, {"moving_mean", ParamRole::running_mean, &b, &gb, false}});
   BOOST_TEST(a(0) < 1.0f);
   BOOST_TEST(b(0) == 1.0f);
 }

@@ -73,7 +73,7 @@ std::size_t product(const Shape& s) {
 bool ends_in_softmax(MyDeepLearning& m) {
   if (m.size() == 0) return false;
   const Layer& last = m.layer(m.size() - 1);
-  return last.kind() == LayerKind::softmax || last.activation() == "softmax";
+  return last.kind() == LayerKind::softmax || last.activation() == Activation::softmax;
 }
 
 std::vector<float> softmax(const std::vector<float>& z) {
@@ -216,7 +216,7 @@ std::string Inspector::inspect(const std::string& run_id, const json& request) {
                       {"name", layer.name()},
                       {"type", layer.type()},
                       {"kind", to_string(layer.kind())},
-                      {"activation", layer.activation()},
+                      {"activation", to_string(layer.activation())},
                       {"values", desc},
                       {"min", lo},
                       {"max", hi}});

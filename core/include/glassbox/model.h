@@ -141,7 +141,8 @@ class MyDeepLearning {
 
   // All parameters in a fixed order (layer by layer).
   std::vector<ParamRef> params();
-  std::size_t param_count();
+  std::vector<ConstParamRef> params() const;
+  std::size_t param_count() const;
   std::vector<Tensor> get_weights();
   void set_weights(const std::vector<Tensor>& weights);  // checks count and shapes
 

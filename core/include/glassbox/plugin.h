@@ -14,8 +14,10 @@
 
 namespace glassbox {
 
-// Bumped whenever Layer, Optimizer, DatasetSource, Registry or PluginEntry change layout.
-constexpr int kPluginAbiVersion = 2;
+// Bumped whenever Layer, ParamRef, Optimizer, DatasetSource, Registry or PluginEntry change
+// layout. 3: ParamRef carries a ParamRole, Layer::list_params() const replaces the virtual
+// params(), Layer::activation() returns an Activation.
+constexpr int kPluginAbiVersion = 3;
 
 // The layout of the types crossing the plugin boundary as the plugin's compiler saw them.
 // The version number cannot catch a layout that depends on compiler flags or library

@@ -27,6 +27,7 @@
 
 #include "glassbox/explain/named_registry.h"
 #include "glassbox/explain/option_spec.h"
+#include "glassbox/layer.h"
 #include "glassbox/tensor.h"
 
 namespace glassbox::explain {
@@ -43,9 +44,11 @@ struct InputTransform {
   static InputTransform constant(float v) { return {Kind::constant, v}; }
 };
 
-// How a term changes one parameter (named as in Layer::params(): "kernel", "bias", ...).
-// Empty = unchanged.
-using ParamTransform = std::function<void(const std::string& name, Tensor& value)>;
+// How a term changes one parameter, told by its role (Layer::params(), glassbox/layer.h),
+// never by its name: bias and shift are the additive terms (is_additive), every other
+// role is transformed as a weight. The engine refuses to apply a transform to a parameter
+// of role `other`. Empty = unchanged.
+using ParamTransform = std::function<void(ParamRole role, Tensor& value)>;
 
 struct LrpTerm {
   InputTransform input;
