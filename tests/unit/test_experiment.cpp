@@ -60,6 +60,13 @@ BOOST_AUTO_TEST_CASE(set_overrides_nested_values_with_json_or_string) {
   BOOST_TEST(e.config["data"]["classes"] == nlohmann::json::parse("[1,3]"));
 }
 
+// Found by fuzzing (fuzz_experiment): a --set value that is not JSON and not UTF-8 reached
+// the error message through json::dump, which threw a json type_error instead.
+BOOST_AUTO_TEST_CASE(an_override_with_invalid_utf8_is_a_config_error_naming_the_key) {
+  BOOST_TEST(error_of(R"({"train": {"epochs": 1}})", {"train.epochs=2", "train.epochs=-1f\xfe"}) ==
+             "exp.json: train.epochs: expected an integer in [0, 100000], got \"-1f\xef\xbf\xbd\"");
+}
+
 BOOST_AUTO_TEST_CASE(bad_overrides_are_config_errors) {
   BOOST_TEST(error_of("{}", {"train.epochs"}) == "--set 'train.epochs': expected key.path=value");
   BOOST_TEST(error_of(R"({"model": {"layers": []}})", {"model.layers.4.units=2"}) ==

@@ -100,11 +100,18 @@ BOOST_AUTO_TEST_CASE(chunks_cover_every_item_once) {
   BOOST_TEST(r.second == 6u);
 }
 
-BOOST_AUTO_TEST_CASE(chunks_run_on_two_threads) {
+// Each chunk waits until the other one has started: the region can only finish when two
+// threads run a chunk each at the same time (one thread doing both would never return).
+BOOST_AUTO_TEST_CASE(chunks_run_on_two_threads_at_once) {
   Threads t(2);
   std::thread::id ids[2];
-  parallel_for(2, 1, [&](std::size_t chunk, std::size_t, std::size_t) { ids[chunk] = std::this_thread::get_id(); });
-  BOOST_TEST((ids[0] == std::this_thread::get_id()));
+  std::atomic<bool> started[2] = {false, false};
+  parallel_for(2, 1, [&](std::size_t chunk, std::size_t, std::size_t) {
+    ids[chunk] = std::this_thread::get_id();
+    started[chunk] = true;
+    while (!started[1 - chunk]) std::this_thread::yield();
+  });
+  BOOST_TEST((ids[0] == std::this_thread::get_id() || ids[1] == std::this_thread::get_id()));
   BOOST_TEST((ids[1] != ids[0]));
 }
 

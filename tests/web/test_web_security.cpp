@@ -404,3 +404,36 @@ BOOST_AUTO_TEST_CASE(a_stream_beyond_the_limit_evicts_the_oldest_and_gets_the_ev
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+struct ShortQueue : Fixture {
+  ShortQueue() : Fixture([](ServerOptions& o) { o.queue.max_waiting = 1; }) {}
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(bounded_queue, ShortQueue)
+
+BOOST_AUTO_TEST_CASE(a_full_queue_is_a_429_with_retry_after_and_leaves_no_run_folder) {
+  const std::string running = submit(tiny_experiment("slow"));
+  for (int i = 0; i < 500 && get("/api/jobs/" + running)["state"] != "running"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const std::string waiting = submit(tiny_experiment("slow"));
+  auto r = client->Post("/api/runs", tiny_experiment("slow").dump(), "application/json");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->status, 429);
+  BOOST_CHECK_EQUAL(r->get_header_value("Retry-After"), "30");
+  const json body = json::parse(r->body);
+  BOOST_CHECK_EQUAL(body["status"], 429);
+  BOOST_CHECK_EQUAL(body["reason"], "Too Many Requests");
+  BOOST_CHECK(body["error"].get<std::string>().find("the queue is full (1 jobs waiting)") == 0);
+  BOOST_CHECK_EQUAL(get("/api/runs")["runs"].size(), 2u);  // the refused run left nothing behind
+  post("/api/jobs/" + waiting + "/cancel", "", 200);
+  submit(tiny_experiment("slow"));  // a place is free again
+  post("/api/jobs/" + running + "/cancel", "", 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

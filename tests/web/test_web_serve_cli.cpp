@@ -164,6 +164,47 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_serve_with_a_running_job_and_a_slow_client_pr
   BOOST_CHECK_EQUAL(json::parse(status)["state"], "cancelled");
 }
 
+// kill -9 mid-job: after a restart on the same runs folder, the running job and the one
+// waiting behind it are listed as interrupted (not lost, not done), and no staging
+// folder is listed as a run.
+BOOST_AUTO_TEST_CASE(sigkill_mid_job_leaves_interrupted_runs_after_a_restart) {
+  RunsDir runs;
+  std::string running_id, waiting_id;
+  {
+    ServeProcess serve({"serve", "--port", "0", "--runs", runs.path.string()});
+    const int port = serve.wait_for_port(30);
+    BOOST_REQUIRE_MESSAGE(port > 0, serve.output());
+    std::string a = http(port, "POST", "/api/runs", kLongJob);
+    BOOST_REQUIRE_MESSAGE(status_of(a) == 202, a);
+    running_id = json::parse(body_of(a))["id"];
+    std::string b = http(port, "POST", "/api/runs", kLongJob);
+    BOOST_REQUIRE_MESSAGE(status_of(b) == 202, b);
+    waiting_id = json::parse(body_of(b))["id"];
+    bool training = false;  // inside training, the results folder being written
+    for (int i = 0; i < 1000 && !training; ++i) {
+      training = has(http(port, "GET", "/api/jobs/" + running_id), "\"stage\":\"train\"");
+      if (!training) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_REQUIRE(training);
+    serve.signal(SIGKILL);
+    BOOST_CHECK_EQUAL(serve.wait_exit(10), 128 + SIGKILL);
+  }
+  ServeProcess again({"serve", "--port", "0", "--runs", runs.path.string()});
+  const int port = again.wait_for_port(30);
+  BOOST_REQUIRE_MESSAGE(port > 0, again.output());
+  const std::string list = http(port, "GET", "/api/runs");
+  BOOST_REQUIRE_MESSAGE(status_of(list) == 200, list);
+  const json listed = json::parse(body_of(list))["runs"];
+  BOOST_REQUIRE_EQUAL(listed.size(), 2u);
+  for (const auto& r : listed) {
+    BOOST_CHECK_MESSAGE(r["id"] == running_id || r["id"] == waiting_id, r.dump());
+    BOOST_CHECK_EQUAL(r["state"], "interrupted");
+    BOOST_CHECK_EQUAL(r["name"], "long");
+    const std::string was = r["id"] == running_id ? "running" : "queued";
+    BOOST_CHECK_EQUAL(r["error"], "interrupted: the server stopped while this job was " + was + "; submit it again");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(sigint_stops_an_idle_serve_with_exit_0) {
   RunsDir runs;
   ServeProcess serve({"serve", "--port", "0", "--runs", runs.path.string()});

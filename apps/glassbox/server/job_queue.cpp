@@ -141,6 +141,11 @@ bool JobQueue::submit(const std::string& id, const json& config, const std::stri
       config["train"]["epochs"].is_number_integer())
     job->epochs_planned = std::max(1, config["train"]["epochs"].get<int>());
   job->created = unix_now();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || waiting_.size() >= limits_.max_waiting) return false;
+  }
+  write_status(*job, JobState::queued, "", 0, 0);
   json ev;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -170,6 +175,7 @@ JobQueue::CancelResult JobQueue::cancel(const std::string& id) {
         }
       job.state = JobState::cancelled;
       job.finished = unix_now();
+      write_status(job, JobState::cancelled, "", 0, job.finished);
       ev = describe(job, false);
     } else if (job.state == JobState::running) {
       job.cancel = true;  // the runner sees it between batches; the worker reports the state
@@ -230,28 +236,32 @@ json JobQueue::describe(const Job& job, bool with_curve) const {
   return j;
 }
 
+// Every state goes to the run's status.json before any client can see it: the runs list
+// reads it back after a restart, so a job the server was running or holding when it
+// died (kill -9, power loss) shows as interrupted instead of vanishing or looking done.
+void JobQueue::write_status(const Job& job, JobState state, const std::string& error, double started,
+                            double finished) const {
+  try {
+    std::filesystem::create_directories(job.out_dir);
+    json status = {{"state", to_string(state)}, {"name", job.name}, {"created", job.created}};
+    if (started > 0) status["started"] = started;
+    if (finished > 0) status["finished"] = finished;
+    if (!error.empty()) status["error"] = error;
+    write_file_atomic(job.out_dir + "/status.json", status.dump(2) + "\n");
+  } catch (const std::exception&) {
+    // A results folder we cannot write is already reported by the job's own error.
+  }
+}
+
 void JobQueue::set_state(Job& job, JobState state, const std::string& error) {
   const bool final_state = state == JobState::done || state == JobState::failed || state == JobState::cancelled;
   const double now = unix_now();
-  if (final_state) {
-    // The state outlives the server: the runs list reads it back after a restart. It is
-    // on disk before any client can see the new state (a client that saw "failed" finds
-    // status.json).
-    double started;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      started = job.started;
-    }
-    try {
-      std::filesystem::create_directories(job.out_dir);
-      json status = {{"state", to_string(state)}, {"finished", now}, {"started", started}};
-      if (!error.empty()) status["error"] = error;
-      std::string text = status.dump(2) + "\n";
-      write_file_atomic(job.out_dir + "/status.json", text);
-    } catch (const std::exception&) {
-      // A results folder we cannot write is already reported by the job's own error.
-    }
+  double started;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started = state == JobState::running ? now : job.started;
   }
+  write_status(job, state, error, started, final_state ? now : 0);
   json ev;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -81,6 +81,7 @@ class JobQueue {
   class Reporter;
   void work();
   void set_state(Job& job, JobState state, const std::string& error = "");
+  void write_status(const Job& job, JobState state, const std::string& error, double started, double finished) const;
   nlohmann::json describe(const Job& job, bool with_curve) const;  // mutex_ held
 
   EventHub& hub_;

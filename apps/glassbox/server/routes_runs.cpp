@@ -16,6 +16,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int kQueueFullRetrySeconds = 30;
+
 std::string content_type_for(const std::string& name) {
   auto ext = fs::path(name).extension().string();
   if (ext == ".json") return "application/json";
@@ -63,7 +65,11 @@ void add_run_routes(WebServer& s) {
     if (!s.jobs.submit(id, e.config, dir)) {
       std::error_code ec;
       fs::remove(dir, ec);
-      throw HttpError(503, "the queue is full; wait for a job to finish or cancel one");
+      // 429 with a hint when to try again: the page (or a script) can back off and retry.
+      res.set_header("Retry-After", std::to_string(kQueueFullRetrySeconds));
+      send_error(res, 429, "the queue is full (" + std::to_string(s.options.queue.max_waiting) +
+                               " jobs waiting); retry later, or wait for a job to finish or cancel one");
+      return;
     }
     send_json(res, {{"id", id}, {"state", "queued"}, {"job", s.jobs.snapshot(id, false)}}, 202);
   }));

@@ -130,8 +130,15 @@ json RunStore::summary(const std::string& id) const {
   std::string state = "incomplete";
   if (status.is_object() && status.contains("state")) state = status.value("state", "incomplete");
   else if (metrics.is_object() && !metrics.contains("error")) state = "done";
-  s["state"] = state;
   if (status.is_object() && status.contains("error")) s["error"] = status["error"];
+  // The queue writes "queued" and "running" as they happen; read from disk (no live job
+  // of this server overrides it, see routes_runs.cpp) they mean the server stopped first.
+  if (state == "queued" || state == "running") {
+    s["error"] = "interrupted: the server stopped while this job was " + state + "; submit it again";
+    state = "interrupted";
+  }
+  s["state"] = state;
+  if (s["name"] == json(id) && status.is_object() && status.contains("name")) s["name"] = status["name"];
   if (metrics.is_object()) {
     for (const char* k : {"test_accuracy", "test_loss"})
       if (metrics.contains(k)) s[k] = metrics[k];

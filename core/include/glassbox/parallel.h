@@ -1,7 +1,10 @@
 #pragma once
 // glassbox's own compute threads. Layers split a batch's work into contiguous chunks
-// (samples, rows, columns) and run them on a small pool: the calling thread takes chunk 0,
-// one persistent worker per extra thread takes the others. OpenBLAS is kept at one thread
+// (samples, rows, columns) and run them on a small pool: the calling thread and one
+// persistent worker per extra thread claim chunks until none is left, so a worker that is
+// not running (a busy machine) never holds the region up; waiting threads spin briefly,
+// yield, then sleep. A chunk's index, not its thread, is what a chunk may depend on.
+// OpenBLAS is kept at one thread
 // so that two pools never compete for the same cores (two spinning pools on 2 cores slow
 // each other down); the products inside a chunk are single-threaded calls.
 //
@@ -36,8 +39,8 @@ inline std::pair<std::size_t, std::size_t> chunk_range(std::size_t n, std::size_
 
 namespace detail {
 using ChunkFn = void (*)(void* context, std::size_t chunk);
-// Runs fn(context, i) for i in [0, chunks) on the pool, chunk i on thread i; returns when
-// all are done and rethrows the first exception a chunk threw.
+// Runs fn(context, i) once for each i in [0, chunks), on any of the pool's threads;
+// returns when all are done and rethrows the first exception a chunk threw.
 void run_chunks(std::size_t chunks, ChunkFn fn, void* context);
 }  // namespace detail
 
