@@ -28,10 +28,13 @@ std::string content_type_for(const std::string& name) {
   return "application/octet-stream";  // .npy and anything else: download, never render
 }
 
-// A queued or running job overrides the folder's idea of its state.
+// A job of this server overrides the folder's idea of its state, error included: read
+// from disk alone, a "running" status.json means an interrupted job (run_store.cpp), but
+// while this server holds the job it is simply running.
 void merge_job(json& summary, const json& job) {
   if (job.is_null()) return;
   summary["state"] = job["state"];
+  summary.erase("error");
   if (job.contains("error")) summary["error"] = job["error"];
   summary["job"] = job;
 }
