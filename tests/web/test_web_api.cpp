@@ -112,6 +112,26 @@ BOOST_AUTO_TEST_CASE(path_traversal_and_invalid_ids_never_reach_the_file_system)
   get("/api/runs/..", 400);
 }
 
+BOOST_AUTO_TEST_CASE(a_file_of_several_pieces_downloads_byte_exact_and_by_range) {
+  // 600 KiB + 7 bytes: three pieces of the server's 256 KiB streaming, the last one short.
+  std::string bytes((600u << 10) + 7, '\0');
+  std::uint32_t x = 12345;
+  for (auto& b : bytes) b = char((x = x * 1664525u + 1013904223u) >> 24);
+  fs::create_directories(runs / "ok");
+  std::ofstream(runs / "ok" / "w.npy", std::ios::binary) << bytes;
+  auto r = client->Get("/api/runs/ok/files/w.npy");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->status, 200);
+  BOOST_CHECK_EQUAL(r->get_header_value("Content-Type"), "application/octet-stream");
+  BOOST_CHECK_EQUAL(r->body.size(), bytes.size());
+  BOOST_CHECK(r->body == bytes);
+  // A range across a piece boundary.
+  auto part = client->Get("/api/runs/ok/files/w.npy", {httplib::make_range_header({{262140, 262150}})});
+  BOOST_REQUIRE(part);
+  BOOST_CHECK_EQUAL(part->status, 206);
+  BOOST_CHECK(part->body == bytes.substr(262140, 11));
+}
+
 BOOST_AUTO_TEST_CASE(cancel_of_an_unknown_job_is_a_404_and_unknown_api_paths_are_json_404) {
   BOOST_CHECK_EQUAL(post("/api/jobs/no-such-job/cancel", "", 404)["status"], 404);
   get("/api/jobs/no-such-job", 404);

@@ -2,7 +2,9 @@
 // progress), and read one of its files by a validated relative name.
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include "glassbox/experiment.h"
 #include "path_safety.h"
@@ -26,6 +28,22 @@ std::string content_type_for(const std::string& name) {
   if (ext == ".txt" || ext == ".log" || ext == ".md") return "text/plain; charset=utf-8";
   if (ext == ".svg") return "image/svg+xml";
   return "application/octet-stream";  // .npy and anything else: download, never render
+}
+
+// Streams a file in 256 KiB pieces as the client takes them: a large file costs one piece
+// of memory per connection, not its size, and a client that stops reading is dropped by
+// the write-stall limit after at most one piece.
+void send_file(httplib::Response& res, const fs::path& path, std::size_t size, const std::string& type) {
+  auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+  if (!*in) throw HttpError(404, "file '" + path.filename().string() + "' cannot be opened");
+  res.set_content_provider(size, type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+    std::vector<char> piece(std::min<std::size_t>(length, 256u << 10));
+    in->seekg(std::streamoff(offset));
+    in->read(piece.data(), std::streamsize(piece.size()));
+    const auto got = std::size_t(in->gcount());
+    if (got == 0) return false;  // the file shrank while it was being sent
+    return sink.write(piece.data(), got);
+  });
 }
 
 // A job of this server overrides the folder's idea of its state, error included: read
@@ -97,9 +115,7 @@ void add_run_routes(WebServer& s) {
     std::error_code ec;
     auto size = fs::file_size(*path, ec);
     if (ec || size > (512u << 20)) throw HttpError(413, "file '" + name + "' is too large to serve");
-    std::ifstream in(*path, std::ios::binary);
-    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    res.set_content(std::move(body), content_type_for(name).c_str());
+    send_file(res, *path, std::size_t(size), content_type_for(name));
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-cache");
   }));
