@@ -97,7 +97,7 @@ class Pool {
     tl_in_region = true;
     for (std::size_t i; (i = claim(gen)) != kNone;) run_chunk(i);
     tl_in_region = false;
-    wait_until([&] { return done_.load(std::memory_order_acquire) == chunks; }, done_mutex_, done_cv_,
+    wait_until([&] { return done_.load(std::memory_order_seq_cst) == chunks; }, done_mutex_, done_cv_,
                caller_waiting_);
     for (auto& e : errors_)
       if (e) std::rethrow_exception(e);
@@ -129,29 +129,38 @@ class Pool {
       errors_[i] = std::current_exception();
     }
     const std::size_t chunks = chunks_;  // read before done_ may let the caller start another region
-    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks && caller_waiting_.load()) {
+    if (done_.fetch_add(1, std::memory_order_seq_cst) + 1 == chunks && caller_waiting_.load(std::memory_order_seq_cst)) {
       std::lock_guard<std::mutex> lock(done_mutex_);
       done_cv_.notify_one();
     }
   }
 
   // Spin (the awaited thread is likely running and about to finish), then yield (it may
-  // be waiting for this core), then sleep on `cv` with `flag` set so the other side
-  // knows to notify. The other side makes `ready` true before it reads `flag`, both
-  // sequentially consistent, so a wake-up is never lost.
+  // be waiting for this core). True when `ready` came true; false when the caller should
+  // block on its condition variable.
   template <class Ready>
-  static void wait_until(Ready ready, std::mutex& m, std::condition_variable& cv, std::atomic<bool>& flag) {
+  static bool spin_then_yield(Ready ready) {
     for (int i = 0; i < kSpinChecks; ++i) {
-      if (ready()) return;
+      if (ready()) return true;
       cpu_relax();
     }
     const auto until = std::chrono::steady_clock::now() + kYieldFor;
     while (std::chrono::steady_clock::now() < until) {
-      if (ready()) return;
+      if (ready()) return true;
       std::this_thread::yield();
     }
+    return false;
+  }
+
+  // The caller waiting for the region's chunks: spin, yield, then sleep on `cv` with
+  // `flag` set so the last worker knows to notify. The worker makes `ready` true before it
+  // reads `flag` and this side sets `flag` before it reads `ready`, all four accesses
+  // sequentially consistent, so a wake-up is never lost.
+  template <class Ready>
+  static void wait_until(Ready ready, std::mutex& m, std::condition_variable& cv, std::atomic<bool>& flag) {
+    if (spin_then_yield(ready)) return;
     std::unique_lock<std::mutex> lock(m);
-    flag.store(true);
+    flag.store(true, std::memory_order_seq_cst);
     cv.wait(lock, ready);
     flag.store(false);
   }
@@ -179,17 +188,11 @@ class Pool {
   }
 
   // A worker between regions: spin, yield, then sleep until the caller bumps the state.
+  // The caller's store of the state happens before it locks sleep_mutex_ to read
+  // sleepers_, so a worker that counted itself asleep is always notified.
   template <class Fresh>
   void wait_for_region(Fresh fresh) {
-    for (int i = 0; i < kSpinChecks; ++i) {
-      if (fresh()) return;
-      cpu_relax();
-    }
-    const auto until = std::chrono::steady_clock::now() + kYieldFor;
-    while (std::chrono::steady_clock::now() < until) {
-      if (fresh()) return;
-      std::this_thread::yield();
-    }
+    if (spin_then_yield(fresh)) return;
     std::unique_lock<std::mutex> lock(sleep_mutex_);
     ++sleepers_;
     wake_.wait(lock, fresh);
