@@ -24,12 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 const std::string kDir = "/tmp/glassbox-cli-composites-" + std::to_string(::getpid());
 
-std::string write(const std::string& name, const std::string& text) {
-  fs::create_directories(kDir);
-  const std::string p = kDir + "/" + name;
-  std::ofstream(p) << text;
-  return p;
-}
+std::string write(const std::string& name, const std::string& text) { return gbtest::write_file(kDir, name, text); }
 
 // Untrained (0 epochs: the seeded initial weights) conv net on synthetic images, 3 test
 // samples explained with LRP.

@@ -21,12 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 const std::string kDir = "/tmp/glassbox-cli-config-" + std::to_string(::getpid());
 
-std::string write(const std::string& name, const std::string& text) {
-  fs::create_directories(kDir);
-  const std::string p = kDir + "/" + name;
-  std::ofstream(p) << text;
-  return p;
-}
+std::string write(const std::string& name, const std::string& text) { return gbtest::write_file(kDir, name, text); }
 
 // A run of a few seconds: 64 synthetic 28x28 images, a 4-way dense classifier.
 json small_experiment() {

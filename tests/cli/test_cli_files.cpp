@@ -45,8 +45,7 @@ std::string tmp(const std::string& name) {
 }
 
 std::string write(const std::string& name, const std::string& text) {
-  std::ofstream(tmp(name), std::ios::binary) << text;
-  return tmp(name);
+  return gbtest::write_file(fs::path(tmp(name)).parent_path().string(), fs::path(name).filename().string(), text);
 }
 
 std::string fifo(const std::string& name) {
