@@ -2,6 +2,7 @@
 #include "explain_step.h"
 #include "signatures_step.h"
 #include "similarity_step.h"
+#include "concepts_step.h"
 
 #include <chrono>
 #include <cmath>
@@ -286,6 +287,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   // Bad configuration or data fail here, before anything is written.
   if (e.has("explain")) check_explain_section(e);
   if (e.has("similarity")) check_similarity_section(e);
+  if (e.has("concepts")) check_concepts_section(e);
   load_data(s);
   build_model(s, train);
   const std::string final_dir = s.out_dir;
@@ -316,6 +318,10 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
 
   // ---- Similarity step (explain/: linear CKA between layers, see similarity_step.h) ----
   if (e.has("similarity")) run_similarity_step(s);
+  // ----
+
+  // ---- Concepts step (explain/: concept relevance propagation, see concepts_step.h) ----
+  if (e.has("concepts")) run_concepts_step(s);
   // ----
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -126,6 +126,15 @@ const std::vector<Rule>& rules() {
       boolean("similarity.include_input"), boolean("similarity.include_reshape"),
       input_file("similarity.compare_model"),
       boolean("similarity.plots"),
+
+      boolean("concepts.enabled"),
+      str("concepts.composite"),
+      integer("concepts.samples", 1, 1e5, "an integer in [1, 100000]"),
+      integer("concepts.top_k", 1, 1e4, "an integer in [1, 10000]"),
+      integer("concepts.references", 0, 1e4, "an integer in [0, 10000]"),
+      integer("concepts.reference_pool", 0, kMaxU64, "a non-negative integer (0: all)"),
+      list("concepts.layers", kString, "a list of layer names"),
+      boolean("concepts.plots"),
   };
   return r;
 }
