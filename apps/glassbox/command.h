@@ -22,6 +22,8 @@ int cmd_plugins(const Args& args, Context& ctx);
 int cmd_run(const Args& args, Context& ctx);
 int cmd_explain(const Args& args, Context& ctx);
 int cmd_signatures(const Args& args, Context& ctx);
+int cmd_similarity(const Args& args, Context& ctx);
+int cmd_concepts(const Args& args, Context& ctx);
 int cmd_serve(const Args& args, Context& ctx);
 
 const std::vector<Command>& commands();

@@ -1,6 +1,8 @@
 #include "experiment_runner.h"
 #include "explain_step.h"
 #include "signatures_step.h"
+#include "similarity_step.h"
+#include "concepts_step.h"
 
 #include <chrono>
 #include <cmath>
@@ -284,6 +286,8 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
     s.effective["model"]["loss"] = "sparse_categorical_crossentropy";
   // Bad configuration or data fail here, before anything is written.
   if (e.has("explain")) check_explain_section(e);
+  if (e.has("similarity")) check_similarity_section(e);
+  if (e.has("concepts")) check_concepts_section(e);
   load_data(s);
   build_model(s, train);
   const std::string final_dir = s.out_dir;
@@ -310,6 +314,14 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
 
   // ---- Signatures step (explain/: activation signatures, see signatures_step.h) ----
   if (e.has("signatures")) run_signatures_step(s);
+  // ----
+
+  // ---- Similarity step (explain/: linear CKA between layers, see similarity_step.h) ----
+  if (e.has("similarity")) run_similarity_step(s);
+  // ----
+
+  // ---- Concepts step (explain/: concept relevance propagation, see concepts_step.h) ----
+  if (e.has("concepts")) run_concepts_step(s);
   // ----
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -18,6 +18,8 @@ const std::vector<Command>& commands() {
       {"datasets", "list the datasets: sample shape, split sizes, classes, how to install", cmd_datasets},
       {"explain", "explain a saved model's decisions: LRP and baseline heatmaps, perturbation curves", cmd_explain},
       {"signatures", "activation signatures of a saved model: per-class statistics, separability, novelty", cmd_signatures},
+      {"similarity", "layer similarity of a saved model (linear CKA), and against a second model", cmd_similarity},
+      {"concepts", "concept relevance of a saved model: concepts per class, path graphs, references", cmd_concepts},
       {"plugins", "list the loaded plugins and what they register", cmd_plugins},
       {"info", "show BLAS core and threads, CPU features, plugin folders", cmd_info},
   };

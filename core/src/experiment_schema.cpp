@@ -118,6 +118,23 @@ const std::vector<Rule>& rules() {
       str("signatures.composite"),
       integer("signatures.relevance_samples", 0, 1e6, "an integer in [0, 1000000]"),
       boolean("signatures.plots"),
+
+      boolean("similarity.enabled"),
+      integer("similarity.samples", 0, 4096, "an integer in [0, 4096] (0: all)"),
+      integer("similarity.batch_size", 1, 1048576, "an integer in [1, 1048576]"),
+      integer("similarity.seed", 0, kMaxU64, "a non-negative integer"),
+      boolean("similarity.include_input"), boolean("similarity.include_reshape"),
+      input_file("similarity.compare_model"),
+      boolean("similarity.plots"),
+
+      boolean("concepts.enabled"),
+      str("concepts.composite"),
+      integer("concepts.samples", 1, 1e5, "an integer in [1, 100000]"),
+      integer("concepts.top_k", 1, 1e4, "an integer in [1, 10000]"),
+      integer("concepts.references", 0, 1e4, "an integer in [0, 10000]"),
+      integer("concepts.reference_pool", 0, kMaxU64, "a non-negative integer (0: all)"),
+      list("concepts.layers", kString, "a list of layer names"),
+      boolean("concepts.plots"),
   };
   return r;
 }

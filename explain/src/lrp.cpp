@@ -403,6 +403,7 @@ struct Lrp::Impl {
     const Tensor* R = &R_out;
     for (std::size_t i = steps.size(); i-- > 0;) {
       Step& s = steps[i];
+      if (condition && condition->layer == i) R = &mask_to_concepts(*R);
       keep(i, *R);
       switch (s.flow) {
         case Flow::linear:
@@ -426,7 +427,43 @@ struct Lrp::Impl {
     return *R;
   }
 
-  LrpResult run(const Tensor& x, const Target* target, const std::vector<int>* targets) {
+  // The relevance R of this pass's rows with everything but each row's concept zeroed
+  // (ConceptCondition), in a buffer owned by the engine.
+  const Tensor& mask_to_concepts(const Tensor& R) {
+    resize_like(masked, R);
+    const std::size_t m = R.shape(0), per = R.size() / m, block = per / R.shape(1);
+    std::fill(masked.data(), masked.data() + masked.size(), 0.0f);
+    for (std::size_t r = 0; r < m; ++r) {
+      const int c = condition->keep[pass_row0 + r];
+      const float* src = R.data() + r * per;
+      float* dst = masked.data() + r * per;
+      if (c < 0) {
+        std::copy(src, src + per, dst);
+      } else {
+        const std::size_t off = static_cast<std::size_t>(c) * block;
+        std::copy(src + off, src + off + block, dst + off);
+      }
+    }
+    return masked;
+  }
+
+  void check_condition(const ConceptCondition& c, std::size_t rows) const {
+    if (c.layer >= steps.size())
+      throw Error("LRP: concept layer " + std::to_string(c.layer) + " is not in the network (" +
+                  std::to_string(steps.size()) + " layers)");
+    if (c.keep.size() != rows)
+      throw Error("LRP: " + std::to_string(c.keep.size()) + " concepts for " + std::to_string(rows) + " rows");
+    const Shape& out = net.layer_output_shape(c.layer);
+    const long concepts = out.empty() ? 0 : static_cast<long>(out[0]);
+    for (std::size_t r = 0; r < rows; ++r)
+      if (c.keep[r] >= concepts)
+        throw Error("LRP: concept " + std::to_string(c.keep[r]) + " of row " + std::to_string(r) + " out of range: layer '" +
+                    net.layer(c.layer).name() + "' has " + std::to_string(concepts) + " (0.." +
+                    std::to_string(concepts - 1) + ")");
+  }
+
+  LrpResult run(const Tensor& x, const Target* target, const std::vector<int>* targets,
+                const ConceptCondition* cond = nullptr) {
     if (x.dimension() < 1) throw Error("LRP: input must be a batch (N, ...)");
     Shape sample(x.shape().begin() + 1, x.shape().end());
     if (sample != net.input_shape())
@@ -454,6 +491,7 @@ struct Lrp::Impl {
                           std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) + ")");
     const std::size_t rows = sample_of.size();
     const bool expanded = target && target->kind == Target::Kind::all;
+    if (cond) check_condition(*cond, rows);
 
     LrpResult res;
     res.plan = plan;
@@ -482,6 +520,7 @@ struct Lrp::Impl {
       replicas.push_back(std::make_unique<Impl>(ExplainedNetwork(net), composite, options));
     parallel_for(passes, 1, [&](std::size_t chunk, std::size_t p0, std::size_t p1) {
       Impl& engine = chunk == 0 ? *this : *replicas[chunk - 1];
+      engine.condition = cond;
       for (std::size_t p = p0; p < p1; ++p) {
         const std::size_t r0 = p * pass_rows;
         engine.run_pass(x, r0, std::min(pass_rows, rows - r0), expanded, sample_of, fixed, res);
@@ -500,6 +539,7 @@ struct Lrp::Impl {
       pass_input = gather_rows(x, idx);
       in = &pass_input;
     }
+    pass_row0 = r0;
     const Tensor& logits = forward(*in);
     std::vector<int> pred = ExplainedNetwork::argmax_rows(logits);
     resize_like(pass_relevance, logits);
@@ -531,7 +571,9 @@ struct Lrp::Impl {
   // 18.5k, 19.5k, 15.5k, 15k, 13.6k, 11.8k explanations/s on two threads.
   static constexpr std::size_t kPassRows = 8;
   std::vector<std::unique_ptr<Impl>> replicas;  // one per extra compute thread, made on first use
-  Tensor pass_input, pass_relevance;
+  Tensor pass_input, pass_relevance, masked;
+  const ConceptCondition* condition = nullptr;  // during a conditioned run
+  std::size_t pass_row0 = 0;                    // first row of the current pass
 };
 
 Lrp::Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options)
@@ -547,6 +589,9 @@ Lrp::~Lrp() = default;
 LrpResult Lrp::explain(const Tensor& x, const Target& target) { return impl_->run(x, &target, nullptr); }
 LrpResult Lrp::explain(const Tensor& x, const std::vector<int>& targets) {
   return impl_->run(x, nullptr, &targets);
+}
+LrpResult Lrp::explain(const Tensor& x, const std::vector<int>& targets, const ConceptCondition& condition) {
+  return impl_->run(x, nullptr, &targets, &condition);
 }
 const std::vector<LrpLayerPlan>& Lrp::plan() const { return impl_->plan; }
 const Composite& Lrp::composite() const { return impl_->composite; }

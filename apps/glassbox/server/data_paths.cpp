@@ -57,6 +57,9 @@ void check_one(const json& value, const std::string& key, const std::vector<std:
 }  // namespace
 
 void check_data_paths(const json& config, const std::vector<std::string>& roots, const std::string& source) {
+  // A model folder to compare layers with is read like a dataset file.
+  if (config.contains("similarity") && config["similarity"].is_object() && config["similarity"].contains("compare_model"))
+    check_one(config["similarity"]["compare_model"], source + ": similarity.compare_model", roots);
   if (!config.contains("data") || !config["data"].is_object()) return;
   const json& data = config["data"];
   for (const char* key : kPathKeys) {

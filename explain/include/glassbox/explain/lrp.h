@@ -83,6 +83,19 @@ struct LrpResult {
   Tensor row_relevance(std::size_t r) const;
 };
 
+// Concept-conditional relevance (CRP; Achtibat et al. 2023): at the OUTPUT of model layer
+// `layer`, row r keeps only the relevance of concept keep[r] — index keep[r] of the first
+// per-sample axis: channel c of an image output (C, H, W), neuron c of a vector output —
+// and the rest of that layer's relevance is set to zero before it flows on towards the
+// input; keep[r] < 0 keeps the whole layer. Relevance above the layer is unchanged, and
+// layer_relevance / layer_sums at `layer` hold the masked relevance. Every rule is linear
+// in the relevance it propagates (the forward pass fixes z and the stabilizers), so the
+// conditional input relevances of all concepts of a layer sum to the unconditional one.
+struct ConceptCondition {
+  std::size_t layer = 0;  // model layer index
+  std::vector<int> keep;  // one concept per explained row
+};
+
 class Lrp {
  public:
   Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options = {});
@@ -96,6 +109,9 @@ class Lrp {
   LrpResult explain(const Tensor& x, const Target& target = Target::predicted());
   // One class per row of x.
   LrpResult explain(const Tensor& x, const std::vector<int>& targets);
+  // One class per row of x, conditioned on one concept per row (ConceptCondition). Throws
+  // Error when the layer is not in the network or a concept is out of its range.
+  LrpResult explain(const Tensor& x, const std::vector<int>& targets, const ConceptCondition& condition);
 
   const std::vector<LrpLayerPlan>& plan() const;
   const Composite& composite() const;
