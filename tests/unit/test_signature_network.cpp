@@ -15,6 +15,7 @@
 #include "glassbox/explain/signature_probe.h"
 #include "glassbox/explain/signature_study.h"
 #include "glassbox/error.h"
+#include "glassbox/experiment_schema.h"
 #include "glassbox/model.h"
 #include "layer_plugin.h"
 
@@ -308,4 +309,16 @@ BOOST_AUTO_TEST_CASE(grid_cells_pool_the_map_by_maximum) {
   // A grid finer than the map is capped at the map's size.
   FeatureExtractor fine(FeatureKind::channel, {1, 4, 5}, 9);
   BOOST_TEST(fine.grid() == 4u);
+}
+
+// The experiment file's schema accepts every key the signature study reads: a documented
+// option refused as an "unknown key" by the schema was a bug (conv_quantile and the probe
+// options were).
+BOOST_AUTO_TEST_CASE(the_experiment_schema_knows_every_signature_option) {
+  for (const auto& key : glassbox::explain::SignatureStudyOptions::keys()) {
+    const std::string path = "signatures." + key;
+    const auto& rules = glassbox::schema::rules();
+    const bool known = std::any_of(rules.begin(), rules.end(), [&](const auto& r) { return r.path == path; });
+    BOOST_TEST(known, path + " is read by the signature study but not in the experiment schema");
+  }
 }
