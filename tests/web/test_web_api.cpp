@@ -102,22 +102,27 @@ BOOST_AUTO_TEST_CASE(check_prints_each_layers_output_shape_and_parameters_and_qu
   BOOST_CHECK_EQUAL(c["output_shape"], json::parse("[2]"));
   // A conv layer after the flatten gets a flat input: refused at that layer, with its input shape.
   json x = tiny_experiment("dry-bad");
-  x["model"]["layers"].insert(x["model"]["layers"].begin() + 1, {{"type", "conv2d"}, {"filters", 4}, {"kernel_size", 3}});
-  std::string msg = post("/api/check", x.dump(), 400)["error"];
+  const json conv = json::parse(R"({"type": "conv2d", "filters": 4, "kernel_size": 3})");
+  x["model"]["layers"].insert(x["model"]["layers"].begin() + 1, conv);
+  json refused = post("/api/check", x.dump(), 200);
+  BOOST_CHECK(!refused["valid"].get<bool>());
+  std::string msg = refused["error"];
   BOOST_CHECK_MESSAGE(msg.find("model.layers.1") != std::string::npos, msg);
   BOOST_CHECK_MESSAGE(msg.find("(784)") != std::string::npos || msg.find("784") != std::string::npos, msg);
-  // The same checks as a submission: an unknown option, an unknown dataset.
+  // The same checks as a submission: an unknown option, an unknown dataset, broken JSON
+  // (a refused config is the answer, 200 {valid: false, error}; only an empty body is a 400).
   json y = tiny_experiment("dry-typo");
   y["model"]["layers"][1]["unitz"] = 3;
-  BOOST_CHECK(post("/api/check", y.dump(), 400)["error"].get<std::string>().find("unitz") != std::string::npos);
+  BOOST_CHECK(post("/api/check", y.dump(), 200)["error"].get<std::string>().find("unitz") != std::string::npos);
   json z = tiny_experiment("dry-data");
   z["data"]["dataset"] = "no-such-data";
-  BOOST_CHECK(post("/api/check", z.dump(), 400)["error"].get<std::string>().find("no-such-data") != std::string::npos);
+  BOOST_CHECK(post("/api/check", z.dump(), 200)["error"].get<std::string>().find("no-such-data") != std::string::npos);
+  BOOST_CHECK(post("/api/check", "{\"name\": ", 200)["error"].get<std::string>().find("line 1") != std::string::npos);
   post("/api/check", "", 400);
   // A dense layer too large for the parameter budget is refused before it allocates.
   json big = tiny_experiment("dry-big");
   big["model"]["layers"][1]["units"] = 1000000000;
-  std::string too_big = post("/api/check", big.dump(), 400)["error"];
+  std::string too_big = post("/api/check", big.dump(), 200)["error"];
   BOOST_CHECK_MESSAGE(too_big.find("model.layers.1") != std::string::npos, too_big);
   // Nothing was queued and no run folder was made.
   BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);

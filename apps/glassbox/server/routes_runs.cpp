@@ -79,16 +79,22 @@ void add_run_routes(WebServer& s) {
   }));
 
   // The same checks as POST /api/runs plus the model's dry run, without queueing
-  // anything: the builder's shape check before Run (as `glassbox run --check`).
+  // anything: the builder's shape check before Run (as `glassbox run --check`). A config
+  // that would be refused is this route's answer, not its failure: 200 {valid: false,
+  // error} (the page asks as the user types and must not log a failed request each time).
   s.http.Post("/api/check", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     if (req.body.empty()) throw HttpError(400, "POST an experiment config (JSON) as the request body");
-    Experiment e = parse_experiment(req.body, "request");
-    check_experiment_factories(e.config, s.registry, "request");
-    check_data_paths(e.config, s.data_roots, "request");
-    json out = check_model_shapes(e.config, s.registry, "request");
-    out["valid"] = true;
-    out["name"] = e.name();
-    send_json(res, out);
+    try {
+      Experiment e = parse_experiment(req.body, "request");
+      check_experiment_factories(e.config, s.registry, "request");
+      check_data_paths(e.config, s.data_roots, "request");
+      json out = check_model_shapes(e.config, s.registry, "request");
+      out["valid"] = true;
+      out["name"] = e.name();
+      send_json(res, out);
+    } catch (const ConfigError& e) {
+      send_json(res, {{"valid", false}, {"error", e.what()}});
+    }
   }));
 
   s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {

@@ -1,5 +1,5 @@
 // The builder's dry run: POST /api/check builds the model for the dataset's sample shape
-// without training, and each layer's row shows its output shape and parameter count
+// without training (a refused config is its answer: {valid: false, error}), and each layer's row shows its output shape and parameter count
 // ("→ 16 · 12,560 params"); a layer that does not fit gets the server's message. Asked
 // a moment after the last edit (typing does not send a request per key), only for a
 // config that passes the page's own checks; an answer for an older config is dropped.
@@ -35,16 +35,19 @@ export function shapeChecker(form, summary, onresult) {
   }
 
   async function ask(config, mine) {
-    let r;
-    try { r = await postJSON('/api/check', config); }
-    catch (e) { r = { error: e.message.replace(/^request: /, ''), status: e.status, raw: e.message }; }
+    let r, refused = false;
+    try {
+      r = await postJSON('/api/check', config);
+      refused = r.valid === false;
+    } catch (e) {
+      r = { error: e.message };  // the server away: shown, but not a problem of this config
+    }
     if (mine !== asked) return;
-    result = r;
+    const raw = r.error;
+    result = raw ? { ...r, error: raw.replace(/^request: /, '') } : r;
     pending = false;
     show();
-    // A 400 is a problem of this config; another failure (the server away) is only shown.
-    const problems = r.error && r.status === 400 ? [{ key: errorKey(r.raw), message: r.error }] : [];
-    onresult({ problems });
+    onresult({ problems: refused ? [{ key: errorKey(raw), message: result.error }] : [] });
   }
 
   return {
