@@ -80,7 +80,8 @@ function plotOptions({ xLabel, yLabel, series, height, xNames, marks, log }, wid
 // Returns {el, setData(xs, ys[])} usable before uPlot has loaded.
 export function lineChart({ title, xLabel = 'epoch', yLabel = '', series, width = 460, height = 240, xNames = null,
   marks = [], logToggle = false }) {
-  const el = h('div.chart', { role: 'figure', 'aria-label': `chart: ${title}` }, h('div.chart-title', title));
+  const head = h('div.chart-title', h('span', title));
+  const el = h('div.chart', { role: 'figure', 'aria-label': `chart: ${title}` }, head);
   el.style.width = `min(100%, ${width + framePx}px)`;
   const body = h('div.chart-body');
   let plot = null, uPlot = null, log = false, data = [[], ...series.map(() => [])];
@@ -94,7 +95,7 @@ export function lineChart({ title, xLabel = 'epoch', yLabel = '', series, width 
   };
   if (logToggle) {
     const box = h('input', { type: 'checkbox', name: 'log-scale', onchange: () => { log = box.checked; make(); } });
-    el.appendChild(h('label.chart-log', box, ' log scale'));
+    head.appendChild(h('label.chart-log', box, ' log scale'));
   }
   el.appendChild(body);
   if (marks.length) el.appendChild(h('div.chart-marks.muted', marks.map((m) => h('div', m.label))));
