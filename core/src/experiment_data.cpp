@@ -118,17 +118,6 @@ View parse_view(const json& section, const std::string& source) {
   return view;
 }
 
-json dataset_options(const json& section, const std::string& source) {
-  json opts = json::object();
-  for (const auto& [key, value] : section.items())
-    if (std::find(view_keys().begin(), view_keys().end(), key) == view_keys().end()) opts[key] = value;
-  if (section.contains("options")) {
-    if (!section["options"].is_object())
-      throw ConfigError(source + ": data.options: expected an object, got " + section["options"].dump());
-    for (const auto& [key, value] : section["options"].items()) opts[key] = value;
-  }
-  return opts;
-}
 
 // At most `cap` samples: a seeded random choice, or the first ones without shuffling;
 // kept in their original order.
@@ -184,6 +173,18 @@ json split_json(const LabeledData& d) {
 }
 
 }  // namespace
+
+json dataset_options(const json& section, const std::string& source) {
+  json opts = json::object();
+  for (const auto& [key, value] : section.items())
+    if (std::find(view_keys().begin(), view_keys().end(), key) == view_keys().end()) opts[key] = value;
+  if (section.contains("options")) {
+    if (!section["options"].is_object())
+      throw ConfigError(source + ": data.options: expected an object, got " + section["options"].dump());
+    for (const auto& [key, value] : section["options"].items()) opts[key] = value;
+  }
+  return opts;
+}
 
 json ExperimentData::describe() const {
   json j;

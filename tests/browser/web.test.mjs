@@ -233,7 +233,7 @@ test('runs list and comparison of two runs', async () => {
   assert.deepEqual(heads.sort(), [runId, sigRunId].sort());
   // Each run's column holds its own figures: the dataset row names it for both.
   const datasetCells = await page.$$eval('table.compare tbody tr', (trs) =>
-    [...trs.find((tr) => tr.firstChild.textContent === 'dataset').querySelectorAll('td')].map((td) => td.textContent));
+    [...trs.find((tr) => tr.dataset.label === 'dataset').querySelectorAll('td')].map((td) => td.textContent));
   assert.deepEqual(datasetCells, [dataset, dataset]);
   assert.ok(await page.$$eval('.charts canvas', (cs) => cs.length) >= 1, 'the comparison draws its curves');
   await shot('compare');
@@ -420,7 +420,8 @@ test('run page: queued settings, edit a copy, cancel mid-run and what a cancelle
   await page.waitForSelector('#stopped-note');
   const d = await api('/api/runs/' + encodeURIComponent(long.id));
   const n = d.metrics.epochs.length;
-  assert.ok(n >= 3 && n < planned, `stopped after ${n} epochs`);
+  // The wait saw epoch 3 begin: at least two epochs were finished when Cancel was clicked.
+  assert.ok(n >= 2 && n < planned, `stopped after ${n} epochs`);
   const progress = await page.textContent('#progress-text');
   assert.equal(progress, `cancelled after epoch ${n} of ${planned}`);
   assert.doesNotMatch(await page.textContent('.progress'), /ETA|done/);
@@ -443,7 +444,7 @@ test('run page: queued settings, edit a copy, cancel mid-run and what a cancelle
   await page.goto(`${base}/#/compare?ids=${encodeURIComponent(long.id)},${encodeURIComponent(queued.id)}`);
   await page.waitForSelector('table.compare');
   const epochsRow = await page.$$eval('table.compare tbody tr', (trs) =>
-    [...trs.find((tr) => tr.firstChild.textContent === 'epochs').querySelectorAll('td')].map((td) => td.textContent));
+    [...trs.find((tr) => tr.dataset.label === 'epochs').querySelectorAll('td')].map((td) => td.textContent));
   assert.deepEqual(epochsRow, [`${n} of ${planned} (cancelled)`, '2']);
 });
 
@@ -541,6 +542,259 @@ test('signatures: fixed colour scales for the matrices, layers named as elsewher
   assert.deepEqual(got, want);
   const titles = await page.$$eval('.matrix-box > .muted', (ds) => ds.map((d) => d.textContent.replace(' ◆ divergence', '')));
   assert.deepEqual(titles, shown.map((l) => l.name), 'matrices are titled by layer name');
+});
+
+// ---- Deliverables: dry run, novelty, one-screen inside view, charts, comparison, URL state ----
+
+// The packed answers (GBX1) and .npy files, read here independently of the page's code.
+function unpackGbx(buf) {
+  const n = buf.readUInt32LE(4);
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString());
+  const start = Math.ceil((8 + n) / 4) * 4;
+  const view = (node) => {
+    if (Array.isArray(node)) return node.map(view);
+    if (node && typeof node === 'object') {
+      if ('offset' in node && 'length' in node && 'shape' in node && Object.keys(node).length === 3) {
+        const out = new Float32Array(node.length);
+        for (let k = 0; k < node.length; ++k) out[k] = buf.readFloatLE(start + node.offset + 4 * k);
+        return Object.assign(out, { shape: node.shape });
+      }
+      for (const k of Object.keys(node)) node[k] = view(node[k]);
+    }
+    return node;
+  };
+  return view(header);
+}
+async function inspectApi(id, body) {
+  const res = await fetch(`${base}/api/runs/${encodeURIComponent(id)}/inspect`, json(body));
+  assert.ok(res.ok, `inspect ${res.status}`);
+  return unpackGbx(Buffer.from(await res.arrayBuffer()));
+}
+async function npyMatrix(id, name) {
+  const buf = Buffer.from(await (await fetch(`${base}/api/runs/${encodeURIComponent(id)}/files/${name}`)).arrayBuffer());
+  const hlen = buf.readUInt16LE(8), header = buf.subarray(10, 10 + hlen).toString();
+  assert.match(header, /'descr': '<f4'/);
+  const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((x) => x.trim()).map(Number);
+  const data = [];
+  for (let k = 0; k < shape.reduce((a, b) => a * b, 1); ++k) data.push(buf.readFloatLE(10 + hlen + 4 * k));
+  return { shape, data };
+}
+async function study(id) {
+  let sig = (await api('/api/runs/' + encodeURIComponent(id))).signatures;
+  if (sig?.too_large) sig = await api(`/api/runs/${encodeURIComponent(id)}/files/signatures.json`);
+  return sig;
+}
+const sigFigures = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
+// The page's own location (page.url() may lag a replaceState by an event).
+const params = async () => new URLSearchParams(await page.evaluate(() => location.hash.split('?')[1] || ''));
+
+// Item 4: the shapes and parameter counts by hand; a layer that does not fit, and one too
+// large for the server's parameter budget (bug 5's 1,000,000,000 units), disable Run.
+test('builder: the dry run prints each layer\'s output shape and parameters; a misfit layer disables Run', async () => {
+  const ds = (await api('/api/datasets')).datasets.find((d) => d.name === dataset);
+  const inputs = ds.sample_shape.reduce((a, b) => a * b, 1);
+  const n = (x) => x.toLocaleString('en-US');
+  await page.goto(`${base}/#/build?c=${encode(denseExperiment('shapes'))}`);
+  await page.waitForFunction(() => /params$/.test(document.querySelector('#layer-2-shape')?.textContent || ''));
+  assert.deepEqual(await page.$$eval('.layer-shape', (es) => es.map((e) => e.textContent)),
+    [`→ ${inputs} · 0 params`, `→ 16 · ${n(inputs * 16 + 16)} params`, '→ 2 · 34 params']);
+  assert.match(await page.textContent('#shape-summary'),
+    new RegExp(`^input ${ds.sample_shape.join('×')} → output 2 · ${n(inputs * 16 + 16 + 34)} parameters in all`));
+  assert.equal(await page.isDisabled('#run-button'), false);
+  // A convolution after the flatten gets a flat input: refused at that layer, its row marked.
+  const bad = denseExperiment('shapes-bad');
+  bad.model.layers.splice(1, 0, { type: 'conv2d', filters: 4, kernel_size: 3 });
+  await page.fill('.config-json', JSON.stringify(bad));
+  await page.waitForFunction(() => document.querySelector('#run-button').disabled);
+  assert.match(await page.textContent('#problems'), /^model\.layers\.1 \(conv2d\w*, input \(784,\)\): .*expects images/);
+  assert.equal(await page.getAttribute('select[name=layer-1-type]', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#shape-summary'), /^shape check: model\.layers\.1/);
+  // Removed through the form: the check passes again.
+  await page.click('[data-focus="layer-1-remove"]');
+  await page.waitForFunction(() => !document.querySelector('#run-button').disabled &&
+    /params$/.test(document.querySelector('#layer-2-shape')?.textContent || ''));
+  // 1,000,000 units pass the page's range check; their weights (784 × 10^6 floats) do not fit the server's budget.
+  await page.fill('input[name=layer-1-units]', '1000000');
+  await page.waitForFunction(() => document.querySelector('#run-button').disabled);
+  assert.match(await page.textContent('#problems'), /model\.layers\.1/);
+  assert.equal(await page.getAttribute('input[name=layer-1-units]', 'aria-invalid'), null, 'a row problem marks the row, not a field');
+  assert.equal(await page.getAttribute('select[name=layer-1-type]', 'aria-invalid'), 'true');
+  const names = (await api('/api/runs')).runs.map((r) => r.name);
+  assert.ok(!names.some((x) => /^shapes/.test(x)), 'the dry run queues nothing');
+});
+
+// Item 4: the first screen points at the trained runs and says what each preset does.
+test('builder: the first screen links the trained networks and explains the presets in words', async () => {
+  await page.goto(`${base}/#/build`);
+  await page.waitForSelector('#trained-runs a.button');
+  // The three newest finished runs with a model, newest first.
+  const ready = (await api('/api/runs')).runs.filter((r) => r.has_model && r.state === 'done').slice(0, 3);
+  const links = await page.$$eval('#trained-runs a.button', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+  assert.deepEqual(links, ready.map((r) => [`look inside ${r.name || r.id}`, `#/inside/${encodeURIComponent(r.id)}`]));
+  const summaries = await page.$$eval('.preset .muted', (ss) => ss.map((x) => x.textContent));
+  assert.ok(summaries.some((t) => /^Learns to tell 1 and 3 apart; never sees the 2s, to find out what it does with them\./.test(t)), summaries.join(' | '));
+});
+
+// Item 2 and 6: an unseen image named by the URL; next to its prediction, the distance to
+// the nearest class signature per layer and the threshold, as computed here from the
+// study's mean arrays and the inspect answer.
+test('inside: novelty per layer next to the prediction, for the input the URL names', async () => {
+  await page.goto(`${base}/#/inside/${encodeURIComponent(sigRunId)}?split=unseen&index=3`);
+  await page.waitForSelector('#novelty table');
+  assert.equal(await page.getAttribute('button.thumb.picked', 'aria-label'), await page.getAttribute('button.thumb[data-index="3"]', 'aria-label'));
+  assert.match(await page.getAttribute('button.thumb.picked', 'aria-label'), /^unseen #3, label 2$/);
+  assert.match(await page.title(), /inside · .* · unseen #3/);
+  const sig = await study(sigRunId);
+  const r = await inspectApi(sigRunId, { split: 'unseen', index: 3 });
+  const names = sig.classes.map((c) => String(c.name));
+  const want = [];
+  for (const l of sig.layers) {
+    const m = await npyMatrix(sigRunId, l.arrays.mean);
+    const x = l.index === -1 ? (r.model_input || r.input) : r.layers.find((y) => y.index === l.index).values;
+    assert.equal(l.feature, 'neuron', 'a dense model: the features are the values');
+    const d = [...Array(m.shape[0]).keys()].map((c) => Math.sqrt(x.reduce((s, v, j) => s + (v - m.data[c * m.shape[1] + j]) ** 2, 0)));
+    const nearest = d.indexOf(Math.min(...d));
+    const t = sig.unseen[0].layers.find((u) => u.position === l.position).seen_distance.p95;
+    want.push([l.name, names[nearest], sigFigures(d[nearest]), sigFigures(t), d[nearest] > t ? 'novel' : 'no']);
+  }
+  const got = await page.$$eval('#novelty tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(got, want);
+  const novel = want.filter((w) => w[4] === 'novel').map((w) => w[0]);
+  const verdict = await page.textContent('#novelty-verdict');
+  assert.ok(verdict.startsWith(`Looks like a ${r.class_names[r.prediction]} at the output (`), verdict);
+  assert.ok(novel.length ? verdict.endsWith(`, but is novel at ${novel.join(', ')}.`) : verdict.endsWith('at every layer.'), verdict);
+});
+
+// Items 1 and 6: the clicked unit's panel is beside the layers, says this input's value and
+// the place of the channel's maximum, and comes back with a reload.
+test('inside: the unit panel beside the layers, this input\'s value, the unit in the URL', async () => {
+  await page.goto(`${base}/#/inside/${encodeURIComponent(runId)}`);
+  await page.waitForSelector('.layer-view button.tile');
+  const layer = await page.textContent('.layer-view .layer-title strong');
+  await page.click('.layer-view button.tile >> nth=2');
+  await page.waitForSelector('.neuron-panel table.rates');
+  const q = await params();
+  assert.deepEqual([q.get('split'), q.get('layer'), q.get('unit')], ['test', layer, '2']);
+  const panel = await page.$eval('#neuron-panel', (e) => e.getBoundingClientRect().toJSON());
+  const rows = await page.$eval('.inside-result', (e) => e.getBoundingClientRect().toJSON());
+  assert.ok(panel.left >= rows.right - 1 && panel.top < 900, `panel at ${JSON.stringify(panel)}, layers ${JSON.stringify(rows)}`);
+  const r = await inspectApi(runId, { split: 'test', index: Number(q.get('index')) });
+  const l = r.layers.find((x) => x.name === layer);
+  const [, H, W] = l.values.shape;
+  const map = Array.from(l.values.subarray(2 * H * W, 3 * H * W));
+  const at = map.indexOf(Math.max(...map));
+  assert.match(await page.textContent('#unit-value'), new RegExp(
+    `^this input: maximum ${sigFigures(map[at]).replace('.', '\\.')} at row ${Math.floor(at / W)}, column ${at % W} · mean `));
+  // The channel's kernel from the saved model, on a symmetric scale of its largest weight.
+  const kernel = await npyMatrix(runId, `model/${layer}.kernel.npy`);
+  const [, C, kh, kw] = kernel.shape;
+  const w = kernel.data.slice(2 * C * kh * kw, 3 * C * kh * kw);
+  const bound = Math.max(...w.map(Math.abs));
+  await page.waitForSelector('#unit-weights canvas');
+  assert.equal(await page.$$eval('#unit-weights canvas', (cs) => cs.length), Math.min(C, 16));
+  assert.equal(await page.getAttribute('#unit-weights .color-bar', 'aria-label'),
+    `colour scale for weight: ${Number((-bound).toPrecision(3))} to ${Number(bound.toPrecision(3))}`);
+  assert.match(await page.textContent('#unit-weights h3'), new RegExp(`^kernel: ${C} input channels? × ${kh}×${kw}$`));
+  // A colour bar states the range of the layer's maps (a scale per layer by default).
+  const lo = Math.min(0, ...l.values), hi = Math.max(...l.values);
+  assert.equal(await page.getAttribute('.layer-view .color-bar', 'aria-label'),
+    `colour scale for ${layer} activation: ${Number(lo.toPrecision(3))} to ${Number(hi.toPrecision(3))}`);
+  await page.reload();
+  await page.waitForSelector('.neuron-panel table.rates');
+  assert.match(await page.textContent('.neuron-panel h2'), new RegExp(`^${layer} · unit 2`));
+  assert.equal(await page.getAttribute(`.layer-view button.tile[data-focus="${layer}-channel-2"]`, 'aria-pressed'), 'true');
+  assert.match(await page.title(), new RegExp(`${layer} unit 2$`));
+  await page.selectOption('select[name=scale]', 'global');
+  assert.equal((await params()).get('scale'), 'global');
+  assert.match(await page.getAttribute('.layer-view .color-bar', 'aria-label'), /one scale for all layers/);
+});
+
+// Item 6: the relevance view's input, composite and class from the URL.
+test('relevance: input, composite and class come from the URL', async () => {
+  const reg = await api('/api/registry');
+  const other = reg.relevance.composites.find((c) => c !== reg.relevance.default);
+  const q = `split=test&index=3&class=1${other ? '&composite=' + encodeURIComponent(other) : ''}`;
+  await page.goto(`${base}/#/relevance/${encodeURIComponent(runId)}?${q}`);
+  await page.waitForSelector('button.heatmap-button.chosen[data-class="1"]');
+  assert.match(await page.getAttribute('button.thumb.picked', 'aria-label'), /^test #3, /);
+  if (other) assert.equal(await page.inputValue('select[name=composite]'), other);
+  assert.equal((await params()).get('class'), '1');
+  await page.click('button.heatmap-button[data-class="0"]');
+  await page.waitForSelector('button.heatmap-button.chosen[data-class="0"]');
+  assert.equal((await params()).get('class'), '0');
+  assert.match(await page.title(), /relevance · .* · test #3 · .* · class 0$/);
+});
+
+// Item 3: threshold and chance lines, the divergence layer marked, the matrix measure in the URL.
+test('signatures: the charts name their lines and marks, the measure is in the URL', async () => {
+  const sig = await study(sigRunId);
+  await page.goto(`${base}/#/signatures/${encodeURIComponent(sigRunId)}?matrix=pair_accuracy`);
+  await page.waitForSelector('table.matrix');
+  assert.equal(await page.inputValue('select[name=matrix]'), 'pair_accuracy');
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => c.classList.contains('drawn')));
+  const legends = await page.$$eval('.u-legend .u-series:not([hidden]) .u-label', (ls) => ls.map((l) => l.textContent));
+  assert.ok(legends.includes(`separability threshold (${(100 * sig.divergence.threshold).toFixed(1)}%)`), legends.join(' | '));
+  assert.ok(legends.includes('chance (0.5)'), legends.join(' | '));
+  const marks = await page.$$eval('.chart-marks div', (ds) => ds.map((d) => d.textContent));
+  const byLayer = new Map();
+  for (const d of sig.divergence.pairs) if (d.layer) byLayer.set(d.layer, [...(byLayer.get(d.layer) || []), `${d.a_name} vs ${d.b_name}`]);
+  assert.deepEqual(marks, [...byLayer].map(([layer, pairs]) => `◆ divergence layer ${layer}: ${pairs.join(', ')} separate from here on`));
+  await page.selectOption('select[name=matrix]', 'hamming');
+  assert.equal((await params()).get('matrix'), 'hamming');
+  await page.selectOption('select[name=matrix]', 'cosine');
+  assert.equal((await params()).get('matrix'), null, 'the default measure needs no parameter');
+});
+
+// Item 3: a series without values is hidden (no validation split), the loss has a log scale.
+test('run page: empty series hidden, log scale for the loss', async () => {
+  await page.goto(`${base}/#/run/${encodeURIComponent(sigRunId)}`);
+  await page.waitForSelector('#progress-text');
+  await page.waitForFunction(() => document.querySelectorAll('.charts .u-legend .u-series:not([hidden])').length >= 4);
+  const shown = await page.$$eval('.charts .chart', (cs) => cs.map((c) =>
+    [...c.querySelectorAll('.u-legend .u-series:not([hidden]) .u-label')].map((l) => l.textContent)));
+  assert.deepEqual(shown, [['train (running)', 'train'], ['train (running)', 'train']], 'no validation split: no validation series');
+  const before = await page.$eval('.charts .chart canvas', (c) => c.toDataURL());
+  await page.check('.charts .chart input[name=log-scale]');
+  await page.waitForFunction((b) => document.querySelector('.charts .chart canvas').toDataURL() !== b, before);
+});
+
+// Item 5: settings that differ marked, the signature studies side by side, a filter in the
+// URL, and a run deleted from the list.
+test('compare: differing settings marked, studies side by side; runs filtered and deleted', async () => {
+  const [a, b] = [await api('/api/runs/' + encodeURIComponent(runId)), await api('/api/runs/' + encodeURIComponent(sigRunId))];
+  await page.goto(`${base}/#/compare?ids=${encodeURIComponent(runId)},${encodeURIComponent(sigRunId)}`);
+  await page.waitForSelector('table.compare');
+  const rows = await page.$$eval('table.compare tbody tr[data-label]', (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.dataset.label, { differs: tr.classList.contains('differs'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) }])));
+  assert.equal(rows.dataset.differs, false);
+  assert.equal(rows.seed.differs, a.config.seed !== b.config.seed);
+  assert.deepEqual(rows.seed.cells, [String(a.config.seed), String(b.config.seed)]);
+  assert.equal(rows.layers.differs, true);
+  const divergence = async (id) => {
+    const s = await study(id);
+    return s?.format === 'glassbox-signatures/1' ? s.divergence.pairs.map((d) => `${d.a_name} vs ${d.b_name}: ${d.layer ?? 'never'}`).join('; ') : 'no signature study';
+  };
+  assert.deepEqual(rows['divergence layer'].cells, [await divergence(runId), await divergence(sigRunId)]);
+  const g = (await study(sigRunId)).unseen[0];
+  const total = g.predicted.reduce((x, y) => x + y, 0);
+  assert.match(rows['unseen class predicted as'].cells[1], new RegExp(`^${g.name} → 1: ${(100 * g.predicted[0] / total).toFixed(1)}%, 3: `));
+  assert.ok(await page.$$eval('h2', (hs) => hs.some((x) => x.textContent === 'Signature studies')));
+
+  const doomed = await api('/api/runs', json(denseExperiment('doomed', { limit: 200 })));
+  await waitDone(doomed.id);
+  await page.goto(`${base}/#/runs?q=browser-signatures`);
+  await page.waitForSelector('table.runs tbody tr[data-id]:not([hidden])');
+  const visible = () => page.$$eval('table.runs tbody tr[data-id]:not([hidden])', (trs) => trs.map((tr) => tr.dataset.id));
+  assert.deepEqual(await visible(), [sigRunId]);
+  assert.equal(await page.inputValue('input[name=filter]'), 'browser-signatures');
+  await page.fill('input[name=filter]', 'doomed');
+  assert.equal((await params()).get('q'), 'doomed');
+  assert.deepEqual(await visible(), [doomed.id]);
+  await page.click(`button[aria-label="delete ${doomed.id}"]`);
+  assert.equal(await focused(), `confirm-delete-${doomed.id}`, 'the page asks first (no native dialog)');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => !document.querySelector(`tr[data-id="${id}"]`), doomed.id);
+  assert.equal((await fetch(`${base}/api/runs/${encodeURIComponent(doomed.id)}`)).status, 404);
 });
 
 // Item 7 / bug 9: axe-core finds no critical or serious violation on any view.

@@ -81,6 +81,86 @@ BOOST_AUTO_TEST_CASE(bad_layer_option_unknown_key_and_bad_sizes_are_400) {
   BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);
 }
 
+// The builder's dry run: shapes and parameter counts by hand for the tiny experiment
+// (synthetic samples are 1x28x28): flatten 784; dense 784*8 + 8 = 6280; dense 8*2 + 2 = 18.
+BOOST_AUTO_TEST_CASE(check_prints_each_layers_output_shape_and_parameters_and_queues_nothing) {
+  json c = post("/api/check", tiny_experiment("dry").dump(), 200);
+  BOOST_CHECK(c["valid"].get<bool>());
+  BOOST_CHECK_EQUAL(c["name"], "dry");
+  BOOST_CHECK_EQUAL(c["input_shape"], json::parse("[1, 28, 28]"));
+  BOOST_REQUIRE_EQUAL(c["layers"].size(), 3u);
+  const char* shapes[] = {"[784]", "[8]", "[2]"};
+  const std::size_t params[] = {0, 6280, 18};
+  for (std::size_t i = 0; i < 3; ++i) {
+    BOOST_CHECK_EQUAL(c["layers"][i]["output_shape"], json::parse(shapes[i]));
+    BOOST_CHECK_EQUAL(c["layers"][i]["params"].get<std::size_t>(), params[i]);
+    BOOST_CHECK_EQUAL(c["layers"][i]["index"].get<std::size_t>(), i);
+  }
+  BOOST_CHECK_EQUAL(c["layers"][1]["name"].get<std::string>().rfind("dense", 0), 0u);
+  BOOST_CHECK_EQUAL(c["layers"][1]["input_shape"], json::parse("[784]"));
+  BOOST_CHECK_EQUAL(c["params"].get<std::size_t>(), 6298u);
+  BOOST_CHECK_EQUAL(c["output_shape"], json::parse("[2]"));
+  // A conv layer after the flatten gets a flat input: refused at that layer, with its input shape.
+  json x = tiny_experiment("dry-bad");
+  const json conv = json::parse(R"({"type": "conv2d", "filters": 4, "kernel_size": 3})");
+  x["model"]["layers"].insert(x["model"]["layers"].begin() + 1, conv);
+  json refused = post("/api/check", x.dump(), 200);
+  BOOST_CHECK(!refused["valid"].get<bool>());
+  std::string msg = refused["error"];
+  BOOST_CHECK_MESSAGE(msg.find("model.layers.1") != std::string::npos, msg);
+  BOOST_CHECK_MESSAGE(msg.find("(784)") != std::string::npos || msg.find("784") != std::string::npos, msg);
+  // The same checks as a submission: an unknown option, an unknown dataset, broken JSON
+  // (a refused config is the answer, 200 {valid: false, error}; only an empty body is a 400).
+  json y = tiny_experiment("dry-typo");
+  y["model"]["layers"][1]["unitz"] = 3;
+  BOOST_CHECK(post("/api/check", y.dump(), 200)["error"].get<std::string>().find("unitz") != std::string::npos);
+  json z = tiny_experiment("dry-data");
+  z["data"]["dataset"] = "no-such-data";
+  BOOST_CHECK(post("/api/check", z.dump(), 200)["error"].get<std::string>().find("no-such-data") != std::string::npos);
+  BOOST_CHECK(post("/api/check", "{\"name\": ", 200)["error"].get<std::string>().find("line 1") != std::string::npos);
+  post("/api/check", "", 400);
+  // A dense layer too large for the parameter budget is refused before it allocates.
+  json big = tiny_experiment("dry-big");
+  big["model"]["layers"][1]["units"] = 1000000000;
+  std::string too_big = post("/api/check", big.dump(), 200)["error"];
+  BOOST_CHECK_MESSAGE(too_big.find("model.layers.1") != std::string::npos, too_big);
+  // Nothing was queued and no run folder was made.
+  BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);
+  BOOST_CHECK_EQUAL(get("/api/runs")["runs"].size(), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_finished_run_can_be_deleted_a_running_one_not) {
+  std::string id = submit(tiny_experiment("to-delete"));
+  BOOST_REQUIRE_EQUAL(wait_for(id)["state"], "done");
+  BOOST_REQUIRE(fs::exists(runs / id / "metrics.json"));
+  auto r = client->Delete(("/api/runs/" + id).c_str());
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->status, 200);
+  BOOST_CHECK(json::parse(r->body)["deleted"].get<bool>());
+  BOOST_CHECK(!fs::exists(runs / id));
+  get("/api/runs/" + id, 404);
+  BOOST_CHECK_EQUAL(get("/api/runs")["runs"].size(), 0u);
+  auto again = client->Delete(("/api/runs/" + id).c_str());
+  BOOST_REQUIRE(again);
+  BOOST_CHECK_EQUAL(again->status, 404);
+  auto bad = client->Delete("/api/runs/..");
+  BOOST_REQUIRE(bad);
+  BOOST_CHECK_EQUAL(bad->status, 400);
+  // A running or queued job's folder is refused until it is cancelled.
+  std::string running = submit(tiny_experiment("slow"));  // trains until cancelled
+  std::string queued = submit(tiny_experiment("queued-delete"));
+  for (const std::string& busy : {running, queued}) {
+    auto refused = client->Delete(("/api/runs/" + busy).c_str());
+    BOOST_REQUIRE(refused);
+    BOOST_CHECK_EQUAL(refused->status, 409);
+    BOOST_CHECK(json::parse(refused->body)["error"].get<std::string>().find("cancel it first") != std::string::npos);
+    BOOST_CHECK(fs::exists(runs / busy));
+  }
+  post("/api/jobs/" + queued + "/cancel", "", 200);
+  post("/api/jobs/" + running + "/cancel", "", 200);
+  wait_for(running);
+}
+
 BOOST_AUTO_TEST_CASE(huge_body_is_a_413_with_a_json_error_and_the_server_stays_up) {
   std::string body = "{\"name\": \"" + std::string(2u << 20, 'x') + "\"}";
   auto r = client->Post("/api/runs", body, "application/json");

@@ -1,5 +1,6 @@
-// Runs: list, create (validate + queue), read one (config, metrics, signatures, live
-// progress), and read one of its files by a validated relative name.
+// Runs: list, create (validate + queue), check without running (the dry run), read one
+// (config, metrics, signatures, live progress), delete one, and read one of its files by
+// a validated relative name.
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -95,6 +96,25 @@ void add_run_routes(WebServer& s) {
     send_json(res, {{"id", id}, {"state", "queued"}, {"job", s.jobs.snapshot(id, false)}}, 202);
   }));
 
+  // The same checks as POST /api/runs plus the model's dry run, without queueing
+  // anything: the builder's shape check before Run (as `glassbox run --check`). A config
+  // that would be refused is this route's answer, not its failure: 200 {valid: false,
+  // error} (the page asks as the user types and must not log a failed request each time).
+  s.http.Post("/api/check", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.empty()) throw HttpError(400, "POST an experiment config (JSON) as the request body");
+    try {
+      Experiment e = parse_experiment(req.body, "request");
+      check_experiment_factories(e.config, s.registry, "request");
+      check_data_paths(e.config, s.data_roots, "request");
+      json out = check_model_shapes(e.config, s.registry, "request");
+      out["valid"] = true;
+      out["name"] = e.name();
+      send_json(res, out);
+    } catch (const ConfigError& e) {
+      send_json(res, {{"valid", false}, {"error", e.what()}});
+    }
+  }));
+
   s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     json detail = s.runs.detail(id);
@@ -102,6 +122,21 @@ void add_run_routes(WebServer& s) {
     // Queued, or still loading its data: the job's folder has no config.json yet.
     if (detail["config"].is_null()) detail["config"] = s.jobs.submitted_config(id);
     send_json(res, detail);
+  }));
+
+  // Deletes a run's folder (its model, metrics and studies). A queued or running job
+  // must be cancelled first (409): its folder is still being written.
+  s.http.Delete(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    const std::string dir = s.runs.dir(id);  // 400 for an invalid ID, 404 for an unknown run
+    const json job = s.jobs.snapshot(id, false);
+    if (!job.is_null() && (job["state"] == "queued" || job["state"] == "running"))
+      throw HttpError(409, "run '" + id + "' is " + job["state"].get<std::string>() + ": cancel it first");
+    s.inspector.forget(id);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (ec) throw HttpError(500, "could not delete run '" + id + "': " + ec.message());
+    send_json(res, {{"id", id}, {"deleted", true}});
   }));
 
   s.http.Get(R"(/api/runs/([^/]+)/files/(.+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {

@@ -97,4 +97,13 @@ void check_data_paths(const nlohmann::json& config, const std::vector<std::strin
 void check_experiment_factories(const nlohmann::json& config, const Registry& registry,
                                 const std::string& source);
 
+// The dry run of an experiment that passed the checks above: its model built layer by
+// layer for the dataset's sample shape (from the dataset's description; nothing is
+// loaded or trained). Returns {"input_shape", "layers": [{"index", "name", "type",
+// "input_shape", "output_shape", "params"}], "output_shape", "params"}. Throws
+// ConfigError naming model.layers.N (its name and input shape) for a layer that does not
+// fit, or the dataset when it is not installed.
+nlohmann::json check_model_shapes(const nlohmann::json& config, const Registry& registry,
+                                  const std::string& source);
+
 }  // namespace glassbox::server

@@ -110,3 +110,7 @@ export function examples() {
   if (!examplesPromise) examplesPromise = getJSON('/api/examples').then((d) => d.examples || []).catch(() => []);
   return examplesPromise;
 }
+
+export async function deleteJSON(url) {
+  return (await check(await fetch(url, { method: 'DELETE' }))).json();
+}

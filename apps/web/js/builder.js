@@ -1,7 +1,9 @@
 // Experiment builder: dataset, classes to train on and unseen classes, layer list,
 // optimizer, training settings. The experiment is kept as the config JSON itself; it is
 // shown, editable, and encoded in the URL (#/build?c=...) so a link reproduces it. Run is
-// enabled only while the JSON parses and the checks of builder_checks.js pass.
+// enabled only while the JSON parses, the checks of builder_checks.js pass and the
+// server's dry run (builder_shapes.js) has not refused the model; each layer's row shows
+// its output shape and parameter count from that dry run.
 import { datasets, examples, postJSON, registry } from './api.js';
 import { configProblems, datasetClassNames, syncOutputUnits } from './builder_checks.js';
 import { classPicker } from './builder_classes.js';
@@ -9,6 +11,8 @@ import { clear, errorBox, h } from './dom.js';
 import { keepingFocus } from './focus.js';
 import { parameterFields } from './form.js';
 import { presets } from './presets.js';
+import { shapeChecker } from './builder_shapes.js';
+import { presetList, trainedRunsBox } from './builder_start.js';
 
 export function encodeConfig(config) {
   const bytes = new TextEncoder().encode(JSON.stringify(config));
@@ -43,119 +47,142 @@ function switchDataset(config, name) {
   delete config.description;
 }
 
-export async function builderView(root, params) {
-  const [reg, dsets, allPresets] = await Promise.all([registry(), datasets(), loadPresets()]);
+// The config of the page's URL (#/build?c=...), else the first preset's.
+function initialConfig(params, allPresets) {
   let config;
   try { config = params.get('c') ? decodeConfig(params.get('c')) : clone(allPresets[0].config); }
   catch (_) { config = clone(allPresets[0].config); }
-  if (!isObject(config)) config = clone(allPresets[0].config);
+  return isObject(config) ? config : clone(allPresets[0].config);
+}
 
-  const layerTypes = reg.layers.map((l) => l.name);
-  const layerInfo = Object.fromEntries(reg.layers.map((l) => [l.name, l]));
-  const optInfo = Object.fromEntries(reg.optimizers.map((o) => [o.name, o]));
-  const datasetByName = Object.fromEntries(dsets.map((d) => [d.name, d]));
-  const info = () => datasetByName[config.data?.dataset];
+// Missing sections become empty ones, so the form always has something to show.
+function ensureSections(config, reg) {
+  if (!isObject(config.data)) config.data = {};
+  if (!isObject(config.model)) config.model = {};
+  if (!Array.isArray(config.model.layers)) config.model.layers = [];
+  if (!isObject(config.train)) config.train = {};
+  if (typeof config.train.optimizer === 'string') config.train.optimizer = { type: config.train.optimizer };
+  if (!isObject(config.train.optimizer)) config.train.optimizer = { type: reg.optimizers[0]?.name || 'sgd' };
+}
 
-  const jsonBox = h('textarea#config-json.config-json', { spellcheck: false, rows: 18, name: 'config-json' });
-  const jsonError = h('div#config-json-error.error-text', { role: 'alert' });
-  const status = h('div.status', { role: 'status' });
-  const problemList = h('ul#problems.problems');
-  const runButton = h('button.primary', { onclick: submit, id: 'run-button', type: 'button' }, 'Run experiment');
-  const form = h('div.builder-form');
-  let jsonValid = true;
+// The builder's state and its parts; b.changed() after every edit of b.config.
+function createBuilder(reg, dsets, config) {
+  const b = {
+    config, reg, dsets, jsonValid: true, serverProblems: [],
+    layerTypes: reg.layers.map((l) => l.name),
+    layerInfo: Object.fromEntries(reg.layers.map((l) => [l.name, l])),
+    optInfo: Object.fromEntries(reg.optimizers.map((o) => [o.name, o])),
+    datasetByName: Object.fromEntries(dsets.map((d) => [d.name, d])),
+    form: h('div.builder-form'),
+    jsonBox: h('textarea#config-json.config-json', { spellcheck: false, rows: 18, name: 'config-json' }),
+    jsonError: h('div#config-json-error.error-text', { role: 'alert' }),
+    status: h('div.status', { role: 'status' }),
+    problemList: h('ul#problems.problems'),
+    shapeSummary: h('div#shape-summary.muted', { role: 'status' }),
+  };
+  b.info = () => b.datasetByName[b.config.data?.dataset];
+  b.runButton = h('button.primary', { onclick: () => submit(b), id: 'run-button', type: 'button' }, 'Run experiment');
+  b.shapes = shapeChecker(b.form, b.shapeSummary, ({ problems }) => { b.serverProblems = problems; showProblems(b); });
+  b.render = () => {
+    ensureSections(b.config, reg);
+    clear(b.form, dataSection(b), modelSection(b), trainSection(b),
+      h('div.row.actions', b.runButton, b.status), b.shapeSummary, b.problemList);
+    b.shapes.redraw();
+  };
+  b.changed = ({ rerender = false, moveTo = null, fromJson = false } = {}) => {
+    if (!fromJson) showJson(b);
+    history.replaceState(null, '', '#/build?c=' + encodeConfig(b.config));
+    if (rerender) keepingFocus(b.form, b.render, moveTo);
+    b.serverProblems = [];
+    const local = showProblems(b);
+    b.shapes.schedule(b.config, b.jsonValid && local.length === 0);
+  };
+  b.setConfig = (c) => { b.config = c; b.changed({ rerender: true }); };
+  b.jsonBox.addEventListener('input', () => jsonEdited(b));
+  return b;
+}
 
-  function ensure() {
-    if (!isObject(config.data)) config.data = {};
-    if (!isObject(config.model)) config.model = {};
-    if (!Array.isArray(config.model.layers)) config.model.layers = [];
-    if (!isObject(config.train)) config.train = {};
-    if (typeof config.train.optimizer === 'string') config.train.optimizer = { type: config.train.optimizer };
-    if (!isObject(config.train.optimizer)) config.train.optimizer = { type: reg.optimizers[0]?.name || 'sgd' };
+function showJson(b) {
+  b.jsonBox.value = JSON.stringify(b.config, null, 2);
+  b.jsonValid = true;
+  b.jsonBox.removeAttribute('aria-invalid');
+  clear(b.jsonError);
+}
+
+// The checks, shown as a list under Run and as marks on the fields they name; returns
+// the page's own problems (the server's dry run is asked only when there are none).
+function showProblems(b) {
+  const local = b.jsonValid ? configProblems(b.config, b.info()) : [];
+  const problems = b.jsonValid ? [...local, ...b.serverProblems] : [];
+  clear(b.problemList, problems.map((p) => h('li', { dataset: { key: p.key } }, p.message)));
+  for (const el of b.form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const p of problems) {
+    const name = fieldName(p.key);
+    for (const el of b.form.querySelectorAll(`[name="${name}"], [name^="${name}-"]`)) el.setAttribute('aria-invalid', 'true');
   }
+  b.runButton.disabled = problems.length > 0 || !b.jsonValid;
+  b.runButton.title = !b.jsonValid ? 'the config JSON does not parse: fix it first' : problems.length ? 'fix the problems listed below' : '';
+  return local;
+}
 
-  // The checks, shown as a list under Run and as marks on the fields they name.
-  function check() {
-    const problems = jsonValid ? configProblems(config, info()) : [];
-    clear(problemList, problems.map((p) => h('li', { dataset: { key: p.key } }, p.message)));
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    for (const p of problems) {
-      const name = fieldName(p.key);
-      for (const el of form.querySelectorAll(`[name="${name}"], [name^="${name}-"]`)) el.setAttribute('aria-invalid', 'true');
-    }
-    runButton.disabled = !jsonValid || problems.length > 0;
-    runButton.title = !jsonValid ? 'the config JSON does not parse: fix it first' : problems.length ? 'fix the problems listed below' : '';
+// An edit of the config box: the form follows a JSON object; anything else disables Run.
+function jsonEdited(b) {
+  let parsed;
+  try {
+    parsed = JSON.parse(b.jsonBox.value);
+    if (!isObject(parsed)) throw new Error('the config must be a JSON object ({...})');
+  } catch (e) {
+    b.jsonValid = false;
+    b.jsonBox.setAttribute('aria-invalid', 'true');
+    clear(b.jsonError, 'JSON: ' + e.message + ' — Run is disabled until the config parses.');
+    showProblems(b);
+    b.shapes.schedule(null, false);
+    return;
   }
+  b.config = parsed;
+  b.jsonValid = true;
+  b.jsonBox.removeAttribute('aria-invalid');
+  clear(b.jsonError);
+  b.render();
+  b.changed({ fromJson: true });
+}
 
-  function changed({ rerender = false, moveTo = null, fromJson = false } = {}) {
-    if (!fromJson) {
-      jsonBox.value = JSON.stringify(config, null, 2);
-      jsonValid = true;
-      jsonBox.removeAttribute('aria-invalid');
-      clear(jsonError);
-    }
-    history.replaceState(null, '', '#/build?c=' + encodeConfig(config));
-    if (rerender) keepingFocus(form, render, moveTo);
-    check();
+async function submit(b) {
+  if (b.runButton.disabled) return;
+  clear(b.status, 'submitting…');
+  try {
+    // What is submitted is what the config box shows.
+    const r = await postJSON('/api/runs', JSON.parse(b.jsonBox.value));
+    location.hash = '#/run/' + encodeURIComponent(r.id);
+  } catch (e) {
+    clear(b.status, errorBox(e));
   }
+}
 
-  const helpers = { config: () => config, changed, info, layerTypes, layerInfo, optInfo, dsets, datasetByName };
-  function render() {
-    ensure();
-    clear(form, dataSection(helpers), modelSection(helpers), trainSection(helpers, reg),
-      h('div.row.actions', runButton, status), problemList);
-  }
+function configPane(b) {
+  return h('div.json-pane', h('h2', h('label', { for: 'config-json' }, 'Config (JSON)')), b.jsonBox, b.jsonError,
+    h('div.muted', 'The link of this page holds this config. The same file runs with ',
+      h('code', 'glassbox run FILE'), ' (', h('code', 'glassbox run --check FILE'), ' checks it without training).'));
+}
 
-  async function submit() {
-    if (runButton.disabled) return;
-    clear(status, 'submitting…');
-    try {
-      // What is submitted is what the config box shows.
-      const r = await postJSON('/api/runs', JSON.parse(jsonBox.value));
-      location.hash = '#/run/' + encodeURIComponent(r.id);
-    } catch (e) {
-      clear(status, errorBox(e));
-    }
-  }
-
-  jsonBox.addEventListener('input', () => {
-    let parsed;
-    try {
-      parsed = JSON.parse(jsonBox.value);
-      if (!isObject(parsed)) throw new Error('the config must be a JSON object ({...})');
-    } catch (e) {
-      jsonValid = false;
-      jsonBox.setAttribute('aria-invalid', 'true');
-      clear(jsonError, 'JSON: ' + e.message + ' — Run is disabled until the config parses.');
-      check();
-      return;
-    }
-    jsonBox.removeAttribute('aria-invalid');
-    config = parsed;
-    jsonValid = true;
-    clear(jsonError);
-    ensure();
-    render();
-    changed({ fromJson: true });
-  });
-
-  const presetList = h('div.presets', allPresets.map((p) =>
-    h('button.preset', { type: 'button', title: p.question, onclick: () => { config = clone(p.config); changed({ rerender: true }); } },
-      h('strong', p.title), h('span.muted', p.question))));
-
+export async function builderView(root, params) {
+  const [reg, dsets, allPresets] = await Promise.all([registry(), datasets(), loadPresets()]);
+  const b = createBuilder(reg, dsets, initialConfig(params, allPresets));
   clear(root,
     h('h1', 'Build an experiment'),
-    h('h2.sub', 'Start from'), presetList,
-    h('div.builder', form, h('div.json-pane', h('h2', h('label', { for: 'config-json' }, 'Config (JSON)')), jsonBox, jsonError,
-      h('div.muted', 'The link of this page holds this config. The same file runs with ',
-        h('code', 'glassbox run FILE'), '.'))));
-  render();
-  changed();
+    trainedRunsBox(),
+    h('h2.sub', 'Start from'), presetList(allPresets, b),
+    h('div.builder', b.form, configPane(b)));
+  b.render();
+  b.changed();
 }
 
 // The form field that shows a config key (see configProblems).
 function fieldName(key) {
   const m = /^model\.layers\.(\d+)\.(\w+)$/.exec(key);
   if (m) return `layer-${m[1]}-${m[2]}`;
+  const row = /^model\.layers\.(\d+)$/.exec(key);
+  if (row) return `layer-${row[1]}-type`;
   return { 'data.dataset': 'dataset', 'data.classes': 'class', 'data.unseen_classes': 'unseen',
     'data.validation_split': 'validation_split', 'train.epochs': 'epochs', 'train.batch_size': 'batch_size',
     'model.layers': 'add-layer-type' }[key] || key;
@@ -173,8 +200,9 @@ function numberField(label, obj, key, changed, { step = 1, min, max, placeholder
   return h('label.field', h('span', label), input);
 }
 
-function dataSection({ config, changed, info, dsets, datasetByName }) {
-  const c = config(), d = c.data;
+function dataSection(b) {
+  const { changed, info, dsets, datasetByName } = b;
+  const c = b.config, d = c.data;
   const select = h('select', { name: 'dataset' },
     dsets.map((ds) => h('option', { value: ds.name, selected: ds.name === d.dataset },
       ds.name + (ds.available === false ? ' (not installed)' : ''))));
@@ -199,8 +227,9 @@ function dataSection({ config, changed, info, dsets, datasetByName }) {
     })()) : null);
 }
 
-function layerRow({ config, changed, layerTypes, layerInfo }, layer, i) {
-  const layers = config().model.layers;
+function layerRow(b, layer, i) {
+  const { changed, layerTypes, layerInfo } = b;
+  const layers = b.config.model.layers;
   const type = h('select', { name: `layer-${i}-type`, 'aria-label': `layer ${i + 1} type` },
     layerTypes.map((t) => h('option', { value: t, selected: t === layer.type }, t)));
   if (!layerInfo[layer.type]) type.appendChild(h('option', { value: layer.type, selected: true }, layer.type + ' (unknown)'));
@@ -224,28 +253,30 @@ function layerRow({ config, changed, layerTypes, layerInfo }, layer, i) {
     h('div.layer-buttons',
       h('button.icon', { type: 'button', 'aria-label': `move ${label} up`, title: 'move up', 'data-focus': `layer-${i}-up`, onclick: move(-1, 'up'), disabled: i === 0 }, '↑'),
       h('button.icon', { type: 'button', 'aria-label': `move ${label} down`, title: 'move down', 'data-focus': `layer-${i}-down`, onclick: move(1, 'down'), disabled: i === layers.length - 1 }, '↓'),
-      h('button.icon', { type: 'button', 'aria-label': `remove ${label}`, title: 'remove', 'data-focus': `layer-${i}-remove`, onclick: remove }, '✕')));
+      h('button.icon', { type: 'button', 'aria-label': `remove ${label}`, title: 'remove', 'data-focus': `layer-${i}-remove`, onclick: remove }, '✕')),
+    h('span.layer-shape', { id: `layer-${i}-shape`, dataset: { index: i } }));
 }
 
-function modelSection(ctx) {
-  const { config, changed, layerTypes, layerInfo } = ctx;
+function modelSection(b) {
+  const { changed, layerTypes, layerInfo } = b;
   // A type list and an Add button: a select that acted on "change" added a layer on
   // every ArrowDown.
   const kind = h('select', { name: 'add-layer-type', 'aria-label': 'type of the layer to add' },
     layerTypes.map((t) => h('option', { value: t, title: layerInfo[t].description, selected: t === 'dense' }, t)));
   const add = h('button', { type: 'button', 'data-focus': 'add-layer', onclick: () => {
-    const layers = config().model.layers;
+    const layers = b.config.model.layers;
     // New layers go before the output layer, where they usually belong.
     const at = Math.max(0, layers.length - 1);
     layers.splice(at, 0, { type: kind.value });
     changed({ rerender: true, moveTo: ['name', `layer-${at}-type`] });
   } }, '+ add layer');
-  return section('Model', h('div.layers', config().model.layers.map((l, i) => layerRow(ctx, l, i))),
+  return section('Model', h('div.layers', b.config.model.layers.map((l, i) => layerRow(b, l, i))),
     h('div.row', kind, add, h('span.muted', 'inserted before the output layer, whose units follow the number of classes')));
 }
 
-function trainSection({ config, changed, optInfo }, reg) {
-  const c = config(), t = c.train, o = t.optimizer;
+function trainSection(b) {
+  const { changed, optInfo, reg } = b;
+  const c = b.config, t = c.train, o = t.optimizer;
   const opt = h('select', { name: 'optimizer' }, reg.optimizers.map((x) => h('option', { value: x.name, selected: x.name === o.type }, x.name)));
   opt.addEventListener('change', () => { t.optimizer = { type: opt.value }; changed({ rerender: true }); });
   return section('Training',

@@ -23,14 +23,14 @@ function drawBars(c, values, cmap, current) {
 // Bars for a vector of values; negative values go down. With `onunit`, a click picks the
 // unit under the pointer and the keyboard moves a cursor over the units (arrows, Home,
 // End, Page Up/Down by ten) and Enter picks it.
-export function barsCanvas(values, { width = 640, height = 80, onunit, cmap = null, label = 'units' } = {}) {
+export function barsCanvas(values, { width = 640, height = 80, onunit, cmap = null, label = 'units', selected = -1 } = {}) {
   const n = values.length;
   const c = h('canvas.bars');
   c.width = Math.max(n, Math.min(width, n * 8));
   c.height = height;
   c.style.width = Math.min(width, Math.max(n * 3, 200)) + 'px';
   c.style.height = height + 'px';
-  let current = -1;
+  let current = selected >= 0 && selected < n ? selected : -1;
   drawBars(c, values, cmap, current);
   if (!onunit) {
     c.setAttribute('role', 'img');
@@ -66,25 +66,34 @@ export function barsCanvas(values, { width = 640, height = 80, onunit, cmap = nu
   return c;
 }
 
+// The colour range of a layer's channel maps: [min(0, lowest), highest] (1 when all are 0).
+export function mapRange(values) {
+  let lo = 0, hi = -Infinity;
+  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  return [lo, hi > lo ? hi : lo + 1];
+}
+
 // A layer's output as channel maps (C, H, W) or bars (anything else). `name` is the
-// layer's name: tiles are called "conv2d_1 channel 3".
-export function layerPicture(values, shape, { onunit, diverging = false, size = 56, name = 'layer' } = {}) {
+// layer's name: tiles are called "conv2d_1 channel 3". `range` fixes the maps' colour
+// range (else mapRange of this layer); `selected` is the unit shown as chosen.
+export function layerPicture(values, shape, { onunit, diverging = false, size = 56, name = 'layer', range = null, selected = -1 } = {}) {
   if (shape.length === 3 && shape[1] * shape[2] > 1) {
     const [C, H, W] = shape;
     let lo = Infinity, hi = -Infinity;
     for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const viridis = range || mapRange(values);
     const tiles = [...Array(C).keys()].map((ch) => {
       const c = mapCanvas(values, H, W, diverging ? { cmap: 'diverging', range: [lo, hi], offset: ch * H * W } :
-        { cmap: 'viridis', range: [Math.min(0, lo), hi || 1], offset: ch * H * W }, size);
+        { cmap: 'viridis', range: viridis, offset: ch * H * W }, size);
       c.setAttribute('aria-hidden', 'true');
       if (!onunit) return h('span.tile', { role: 'img', 'aria-label': `${name} channel ${ch}`, title: `channel ${ch}` }, c);
       return h('button.tile', { type: 'button', 'aria-label': `${name} channel ${ch}`, title: `channel ${ch}`,
-        'data-focus': `${name}-channel-${ch}`, onclick: (e) => {
+        'aria-pressed': String(ch === selected), 'data-focus': `${name}-channel-${ch}`, 'data-unit': ch, onclick: (e) => {
           for (const b of e.currentTarget.parentNode.children) b.setAttribute('aria-pressed', String(b === e.currentTarget));
           onunit(ch);
         } }, c);
     });
     return arrowKeys(h('div.maps', { role: 'group', 'aria-label': `${name}: ${C} channels` }, tiles), 'button.tile');
   }
-  return barsCanvas(values, { onunit, cmap: diverging, label: `${name}: ${values.length} units` });
+  return barsCanvas(values, { onunit, cmap: diverging, label: `${name}: ${values.length} units`, selected });
 }

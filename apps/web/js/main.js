@@ -1,4 +1,4 @@
-// The page's router: #/view/arg?query. Each view lives in its own module, loaded when
+// The page's router: #/view/arg?query (the query holds the view's state: view_state.js). Each view lives in its own module, loaded when
 // it is first shown (the first screen waits only for its own modules), and gets a
 // cleanup list for the event listeners it registers.
 import { datasets, examples, getJSON, onEvent, registry } from './api.js';
@@ -45,12 +45,12 @@ async function route() {
   try {
     switch (view) {
       case 'build': await builderView(root, params); break;
-      case 'runs': await runsView(root, cleanup); break;
+      case 'runs': await runsView(root, cleanup, params); break;
       case 'compare': await compareView(root, params); break;
       case 'run': await runView(root, arg, cleanup); break;
-      case 'inside': await (arg ? insideView(root, arg) : pickRun('inside')); break;
-      case 'relevance': await (arg ? relevanceView(root, arg) : pickRun('relevance')); break;
-      case 'signatures': await (arg ? signaturesView(root, arg) : pickRun('signatures')); break;
+      case 'inside': await (arg ? insideView(root, arg, params) : pickRun('inside')); break;
+      case 'relevance': await (arg ? relevanceView(root, arg, params) : pickRun('relevance')); break;
+      case 'signatures': await (arg ? signaturesView(root, arg, params) : pickRun('signatures')); break;
       default: clear(root, h('h1', 'Not found'), h('p', h('a', { href: '#/build' }, 'Start here.')));
     }
   } catch (e) {

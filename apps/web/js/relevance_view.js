@@ -13,6 +13,7 @@ import { arrowKeys, keepingFocus } from './focus.js';
 import { inputCanvas, predictionBars } from './inside_view.js';
 import { layerPicture } from './layer_picture.js';
 import { samplePicker } from './sample_picker.js';
+import { inputFromQuery, setQuery, setTitle } from './view_state.js';
 
 const divergingRamp = 'linear-gradient(to right, rgb(0,0,255), rgb(255,255,255), rgb(255,0,0))';
 
@@ -32,6 +33,15 @@ function heatmaps(r, rel, chosenClass, bound, onchoose) {
   })), 'button.heatmap-button');
 }
 
+// A layer's relevance maps are drawn on the symmetric range of their largest magnitude.
+function mapBar(values) {
+  const shape = values.shape;
+  if (!(shape.length === 3 && shape[1] * shape[2] > 1)) return null;
+  let bound = 0;
+  for (const v of values) bound = Math.max(bound, Math.abs(v));
+  return colorBar(-bound, bound, 'relevance', { gradient: divergingRamp });
+}
+
 function layerTable(r, rel, chosen) {
   const name = (i) => r.layers[i]?.name || rel.plan.find((p) => p.index === i)?.name || `layer ${i + 1}`;
   const err = chosen.conservation_error;
@@ -42,7 +52,7 @@ function layerTable(r, rel, chosen) {
     h('tbody', [...chosen.layers].reverse().map((l) => {
       const plan = rel.plan.find((p) => p.index === l.index);
       return h('tr', h('th', { scope: 'row' }, name(l.index)), h('td.num', fmt(l.sum, 4)), h('td.muted', plan ? plan.rule : ''),
-        h('td.picture', l.values ? layerPicture(l.values, l.values.shape, { diverging: true, size: 40, name: name(l.index) + ' relevance' }) : null));
+        h('td.picture', l.values ? [mapBar(l.values), layerPicture(l.values, l.values.shape, { diverging: true, size: 40, name: name(l.index) + ' relevance' })] : null));
     }), h('tr.input-row', h('th', { scope: 'row' }, 'input'), h('td.num#input-sum', fmt(chosen.input_sum, 4)),
       h('td.muted', '—'), h('td', 'the heatmap above')))),
   h('div#conservation.muted', `conservation: Σ at the input ${fmt(chosen.input_sum, 4)} against the logit ${fmt(chosen.logit, 4)}, ` +
@@ -50,19 +60,28 @@ function layerTable(r, rel, chosen) {
     '(0% when every layer passes on exactly what it receives; biases and stabilizers absorb some)'));
 }
 
-export async function relevanceView(root, runId) {
+export async function relevanceView(root, runId, params = new URLSearchParams()) {
   const reg = await registry();
   const caps = reg.relevance;
   const header = [h('h1', 'Relevance (LRP) ', h('span.muted', runId)),
     h('div.run-links', h('a', { href: '#/run/' + encodeURIComponent(runId) }, '← run'), ' · ',
       h('a', { href: '#/inside/' + encodeURIComponent(runId) }, 'inside'), ' · ',
       h('a', { href: '#/signatures/' + encodeURIComponent(runId) }, 'signatures'))];
-  const composite = h('select', { name: 'composite' }, caps.composites.map((c) => h('option', { value: c, selected: c === caps.default }, c)));
+  const wantedComposite = caps.composites.includes(params.get('composite')) ? params.get('composite') : caps.default;
+  const composite = h('select', { name: 'composite' }, caps.composites.map((c) => h('option', { value: c, selected: c === wantedComposite }, c)));
   const result = h('div.relevance-result', h('div.muted', 'Pick an image.'));
-  let input = null, layerClass = null;
+  let input = null, layerClass = /^\d+$/.test(params.get('class') || '') ? Number(params.get('class')) : null;
+  // The input, composite and chosen class are in the URL; the title names them.
+  const remember = () => {
+    setQuery({ split: input?.pixels ? null : input?.split, index: input?.pixels ? null : input?.index,
+      composite: composite.value === caps.default ? null : composite.value, class: layerClass });
+    setTitle('relevance', runId, input?.pixels ? 'drawn' : input ? `${input.split} #${input.index}` : null,
+      composite.value, layerClass !== null ? `class ${layerClass}` : null);
+  };
 
   async function explain() {
     if (!input) return;
+    remember();
     try {
       const r = await postPacked(`/api/runs/${encodeURIComponent(runId)}/inspect`,
         { ...input, relevance: { composite: composite.value, layers_for: layerClass ?? 'predicted' } });
@@ -87,9 +106,13 @@ export async function relevanceView(root, runId) {
   }
 
   composite.addEventListener('change', explain);
-  const picker = samplePicker(runId, (i) => { input = i; layerClass = null; explain(); });
+  let first = true;  // the class named by the URL holds for the input named by the URL
+  const picker = samplePicker(runId, (i) => { input = i; if (!first) layerClass = null; first = false; explain(); });
   clear(root, header, h('div.row', h('label.field', h('span', 'composite'), composite)),
     h('div.inside', picker.el, result));
+  const wanted = inputFromQuery(params);
+  if (wanted) { await picker.show(wanted); return; }
+  layerClass = null;
   const s = await picker.load();
   if (s && s.indices.length) picker.pick({ split: s.split, index: s.indices[0] });
 }

@@ -82,7 +82,7 @@ export async function runView(root, id, cleanup) {
   const batches = [];
   const epochs = new Map();  // by epoch number: an epoch event may repeat one the detail had
   let detail = { id, state: 'loading' };
-  const lossChart = lineChart({ title: 'loss', yLabel: 'loss', series: [
+  const lossChart = lineChart({ title: 'loss', yLabel: 'loss', logToggle: true, series: [
     { label: 'train (running)', color: '#93c5fd' }, { label: 'train', color: '#2563eb', points: true },
     { label: 'validation', color: '#dc2626', points: true }] });
   const accChart = lineChart({ title: 'accuracy', yLabel: 'accuracy', series: [

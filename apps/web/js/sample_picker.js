@@ -1,6 +1,7 @@
 // Choosing one input: a grid of test (or unseen-class) images, or a digit drawn on a pad.
 // Each thumbnail is a button named "test #4, label 1"; arrow keys move between them.
-// Calls onpick({split, index} | {pixels}).
+// Calls onpick({split, index} | {pixels}). show({split, index}) turns to the page of
+// images that holds that one and picks it (an input named by the URL).
 import { getPacked } from './api.js';
 import { clear, errorBox, h } from './dom.js';
 import { DrawPad, drawMap } from './draw.js';
@@ -54,6 +55,13 @@ export function samplePicker(runId, onpick, { count = 40 } = {}) {
       return null;
     }
   }
+  async function show(input) {
+    splitSelect.value = input.split;
+    offset = Math.floor(input.index / count) * count;
+    const s = await load();
+    pick(input);
+    return s;
+  }
   splitSelect.addEventListener('change', () => { offset = 0; load(); });
-  return { el, load, pick };
+  return { el, load, pick, show };
 }

@@ -9,6 +9,8 @@ import { lineChart } from './charts.js';
 import { colorBar, matrixRange, shade } from './color_scale.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
 import { mapCanvas } from './draw.js';
+import { fetchNpy } from './npy.js';
+import { setQuery, setTitle } from './view_state.js';
 
 // nearest_class holds, per learned class, how many unseen inputs are nearest to its
 // signature: show it as shares ("1 37.9% · 3 62.1%").
@@ -18,7 +20,7 @@ function nearestSplit(counts, names) {
   return counts.map((n, c) => `${names[c] ?? c} ${(100 * n / total).toFixed(1)}%`).join(' · ');
 }
 
-export async function signaturesView(root, runId) {
+export async function signaturesView(root, runId, params = new URLSearchParams()) {
   const header = [h('h1', 'Signatures ', h('span.muted', runId)),
     h('div.run-links', h('a', { href: '#/run/' + encodeURIComponent(runId) }, '← run'), ' · ',
       h('a', { href: '#/inside/' + encodeURIComponent(runId) }, 'inside'), ' · ',
@@ -31,53 +33,54 @@ export async function signaturesView(root, runId) {
     clear(root, header, h('div.warn', sig?.error || 'This run has no signatures.json. Add a "signatures" section to the experiment (or run glassbox signatures) to compute them.'));
     return;
   }
-  clear(root, header, sig.format === 'glassbox-signatures/1' ? renderStudy(sig, runId) : renderSignatures(sig));
+  clear(root, header, sig.format === 'glassbox-signatures/1' ? renderStudy(sig, runId, params) : renderSignatures(sig));
 }
 
-// A float32/float64/int32 .npy file as {shape, data}.
-async function fetchNpy(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status}`);
-  const buf = await res.arrayBuffer();
-  const u8 = new Uint8Array(buf);
-  const major = u8[6];
-  const hlen = major >= 2 ? new DataView(buf).getUint32(8, true) : new DataView(buf).getUint16(8, true);
-  const start = (major >= 2 ? 12 : 10) + hlen;
-  const header = new TextDecoder().decode(u8.subarray(major >= 2 ? 12 : 10, start));
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((x) => x.trim()).filter(Boolean).map(Number);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const body = buf.slice(start, start + n * (descr.endsWith('8') ? 8 : 4));
-  const data = descr === '<f4' ? new Float32Array(body) : descr === '<f8' ? Float32Array.from(new Float64Array(body))
-    : descr === '<i4' ? Float32Array.from(new Int32Array(body)) : null;
-  if (!data) throw new Error(`${url}: unsupported dtype ${descr}`);
-  return { shape, data };
+// One dashed line per divergence layer, named with the pairs that diverge there.
+export function divergenceMarks(pairs, layerLabel) {
+  const at = new Map();
+  for (const d of pairs) if (d.position !== null && d.position !== undefined)
+    at.set(d.position, [...(at.get(d.position) || []), `${d.a_name} vs ${d.b_name}`]);
+  return [...at.entries()].map(([x, names]) => ({ x, short: '◆ divergence',
+    label: `◆ divergence layer ${layerLabel(x)}: ${names.join(', ')} separate from here on` }));
 }
 
-// The signature study's own format (docs/signatures.md).
-function renderStudy(sig, runId) {
-  const names = sig.classes.map((c) => String(c.name));
-  const layers = sig.layers;
+// The signature study's own format (docs/signatures.md), section by section; `st` holds
+// the study, the class names and the layer naming shared by the sections.
+function renderStudy(sig, runId, params) {
+  const byPosition = new Map(sig.layers.map((l) => [l.position, l.name]));
+  const st = { sig, runId, params, names: sig.classes.map((c) => String(c.name)), layers: sig.layers,
+    layerLabel: (p) => byPosition.get(p) ?? String(p) };
+  return h('div.signatures',
+    h('div.muted', `${sig.samples} training inputs (${sig.classes.map((c) => `${c.name}: ${c.count}`).join(', ')}), ` +
+      `${sig.heldout?.count ?? '–'} held-out (model accuracy ${pct(sig.heldout?.model_accuracy)}); firing = activation > ${sig.options?.threshold}`),
+    separabilityPart(st), matricesPart(st), ratesPart(st), characteristicPart(st),
+    (sig.unseen || []).map((g) => unseenPart(st, g)),
+    h('details', h('summary', 'signatures.json'), h('pre', JSON.stringify(sig, null, 1).slice(0, 50000))));
+}
+
+// Separability per layer, the threshold and the divergence layer of each pair marked.
+function separabilityPart({ sig, layers, layerLabel }) {
   const xs = layers.map((l) => l.position);
-  const byPosition = new Map(layers.map((l) => [l.position, l.name]));
-  const layerLabel = (p) => byPosition.get(p) ?? String(p);
-  const parts = [h('div.muted', `${sig.samples} training inputs (${sig.classes.map((c) => `${c.name}: ${c.count}`).join(', ')}), ` +
-    `${sig.heldout?.count ?? '–'} held-out (model accuracy ${pct(sig.heldout?.model_accuracy)}); firing = activation > ${sig.options?.threshold}`)];
-
-  // Separability per layer, the divergence layer of each pair marked.
   const probed = layers.some((l) => l.separability.probe_accuracy != null);
+  const pairs = sig.divergence.pairs.slice(0, 6), threshold = sig.divergence.threshold;
   const sep = lineChart({ title: `separability per layer (${probed ? 'linear probe' : 'nearest-centroid'} accuracy on held-out inputs)`, xLabel: 'layer', xNames: layerLabel, yLabel: 'accuracy',
-    series: [{ label: 'all classes', points: true }, ...sig.divergence.pairs.slice(0, 6).map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] }))], width: 640 });
-  sep.setData(xs, [layers.map((l) => l.separability.probe_accuracy ?? l.separability.nearest_centroid_accuracy), ...sig.divergence.pairs.slice(0, 6).map((d) => d.accuracy_per_layer)]);
-  parts.push(h('h2', 'From which layer on do the classes differ?'), sep.el,
+    series: [{ label: 'all classes', points: true }, ...pairs.map((d) => ({ label: `${d.a_name} vs ${d.b_name}`, points: true, dash: [4, 3] })),
+      { label: `separability threshold (${pct(threshold)})`, color: '#64748b', dash: [2, 4], width: 1 }],
+    marks: divergenceMarks(pairs, layerLabel), width: 640 });
+  sep.setData(xs, [layers.map((l) => l.separability.probe_accuracy ?? l.separability.nearest_centroid_accuracy),
+    ...pairs.map((d) => d.accuracy_per_layer), xs.map(() => threshold)]);
+  return [h('h2', 'From which layer on do the classes differ?'), sep.el,
     scrollTable(h('tr', h('th', { scope: 'col' }, 'pair'), h('th', { scope: 'col' }, 'divergence layer'),
       h('th', { scope: 'col' }, 'accuracy there'), h('th', { scope: 'col' }, 'stays separable')),
       sig.divergence.pairs.map((d) => h('tr', h('td', `${d.a_name} vs ${d.b_name}`),
         h('td.divergence', d.layer ?? 'never'), h('td.num', pct(d.accuracy)), h('td', d.stays_separable ? 'yes' : 'no')))),
     h('div.muted', `divergence: the first layer where ${sig.divergence.criterion} reaches ${pct(sig.divergence.threshold)}`),
-    h('div.muted', 'layers, input first: ', layers.map((l) => layerLabel(l.position)).join(' → ')));
+    h('div.muted', 'layers, input first: ', layers.map((l) => layerLabel(l.position)).join(' → '))];
+}
 
-  // Class × class matrices, one per layer, metric selectable.
+// Class × class matrices, one per layer, the measure selectable (and in the URL).
+function matricesPart({ sig, runId, params, names, layers, layerLabel }) {
   const metrics = ['cosine', 'correlation', 'euclidean', 'hamming', 'jaccard', 'probe_pair_accuracy', 'pair_accuracy', 'pair_fisher'];
   const select = h('select', { name: 'matrix', 'aria-label': 'measure shown in the class × class matrices' },
     metrics.map((m) => h('option', { value: m }, m.replaceAll('_', ' '))));
@@ -93,15 +96,19 @@ function renderStudy(sig, runId) {
         return m ? matrixTable(m, names, { title: layerLabel(l.position) + (div ? ' ◆ divergence' : ''), lo, hi }) : null;
       }));
   };
-  select.addEventListener('change', drawMatrices);
+  if (metrics.includes(params.get('matrix'))) select.value = params.get('matrix');
+  select.addEventListener('change', () => {
+    setQuery({ matrix: select.value === metrics[0] ? null : select.value });
+    setTitle('signatures', runId, select.value.replaceAll('_', ' '));
+    drawMatrices();
+  });
   drawMatrices();
-  parts.push(h('h2', 'Class × class signatures per layer'), h('label.field', h('span', 'measure'), select), box);
+  return [h('h2', 'Class × class signatures per layer'), h('label.field', h('span', 'measure'), select), box];
+}
 
-  // Firing rates (class × neuron) from the .npy arrays.
+// Firing rates (class × neuron) from the .npy arrays, drawn as they arrive.
+function ratesPart({ runId, names, layers, layerLabel }) {
   const rates = h('div.rate-maps');
-  parts.push(h('h2', 'Firing rate per class (rows) and neuron or channel (columns)'),
-    colorBar(0, 1, 'firing rate', { gradient: 'linear-gradient(to right, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37))', loText: '0%', hiText: '100%' }),
-    rates);
   Promise.all(layers.map(async (l) => {
     try {
       const a = await fetchNpy(`/api/runs/${encodeURIComponent(runId)}/files/${l.arrays.firing_rate}`);
@@ -118,36 +125,40 @@ function renderStudy(sig, runId) {
       return h('div.muted', `${layerLabel(l.position)}: ${e.message}`);
     }
   })).then((rows) => clear(rates, rows));
+  return [h('h2', 'Firing rate per class (rows) and neuron or channel (columns)'),
+    colorBar(0, 1, 'firing rate', { gradient: 'linear-gradient(to right, rgb(68,1,84), rgb(59,82,139), rgb(33,145,140), rgb(94,201,98), rgb(253,231,37))', loText: '0%', hiText: '100%' }),
+    rates];
+}
 
-  // Which neurons fire for which class: the strongest and most characteristic.
-  parts.push(h('h2', 'Characteristic neurons per class'), scrollTable(
+// Which neurons fire for which class: the most characteristic.
+function characteristicPart({ names, layers, layerLabel }) {
+  return [h('h2', 'Characteristic neurons per class'), scrollTable(
     h('tr', h('th', { scope: 'col' }, 'layer'), names.map((n) => h('th', { scope: 'col' }, n))),
     layers.map((l) => h('tr', h('td', layerLabel(l.position)), l.classes.map((c) => h('td',
-      c.characteristic.slice(0, 4).map((r) => `#${r.neuron} (${pct(r.firing_rate)})`).join(', ')))))));
+      c.characteristic.slice(0, 4).map((r) => `#${r.neuron} (${pct(r.firing_rate)})`).join(', '))))))];
+}
 
-  // The unseen classes.
-  for (const g of sig.unseen || []) {
-    const total = g.predicted.reduce((a, b) => a + b, 0) || 1;
-    const methods = Object.keys(g.layers[0]?.scores || {});
-    const au = lineChart({ title: `novelty AUROC per layer: ${g.name} vs held-out ${names.join('/')}`, xLabel: 'layer', xNames: layerLabel, yLabel: 'AUROC',
-      series: [...methods.map((m) => ({ label: m, points: true })), ...Object.keys(g.output_scores).map((m) => ({ label: m + ' (output)', dash: [6, 4] }))], width: 640 });
-    au.setData(g.layers.map((l) => l.position), [...methods.map((m) => g.layers.map((l) => l.scores[m]?.auroc ?? null)),
-      ...Object.values(g.output_scores).map((s) => g.layers.map(() => s.auroc))]);
-    parts.push(h('h2', `Unseen: ${g.name} (${g.count} inputs)`),
-      h('div.unseen-split', h('strong', 'predicted as: '), g.predicted.map((n, c) =>
-        h('span.split', `${names[c] ?? c}: ${n} (${pct(n / total)})`))),
-      au.el,
-      scrollTable(h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature'),
-        h('th', { scope: 'col' }, 'distance unseen (median)'), h('th', { scope: 'col' }, 'seen (median)'),
-        methods.map((m) => h('th', { scope: 'col' }, m + ' AUROC'))),
-        g.layers.map((l) => h('tr', h('td', l.layer), h('td', nearestSplit(l.nearest_class, names)),
-          h('td.num', fmt(l.unseen_distance.median, 3)), h('td.num', fmt(l.seen_distance.median, 3)),
-          methods.map((m) => h('td.num', fmt(l.scores[m]?.auroc, 3)))))),
-      h('div.muted', `best signature score: ${g.best_signature_score.method} at ${g.best_signature_score.layer}, AUROC ${fmt(g.best_signature_score.auroc, 3)}; ` +
-        Object.entries(g.output_scores).map(([m, s]) => `${m} AUROC ${fmt(s.auroc, 3)}`).join(', ')));
-  }
-  parts.push(h('details', h('summary', 'signatures.json'), h('pre', JSON.stringify(sig, null, 1).slice(0, 50000))));
-  return h('div.signatures', parts);
+// One unseen class: how it was classified, novelty AUROC per layer (chance line), the table.
+function unseenPart({ names, layerLabel }, g) {
+  const total = g.predicted.reduce((a, b) => a + b, 0) || 1;
+  const methods = Object.keys(g.layers[0]?.scores || {});
+  const au = lineChart({ title: `novelty AUROC per layer: ${g.name} vs held-out ${names.join('/')}`, xLabel: 'layer', xNames: layerLabel, yLabel: 'AUROC',
+    series: [...methods.map((m) => ({ label: m, points: true })), ...Object.keys(g.output_scores).map((m) => ({ label: m + ' (output)', dash: [6, 4] })),
+      { label: 'chance (0.5)', color: '#64748b', dash: [2, 4], width: 1 }], width: 640 });
+  au.setData(g.layers.map((l) => l.position), [...methods.map((m) => g.layers.map((l) => l.scores[m]?.auroc ?? null)),
+    ...Object.values(g.output_scores).map((s) => g.layers.map(() => s.auroc)), g.layers.map(() => 0.5)]);
+  return [h('h2', `Unseen: ${g.name} (${g.count} inputs)`),
+    h('div.unseen-split', h('strong', 'predicted as: '), g.predicted.map((n, c) =>
+      h('span.split', `${names[c] ?? c}: ${n} (${pct(n / total)})`))),
+    au.el,
+    scrollTable(h('tr', h('th', { scope: 'col' }, 'layer'), h('th', { scope: 'col' }, 'nearest class signature'),
+      h('th', { scope: 'col' }, 'distance unseen (median)'), h('th', { scope: 'col' }, 'seen (median)'),
+      methods.map((m) => h('th', { scope: 'col' }, m + ' AUROC'))),
+      g.layers.map((l) => h('tr', h('td', l.layer), h('td', nearestSplit(l.nearest_class, names)),
+        h('td.num', fmt(l.unseen_distance.median, 3)), h('td.num', fmt(l.seen_distance.median, 3)),
+        methods.map((m) => h('td.num', fmt(l.scores[m]?.auroc, 3)))))),
+    h('div.muted', `best signature score: ${g.best_signature_score.method} at ${g.best_signature_score.layer}, AUROC ${fmt(g.best_signature_score.auroc, 3)}; ` +
+      Object.entries(g.output_scores).map(([m, s]) => `${m} AUROC ${fmt(s.auroc, 3)}`).join(', '))];
 }
 
 // signatures.json is read by shape, not by a fixed schema, so the view keeps working as

@@ -27,6 +27,11 @@ struct ExperimentData {
   nlohmann::json describe() const;          // sizes, classes, shapes for reports
 };
 
+// The options the data section passes to its dataset source: every key that does not
+// shape the view (classes, limits, split, normalization...) plus those of data.options.
+// Throws ConfigError when data.options is not an object.
+nlohmann::json dataset_options(const nlohmann::json& data_section, const std::string& source);
+
 // `source` names the experiment file in error messages ("exp.json: data.classes: ...").
 ExperimentData load_experiment_data(const nlohmann::json& data_section, const Registry& registry,
                                     const std::string& source);
