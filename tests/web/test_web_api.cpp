@@ -244,6 +244,17 @@ BOOST_AUTO_TEST_CASE(one_job_at_a_time_queued_jobs_wait_and_cancel_works_for_bot
   post("/api/jobs/" + running + "/cancel", "", 409);  // already finished
 }
 
+// A cancel that arrives while the worker takes the job off the queue must not be lost
+// (it was: the job was marked cancelled, then started and ran to its end). "slow" runs
+// until its cancel flag is set, so a lost cancel leaves it running past wait_for's limit.
+BOOST_AUTO_TEST_CASE(a_job_cancelled_right_after_submission_ends_cancelled) {
+  for (int i = 0; i < 25; ++i) {
+    const std::string id = submit(tiny_experiment("slow"));
+    post("/api/jobs/" + id + "/cancel", "", 200);
+    BOOST_REQUIRE_EQUAL(wait_for(id, 20)["state"], "cancelled");
+  }
+}
+
 // The page's run view reads a queued run's settings from GET /api/runs/ID (its header,
 // "Edit a copy in the builder"); the folder has no config.json until the job has loaded
 // its data, so the answer carries the submitted experiment.

@@ -283,8 +283,16 @@ void JobQueue::work() {
       if (stopping_) return;
       job = waiting_.front();
       waiting_.pop_front();
+      // Running from the moment it leaves the queue: a cancel from now on sets the flag
+      // (a cancel that still saw it queued, but not in waiting_, was lost and the job ran
+      // to the end).
+      job->state = JobState::running;
     }
     set_state(*job, JobState::running);
+    if (job->cancel) {  // cancelled between leaving the queue and starting
+      set_state(*job, JobState::cancelled);
+      continue;
+    }
     Reporter reporter(*this, *job);
     JobContext ctx{job->id, job->config, job->out_dir, &job->cancel, &reporter};
     try {
