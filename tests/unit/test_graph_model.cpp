@@ -470,3 +470,18 @@ BOOST_AUTO_TEST_CASE(the_summary_shows_what_each_layer_is_connected_to) {
   BOOST_TEST(!contains(seq.summary(), "Connected to"));
   BOOST_TEST(contains(seq.summary(), "Model: \"sequential\""));
 }
+
+BOOST_AUTO_TEST_CASE(the_residual_example_builds) {
+  // examples/fashion-resnet.json: a stem and three residual blocks joined by add.
+  const json doc = json::parse(read_text(GLASSBOX_SOURCE_DIR "/examples/fashion-resnet.json"));
+  MyDeepLearning m(model_registry());
+  for (const auto& l : doc["model"]["layers"]) m.add(l);
+  m.build({1, 28, 28});
+  BOOST_TEST(m.is_graph());
+  BOOST_TEST(m.output_shape() == (Shape{10}));
+  std::size_t adds = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) adds += m.layer(i).type() == "add";
+  BOOST_TEST(adds == 3u);
+  BOOST_TEST(m.layer_inputs(m.layer_index("block2_add")) ==
+             (std::vector<int>{static_cast<int>(m.layer_index("block2_bn2")), static_cast<int>(m.layer_index("pool1"))}));
+}
