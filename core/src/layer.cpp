@@ -13,6 +13,7 @@ std::string to_string(LayerKind kind) {
     case LayerKind::normalization: return "normalization";
     case LayerKind::dropout: return "dropout";
     case LayerKind::softmax: return "softmax";
+    case LayerKind::merge: return "merge";
     case LayerKind::other: return "other";
   }
   return "other";

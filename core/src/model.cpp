@@ -59,24 +59,40 @@ Layer& MyDeepLearning::add(const json& layer_config) {
   if (!layer_config.is_object() || !layer_config.contains("type") || !layer_config["type"].is_string())
     throw ConfigError("layer " + std::to_string(impl_->layers.size()) + ": a layer needs a \"type\" string, got " +
                       layer_config.dump());
+  const std::string where = layer_config.contains("name") && layer_config["name"].is_string()
+                                ? "layer '" + layer_config["name"].get<std::string>() + "'"
+                                : "layer " + std::to_string(impl_->layers.size()) + " (" +
+                                      layer_config["type"].get<std::string>() + ")";
+  std::vector<std::string> inputs;
+  const json* config = &layer_config;
+  json without_inputs;
+  if (layer_config.contains("inputs")) {
+    const json& v = layer_config["inputs"];
+    const bool names = v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const json& e) {
+                         return e.is_string() && !e.get<std::string>().empty();
+                       });
+    if (!names) throw ConfigError(where + ": \"inputs\" must be a non-empty list of layer names, got " + v.dump());
+    inputs = v.get<std::vector<std::string>>();
+    without_inputs = layer_config;
+    without_inputs.erase("inputs");  // the model's key, not the layer's option
+    config = &without_inputs;
+  }
   std::unique_ptr<Layer> layer;
   try {
-    layer = impl_->registry->make_layer(layer_config);
+    layer = impl_->registry->make_layer(*config);
   } catch (const ConfigError& e) {
-    const std::string where = layer_config.contains("name") && layer_config["name"].is_string()
-                                  ? "layer '" + layer_config["name"].get<std::string>() + "'"
-                                  : "layer " + std::to_string(impl_->layers.size()) + " (" +
-                                        layer_config["type"].get<std::string>() + ")";
     throw ConfigError(where + ": " + e.what());
   }
   if (layer_config.contains("name") && layer_config["name"].is_string())
     layer->set_name(layer_config["name"].get<std::string>());
-  return add(std::move(layer));
+  return add(std::move(layer), std::move(inputs));
 }
 
-Layer& MyDeepLearning::add(std::unique_ptr<Layer> layer) {
+Layer& MyDeepLearning::add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs) {
   if (!layer) throw Error("add: null layer");
   auto& im = *impl_;
+  if (layer->name() == kInputName)
+    throw ConfigError(std::string("layer name '") + kInputName + "' is reserved: \"inputs\" lists it for the model's input");
   if (layer->name().empty()) {
     // Keras-like default names: dense_1, dense_2, relu_1 ... unique within the model.
     const std::string type = layer->type();
@@ -89,10 +105,24 @@ Layer& MyDeepLearning::add(std::unique_ptr<Layer> layer) {
     throw ConfigError("layer name '" + layer->name() + "' is used twice (layer names must be unique)");
   }
   im.layers.push_back(std::move(layer));
+  im.input_names.push_back(std::move(inputs));
+  if (!im.default_inputs(im.layers.size() - 1)) im.graph = true;
   if (im.built) {
     // Adding to a built model extends it: build only the new layer.
-    const Shape in = im.out_shapes.empty() ? im.input_shape : im.out_shapes.back();
-    im.build_layer(im.layers.size() - 1, in);
+    try {
+      im.resolve_graph(false);
+      if (im.graph) {
+        im.build_node(im.layers.size() - 1);
+      } else {
+        const Shape in = im.layers.size() < 2 ? im.input_shape : im.out_shapes[im.layers.size() - 2];
+        im.build_layer(im.layers.size() - 1, in);
+      }
+    } catch (...) {
+      im.layers.pop_back();
+      im.input_names.pop_back();
+      im.resolve_graph(false);
+      throw;
+    }
   }
   im.invalidate_training_state();
   return *im.layers.back();
@@ -131,13 +161,18 @@ void MyDeepLearning::build(const Shape& input_shape) {
   if (im.layers.empty()) throw ConfigError("cannot build a model without layers");
   // A wrapped or zero size would reach the layers' index arithmetic: refuse it here.
   (void)checked_element_count(input_shape, "cannot build with input shape " + shape_to_string(input_shape));
+  im.resolve_graph(true);
   im.input_shape = input_shape;
   im.in_shapes.clear();
   im.out_shapes.clear();
-  Shape s = input_shape;
-  for (std::size_t i = 0; i < im.layers.size(); ++i) {
-    im.build_layer(i, s);
-    s = im.out_shapes[i];
+  if (im.graph) {
+    im.build_graph();
+  } else {
+    Shape s = input_shape;
+    for (std::size_t i = 0; i < im.layers.size(); ++i) {
+      im.build_layer(i, s);
+      s = im.out_shapes[i];
+    }
   }
   im.built = true;
   im.invalidate_training_state();
@@ -223,7 +258,7 @@ void MyDeepLearning::Impl::check_data(const LabeledData& data, const std::string
 
 void MyDeepLearning::Impl::check_classes(const LabeledData& data, const std::string& what) {
   prepare_loss();
-  const std::size_t k = shape_size(out_shapes[loss_layer_count() - 1]);
+  const std::size_t k = shape_size(out_shapes[loss_node()]);
   const std::size_t classes = output_classes(k);
   if (data.num_classes() > classes)
     throw ConfigError(what + ": the data has " + std::to_string(data.num_classes()) + " classes but the model's output has " +
@@ -231,11 +266,21 @@ void MyDeepLearning::Impl::check_classes(const LabeledData& data, const std::str
                       std::to_string(data.num_classes()) + ")");
 }
 
-// One forward pass over layers [0, count) in `mode`.
+// One forward pass over the first `count` layers of the execution order in `mode`.
 const Tensor& MyDeepLearning::Impl::run_forward(const Tensor& x, std::size_t count, Mode mode) {
+  if (graph) return graph_forward(x, count, mode, nullptr);
   const Tensor* cur = &x;
   for (std::size_t i = 0; i < count; ++i) cur = &layers[i]->forward(*cur, mode);
   return *cur;
+}
+
+// The backward pass of run_forward(x, count, Mode::train); `grad` is dL/d(its output).
+void MyDeepLearning::Impl::run_backward(const Tensor& grad, std::size_t count) {
+  if (graph) return graph_backward(grad, count);
+  const Tensor* g = &grad;
+  // Nobody reads the first layer's input gradient: skip that product.
+  for (std::size_t i = count; i-- > 0;)
+    g = &layers[i]->backward(*g, i == 0 ? Gradients::params_only : Gradients::input_and_params);
 }
 
 Tensor& MyDeepLearning::Impl::input_buffer(std::size_t n) {
@@ -264,91 +309,108 @@ void MyDeepLearning::Impl::shuffle(std::vector<std::size_t>& idx) {
   }
 }
 
-History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options) {
-  auto& im = *impl_;
-  im.require_compiled("fit");
-  if (im.layers.empty()) throw ConfigError("fit: the model has no layers");
+void MyDeepLearning::Impl::check_fit_options(const FitOptions& options) const {
+  require_compiled("fit");
+  if (layers.empty()) throw ConfigError("fit: the model has no layers");
   if (options.epochs_ < 0) throw ConfigError("fit: epochs must be >= 0, got " + std::to_string(options.epochs_));
   if (options.batch_size_ == 0) throw ConfigError("fit: batch_size must be > 0");
   if (options.validation_split_ < 0 || options.validation_split_ >= 1)
     throw ConfigError("fit: validation_split must be in [0, 1), got " + std::to_string(options.validation_split_));
+}
+
+// The validation data of a fit: options.validation_data_, else the last samples of `train`
+// (Keras takes the split from the end, before shuffling) copied into `split`, else none.
+// Sets run.n_train to the samples left for training.
+const LabeledData* MyDeepLearning::Impl::validation_set(const LabeledData& train, const FitOptions& options,
+                                                        FitRun& run, LabeledData& split) {
+  run.n_train = train.size();
+  const LabeledData* validation = options.validation_data_;
+  if (!validation && options.validation_split_ > 0) {
+    run.n_train = static_cast<std::size_t>(static_cast<double>(train.size()) * (1.0 - options.validation_split_));
+    if (run.n_train == 0 || run.n_train == train.size())
+      throw ConfigError("fit: validation_split " + std::to_string(options.validation_split_) + " of " +
+                        std::to_string(train.size()) + " samples leaves an empty training or validation set");
+    std::vector<std::size_t> tail(train.size() - run.n_train);
+    for (std::size_t i = 0; i < tail.size(); ++i) tail[i] = run.n_train + i;
+    split = train.select(tail);
+    validation = &split;
+  }
+  if (validation) {
+    check_data(*validation, "fit (validation data)");
+    check_classes(*validation, "fit (validation data)");
+  }
+  return validation;
+}
+
+// One epoch's batches in run.order; fills log.loss and log.accuracy. False when a stop
+// request ended it before its last batch.
+bool MyDeepLearning::Impl::train_epoch(MyDeepLearning& self, FitRun& run, EpochLog& log,
+                                       std::chrono::steady_clock::time_point t0) {
+  const std::size_t bs = run.batch_size, m = loss_layer_count();
+  double loss_sum = 0;
+  std::size_t correct = 0, seen = 0;
+  bool finished = true;
+  for (std::size_t b = 0; b < run.batches; ++b) {
+    const std::size_t begin = b * bs, n = std::min(bs, run.n_train - begin);
+    Tensor& x = input_buffer(n);
+    run.train->gather(run.order.data() + begin, n, x.data());
+    for (std::size_t i = 0; i < n; ++i) run.labels[i] = run.train->label(run.order[begin + i]);
+
+    const Tensor& out = run_forward(x, m, Mode::train);
+    loss_sum += loss->compute(out, run.labels.data(), &loss_grad);
+    correct += count_correct(out, run.labels.data(), loss->from_logits());
+    seen += n;
+    run_backward(loss_grad, m);
+    optimizer->step(*run.params);
+
+    BatchLog bl{log.epoch, b + 1, run.batches, loss_sum / seen, static_cast<double>(correct) / seen,
+                seconds_since(t0)};
+    for (auto& c : run.callbacks) c->on_batch_end(self, bl);
+    if (run.cancel && run.cancel->load()) self.stop_training("cancelled");
+    if (stop && b + 1 < run.batches) {
+      finished = false;
+      break;
+    }
+  }
+  log.loss = loss_sum / std::max<std::size_t>(seen, 1);
+  log.accuracy = static_cast<double>(correct) / std::max<std::size_t>(seen, 1);
+  return finished;
+}
+
+History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options) {
+  auto& im = *impl_;
+  im.check_fit_options(options);
   if (!im.built) build(train.sample_shape());
   im.check_data(train, "fit");
   im.check_classes(train, "fit");
   im.prepare_loss();
-
-  // Keras takes the validation split from the end of the data, before shuffling.
-  std::size_t n_train = train.size();
+  Impl::FitRun run;
   LabeledData split_validation;
-  const LabeledData* validation = options.validation_data_;
-  if (!validation && options.validation_split_ > 0) {
-    n_train = static_cast<std::size_t>(static_cast<double>(train.size()) * (1.0 - options.validation_split_));
-    if (n_train == 0 || n_train == train.size())
-      throw ConfigError("fit: validation_split " + std::to_string(options.validation_split_) + " of " +
-                        std::to_string(train.size()) + " samples leaves an empty training or validation set");
-    std::vector<std::size_t> tail(train.size() - n_train);
-    for (std::size_t i = 0; i < tail.size(); ++i) tail[i] = n_train + i;
-    split_validation = train.select(tail);
-    validation = &split_validation;
-  }
-  if (validation) {
-    im.check_data(*validation, "fit (validation data)");
-    im.check_classes(*validation, "fit (validation data)");
-  }
-
-  std::vector<std::shared_ptr<Callback>> callbacks = options.callbacks_;
-  if (options.verbose_ > 0) callbacks.push_back(std::make_shared<ProgressBar>(options.verbose_));
-
-  const std::size_t bs = options.batch_size_;
-  const std::size_t batches = (n_train + bs - 1) / bs;
-  im.batch_rows = std::min(bs, n_train);
-  std::vector<std::size_t> order(n_train);
-  for (std::size_t i = 0; i < n_train; ++i) order[i] = i;
-  std::vector<int> labels(bs);
-  auto& params = im.trainable_params();
-  const std::size_t m = im.loss_layer_count();
+  const LabeledData* validation = im.validation_set(train, options, run, split_validation);
+  run.train = &train;
+  run.callbacks = options.callbacks_;
+  if (options.verbose_ > 0) run.callbacks.push_back(std::make_shared<ProgressBar>(options.verbose_));
+  run.cancel = options.cancel_;
+  run.batch_size = options.batch_size_;
+  run.batches = (run.n_train + run.batch_size - 1) / run.batch_size;
+  im.batch_rows = std::min(run.batch_size, run.n_train);
+  run.order.resize(run.n_train);
+  for (std::size_t i = 0; i < run.n_train; ++i) run.order[i] = i;
+  run.labels.resize(run.batch_size);
+  run.params = &im.trainable_params();
 
   im.stop = false;
   im.stop_reason.clear();
   History history;
-  TrainBegin info{options.epochs_, batches, n_train, validation ? validation->size() : 0, bs};
-  for (auto& c : callbacks) c->on_train_begin(*this, info);
-
+  TrainBegin info{options.epochs_, run.batches, run.n_train, validation ? validation->size() : 0, run.batch_size};
+  for (auto& c : run.callbacks) c->on_train_begin(*this, info);
   for (int epoch = 1; epoch <= options.epochs_ && !im.stop; ++epoch) {
-    for (auto& c : callbacks) c->on_epoch_begin(*this, epoch);
+    for (auto& c : run.callbacks) c->on_epoch_begin(*this, epoch);
     const auto t0 = std::chrono::steady_clock::now();
-    if (options.shuffle_) im.shuffle(order);
-    double loss_sum = 0;
-    std::size_t correct = 0, seen = 0;
-    bool finished = true;
-    for (std::size_t b = 0; b < batches; ++b) {
-      const std::size_t begin = b * bs, n = std::min(bs, n_train - begin);
-      Tensor& x = im.input_buffer(n);
-      train.gather(order.data() + begin, n, x.data());
-      for (std::size_t i = 0; i < n; ++i) labels[i] = train.label(order[begin + i]);
-
-      const Tensor& out = im.run_forward(x, m, Mode::train);
-      loss_sum += im.loss->compute(out, labels.data(), &im.loss_grad);
-      correct += count_correct(out, labels.data(), im.loss->from_logits());
-      seen += n;
-      const Tensor* g = &im.loss_grad;
-      // Nobody reads the first layer's input gradient: skip that product.
-      for (std::size_t i = m; i-- > 0;)
-        g = &im.layers[i]->backward(*g, i == 0 ? Gradients::params_only : Gradients::input_and_params);
-      im.optimizer->step(params);
-
-      BatchLog bl{epoch, b + 1, batches, loss_sum / seen, static_cast<double>(correct) / seen, seconds_since(t0)};
-      for (auto& c : callbacks) c->on_batch_end(*this, bl);
-      if (options.cancel_ && options.cancel_->load()) stop_training("cancelled");
-      if (im.stop && b + 1 < batches) {
-        finished = false;
-        break;
-      }
-    }
+    if (options.shuffle_) im.shuffle(run.order);
     EpochLog log;
     log.epoch = epoch;
-    log.loss = loss_sum / std::max<std::size_t>(seen, 1);
-    log.accuracy = static_cast<double>(correct) / std::max<std::size_t>(seen, 1);
+    const bool finished = im.train_epoch(*this, run, log, t0);
     log.val_loss = log.val_accuracy = std::numeric_limits<double>::quiet_NaN();
     log.learning_rate = im.optimizer->learning_rate();
     if (validation && finished) {
@@ -358,16 +420,13 @@ History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options)
       log.has_validation = true;
     }
     log.seconds = seconds_since(t0);
-    if (!finished) {
-      // An interrupted epoch is not an epoch of the history: its figures cover part of it.
-      break;
-    }
+    if (!finished) break;  // an interrupted epoch is not an epoch of the history: it covers part of it
     history.epochs.push_back(log);
-    for (auto& c : callbacks) c->on_epoch_end(*this, log);
+    for (auto& c : run.callbacks) c->on_epoch_end(*this, log);
   }
   history.stopped_early = im.stop;
   history.stop_reason = im.stop_reason;
-  for (auto& c : callbacks) c->on_train_end(*this, history);
+  for (auto& c : run.callbacks) c->on_train_end(*this, history);
   return history;
 }
 
@@ -386,7 +445,7 @@ Evaluation MyDeepLearning::evaluate(const LabeledData& data, std::size_t batch_s
   im.check_classes(data, "evaluate");
   if (batch_size == 0) batch_size = 256;
   const std::size_t m = im.loss_layer_count();
-  const std::size_t k = shape_size(im.out_shapes[m - 1]);
+  const std::size_t k = shape_size(im.out_shapes[im.loss_node()]);
   const std::size_t classes = output_classes(k);
   Evaluation ev;
   ev.confusion.assign(classes, std::vector<long>(classes, 0));
@@ -460,6 +519,7 @@ Tensor MyDeepLearning::forward(const Tensor& x, const ActivationHook& hook) {
   if (sample != im.input_shape)
     throw DataError("forward: samples have shape " + shape_to_string(sample) + " but the model was built for " +
                     shape_to_string(im.input_shape));
+  if (im.graph) return im.graph_forward(x, im.layers.size(), Mode::inference, hook ? &hook : nullptr);
   const Tensor* cur = &x;
   for (std::size_t i = 0; i < im.layers.size(); ++i) {
     const Tensor& out = im.layers[i]->forward(*cur, Mode::inference);
@@ -507,6 +567,26 @@ const Shape& MyDeepLearning::layer_input_shape(std::size_t index) const {
   return impl_->in_shapes[index];
 }
 
+bool MyDeepLearning::is_graph() const { return impl_->graph; }
+
+const std::vector<int>& MyDeepLearning::layer_inputs(std::size_t index) const {
+  (void)layer(index);
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->inputs[index];
+}
+
+std::vector<std::string> MyDeepLearning::layer_input_names(std::size_t index) const {
+  (void)layer(index);
+  const auto& im = *impl_;
+  if (!im.input_names[index].empty()) return im.input_names[index];
+  return {index == 0 ? std::string(kInputName) : im.layers[index - 1]->name()};
+}
+
+const std::vector<std::size_t>& MyDeepLearning::execution_order() const {
+  if (!impl_->built) throw Error("the model is not built yet (call build(input_shape) or fit)");
+  return impl_->order;
+}
+
 std::vector<ParamRef> MyDeepLearning::params() {
   std::vector<ParamRef> out;
   for (auto& l : impl_->layers)
@@ -552,10 +632,11 @@ void MyDeepLearning::set_weights(const std::vector<Tensor>& weights) {
 json MyDeepLearning::config() const {
   const auto& im = *impl_;
   json layers = json::array();
-  for (const auto& l : im.layers) {
-    json c = l->config();
-    c["type"] = l->type();
-    c["name"] = l->name();
+  for (std::size_t i = 0; i < im.layers.size(); ++i) {
+    json c = im.layers[i]->config();
+    c["type"] = im.layers[i]->type();
+    c["name"] = im.layers[i]->name();
+    if (im.graph) c["inputs"] = layer_input_names(i);
     layers.push_back(c);
   }
   json out = {{"input_shape", im.built ? json(im.input_shape) : json(nullptr)}, {"layers", layers}, {"seed", im.seed}};

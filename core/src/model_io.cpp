@@ -1,5 +1,6 @@
-// Model folders: DIR/model.json (architecture, compile settings, input shape, the list of
-// weight files) and one .npy per parameter tensor, "<layer>.<param>.npy".
+// Model folders: DIR/model.json (architecture with, for a graph, each layer's "inputs",
+// compile settings, input shape, the list of weight files) and one .npy per parameter
+// tensor, "<layer>.<param>.npy".
 // A save writes everything into DIR.tmp, fsyncs it and swaps it with DIR (folder_swap.h),
 // so at every instant DIR holds the old complete model or the new complete one.
 #include <algorithm>
@@ -214,7 +215,11 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
       throw ConfigError(json_path + ": layers." + std::to_string(i) + ": " + e.what());
     }
   }
-  model.build(input_shape);
+  try {
+    model.build(input_shape);  // the graph's checks name the layer
+  } catch (const ConfigError& e) {
+    throw ConfigError(json_path + ": " + e.what());
+  }
 
   // Every parameter the rebuilt model has must be listed, in the same order, with its shape.
   std::vector<std::pair<std::string, ParamRef>> params;

@@ -1,4 +1,5 @@
-// MyDeepLearning::summary(): the Keras-like table of layers, output shapes and parameters.
+// MyDeepLearning::summary(): the Keras-like table of layers, output shapes and parameters
+// (and, for a graph, what each layer is connected to).
 #include <iomanip>
 #include <sstream>
 
@@ -32,11 +33,14 @@ std::string pad(std::string s, std::size_t w) {
 
 std::string MyDeepLearning::summary() {
   auto& im = *impl_;
-  constexpr std::size_t w1 = 34, w2 = 24, w3 = 12;
-  const std::string rule(w1 + w2 + w3, '_'), thick(w1 + w2 + w3, '=');
+  // A graph gets Keras' functional table: a fourth column with each layer's inputs.
+  constexpr std::size_t w1 = 34, w2 = 24, w3 = 12, w4 = 30;
+  const std::size_t width = w1 + w2 + w3 + (im.graph ? w4 : 0);
+  const std::string rule(width, '_'), thick(width, '=');
   std::ostringstream o;
-  o << "Model: \"sequential\"\n" << rule << "\n";
-  o << pad(" Layer (type)", w1) << pad("Output Shape", w2) << "Param #\n" << thick << "\n";
+  o << "Model: \"" << (im.graph ? "functional" : "sequential") << "\"\n" << rule << "\n";
+  o << pad(" Layer (type)", w1) << pad("Output Shape", w2) << (im.graph ? pad("Param #", w3) + "Connected to" : "Param #")
+    << "\n" << thick << "\n";
   std::size_t total = 0, trainable = 0;
   for (std::size_t i = 0; i < im.layers.size(); ++i) {
     const Layer& l = *im.layers[i];
@@ -50,7 +54,14 @@ std::string MyDeepLearning::summary() {
     trainable += count_trainable;
     std::string label = " " + l.name() + " (" + l.type() + ")";
     if (l.activation() != Activation::linear) label += " +" + to_string(l.activation());
-    o << pad(label, w1) << pad(im.built ? batch_shape_text(im.out_shapes[i]) : "?", w2) << with_commas(count) << "\n";
+    o << pad(label, w1) << pad(im.built ? batch_shape_text(im.out_shapes[i]) : "?", w2);
+    if (im.graph) {
+      std::string connected;
+      for (const auto& name : layer_input_names(i)) connected += (connected.empty() ? "" : ", ") + name;
+      o << pad(with_commas(count), w3) << connected << "\n";
+    } else {
+      o << with_commas(count) << "\n";
+    }
     if (i + 1 < im.layers.size()) o << "\n";
   }
   o << thick << "\n";

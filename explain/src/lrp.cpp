@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "glassbox/error.h"
+#include "glassbox/merge_layer.h"
 #include "glassbox/model.h"
 #include "glassbox/parallel.h"
 #include "batch_norm_canonization.h"
@@ -15,7 +16,11 @@ using nlohmann::json;
 
 namespace {
 
-enum class Flow { linear, pass, winner_take_all, reshape, merged };
+enum class Flow { linear, pass, winner_take_all, reshape, merged, merge };
+
+// The stabiliser of the merge rule (merge_relevance): it only keeps a zero sum from
+// dividing by zero, so relevance through a merge is conserved to float precision.
+constexpr float kMergeEpsilon = 1e-9f;
 
 struct Term {
   InputTransform input;
@@ -50,6 +55,11 @@ struct Step {
   const Tensor* output = nullptr;
   Tensor own_output;
   Tensor relevance_in;  // the relevance on the step's input (linear steps, reshapes)
+  // Merge steps: the layer, this batch's inputs, R / stabilize(z), the relevance per input.
+  MergeLayer* merge = nullptr;
+  std::vector<const Tensor*> inputs;
+  Tensor merge_s;
+  std::vector<Tensor> merge_relevance;
 };
 
 bool all_nonnegative(const Tensor& t) {
@@ -219,6 +229,31 @@ void linear_relevance(Step& s, const Tensor& R, Tensor& Rin) {
   if (!written) std::fill(rin, rin + m_in, 0.0f);
 }
 
+// R_k = x_k * A_k^T (R / (z + eps sign z)) for z = sum_k A_k x_k (merge_layer.h): the
+// relevance R on the merge's output split among its inputs in proportion to their
+// contributions A_k x_k, stabilised as the epsilon rule is. For add the shares are
+// x_k / z, for average (x_k / n) / z, for concatenate each input gets its slice.
+void merge_relevance(Step& s, const Tensor& R) {
+  const Tensor& z = *s.output;
+  resize_like(s.merge_s, R);
+  const float* r = R.data();
+  const float* zv = z.data();
+  float* sv = s.merge_s.data();
+  for (std::size_t k = 0, m = R.size(); k < m; ++k) {
+    const float d = zv[k] + (zv[k] >= 0.0f ? kMergeEpsilon : -kMergeEpsilon);
+    sv[k] = r[k] / d;
+  }
+  const std::vector<Tensor>& grads = s.merge->backward_merge(s.merge_s);
+  s.merge_relevance.resize(grads.size());
+  for (std::size_t c = 0; c < grads.size(); ++c) {
+    resize_like(s.merge_relevance[c], *s.inputs[c]);
+    const float* x = s.inputs[c]->data();
+    const float* g = grads[c].data();
+    float* out = s.merge_relevance[c].data();
+    for (std::size_t k = 0, m = grads[c].size(); k < m; ++k) out[k] = x[k] * g[k];
+  }
+}
+
 }  // namespace
 
 std::vector<double> row_sums(const Tensor& t) {
@@ -272,73 +307,23 @@ struct Lrp::Impl {
     set_linear_rule(s, base, s.rule);
   }
 
+  // Steps are planned in execution order (a BatchNorm merged into the linear layer that
+  // feeds it is planned after it); the plan lists them by layer index.
   void build_plan() {
     const std::size_t n = net.size();
     std::size_t first_linear = n, last_linear = n;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i : net.order())
       if (net.layer(i).kind() == LayerKind::linear) {
         if (first_linear == n) first_linear = i;
         last_linear = i;
       }
+    consumer.assign(n, -1);
+    for (std::size_t i = 0; i < n; ++i)
+      for (int j : net.layer_inputs(i))
+        if (j != ExplainedNetwork::kInput) consumer[static_cast<std::size_t>(j)] = static_cast<int>(i);
     steps.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      Layer& l = net.layer(i);
-      Step& s = steps[i];
-      s.info.index = i;
-      s.info.name = l.name();
-      s.info.type = l.type();
-      s.info.kind = glassbox::to_string(l.kind());
-      s.layer = &l;
-      switch (l.kind()) {
-        case LayerKind::linear: {
-          Layer* base = &l;
-          const bool next_is_bn = i + 1 < n && net.layer(i + 1).kind() == LayerKind::normalization;
-          if (next_is_bn && l.activation() == Activation::linear) {
-            s.owned = merge_batch_norm(l, net.layer(i + 1), net.layer_input_shape(i), net.registry());
-            if (s.owned) base = s.owned.get();
-          }
-          make_linear(s, i, *base, i == first_linear, i == last_linear);
-          if (s.owned) s.info.role += "+batch_normalization";
-          break;
-        }
-        case LayerKind::normalization:
-          if (i > 0 && steps[i - 1].owned) {
-            s.flow = Flow::merged;
-            s.info.role = "normalization";
-            s.info.rule = "merged_into_previous";
-          } else {
-            make_linear(s, i, l, false, false);
-          }
-          break;
-        case LayerKind::activation:
-          s.flow = Flow::pass;
-          s.info.role = "activation";
-          s.info.rule = "pass";
-          break;
-        case LayerKind::dropout:
-          s.flow = Flow::pass;
-          s.dropout = true;
-          s.info.role = "dropout";
-          s.info.rule = "pass";
-          break;
-        case LayerKind::pooling:
-          s.flow = Flow::winner_take_all;
-          s.info.role = "pooling";
-          s.info.rule = "winner_take_all";
-          break;
-        case LayerKind::reshape:
-          s.flow = Flow::reshape;
-          s.info.role = "reshape";
-          s.info.rule = "reshape";
-          break;
-        case LayerKind::softmax:
-        case LayerKind::other:
-          no_rule(i, l, "LRP knows linear, activation, pooling, reshape, normalization and dropout "
-                        "layers (a softmax only at the end); give the plugin layer the kind its "
-                        "relevance flows by, or explain with a gradient method");
-      }
-      plan.push_back(s.info);
-    }
+    for (std::size_t i : net.order()) plan_step(i, i == first_linear, i == last_linear);
+    for (std::size_t i = 0; i < n; ++i) plan.push_back(steps[i].info);
     if (net.skipped_final_softmax()) {
       LrpLayerPlan p;
       p.index = n;
@@ -346,17 +331,91 @@ struct Lrp::Impl {
       p.kind = "softmax";
       p.role = "softmax";
       p.rule = "skipped_softmax";
+      p.inputs = {static_cast<int>(net.order().back())};
       plan.push_back(p);
     }
   }
 
+  // The BatchNorm that only layer i feeds, or null.
+  Layer* sole_normalization_after(std::size_t i) {
+    if (net.fan_out(static_cast<int>(i)) != 1 || consumer[i] < 0) return nullptr;
+    Layer& c = net.layer(static_cast<std::size_t>(consumer[i]));
+    return c.kind() == LayerKind::normalization ? &c : nullptr;
+  }
+
+  void plan_step(std::size_t i, bool first, bool last) {
+    Layer& l = net.layer(i);
+    Step& s = steps[i];
+    s.info.index = i;
+    s.info.name = l.name();
+    s.info.type = l.type();
+    s.info.kind = glassbox::to_string(l.kind());
+    s.info.inputs = net.layer_inputs(i);
+    s.layer = &l;
+    switch (l.kind()) {
+      case LayerKind::linear: {
+        Layer* base = &l;
+        Layer* bn = sole_normalization_after(i);
+        if (bn && l.activation() == Activation::linear) {
+          s.owned = merge_batch_norm(l, *bn, net.layer_input_shape(i), net.registry());
+          if (s.owned) base = s.owned.get();
+        }
+        make_linear(s, i, *base, first, last);
+        if (s.owned) s.info.role += "+batch_normalization";
+        break;
+      }
+      case LayerKind::normalization: {
+        const int in = net.layer_inputs(i)[0];
+        if (in != ExplainedNetwork::kInput && steps[static_cast<std::size_t>(in)].owned) {
+          s.flow = Flow::merged;
+          s.info.role = "normalization";
+          s.info.rule = "merged_into_previous";
+        } else {
+          make_linear(s, i, l, false, false);
+        }
+        break;
+      }
+      case LayerKind::activation:
+        set_flow(s, Flow::pass, "activation", "pass");
+        break;
+      case LayerKind::dropout:
+        set_flow(s, Flow::pass, "dropout", "pass");
+        s.dropout = true;
+        break;
+      case LayerKind::pooling:
+        set_flow(s, Flow::winner_take_all, "pooling", "winner_take_all");
+        break;
+      case LayerKind::reshape:
+        set_flow(s, Flow::reshape, "reshape", "reshape");
+        break;
+      case LayerKind::merge:
+        set_flow(s, Flow::merge, "merge", "split_by_contribution");
+        s.merge = as_merge(l);
+        break;
+      case LayerKind::softmax:
+      case LayerKind::other:
+        no_rule(i, l, "LRP knows linear, activation, pooling, reshape, normalization, merge and dropout "
+                      "layers (a softmax only at the end); give the plugin layer the kind its "
+                      "relevance flows by, or explain with a gradient method");
+    }
+  }
+
+  static void set_flow(Step& s, Flow flow, const char* role, const char* rule) {
+    s.flow = flow;
+    s.info.role = role;
+    s.info.rule = rule;
+  }
+
   // Forward sweep: every step's input and output; linear steps also run their terms.
   const Tensor& forward(const Tensor& batch) {
-    const Tensor* x = &batch;
-    const std::size_t n = steps.size();
-    for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<std::size_t>& order = net.order();
+    auto output_of = [&](int j) { return j == ExplainedNetwork::kInput ? &batch : steps[static_cast<std::size_t>(j)].output; };
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
       Step& s = steps[i];
-      const bool last = i + 1 == n;
+      const bool last = k + 1 == order.size();
+      const std::vector<int>& ins = net.layer_inputs(i);
+      const Tensor* x = output_of(ins[0]);
       s.input = x;
       switch (s.flow) {
         case Flow::linear: {
@@ -389,42 +448,79 @@ struct Lrp::Impl {
         case Flow::reshape:
           s.output = &s.layer->forward(*x, Mode::inference);
           break;
+        case Flow::merge:
+          s.inputs.clear();
+          for (int j : ins) s.inputs.push_back(output_of(j));
+          s.output = &s.merge->forward_merge(s.inputs, Mode::linear);
+          break;
       }
-      x = s.output;
     }
-    return *x;
+    return *steps[order.back()].output;
+  }
+
+  // Hands relevance on to `node` (kInput: the input): as is when the node feeds one layer,
+  // summed over its consumers otherwise.
+  void hand_on(int node, const Tensor& R) {
+    const std::size_t i = node == ExplainedNetwork::kInput ? steps.size() : static_cast<std::size_t>(node);
+    if (net.fan_out(node) == 1) {
+      relevance_of[i] = &R;
+      return;
+    }
+    Tensor& sum = relevance_sums[i];
+    if (relevance_received[i]++ == 0) {
+      resize_like(sum, R);
+      std::memcpy(sum.data(), R.data(), R.size() * sizeof(float));
+    } else {
+      float* d = sum.data();
+      const float* r = R.data();
+      for (std::size_t k = 0, m = sum.size(); k < m; ++k) d[k] += r[k];
+    }
+    relevance_of[i] = &sum;
   }
 
   // Backward sweep from the relevance R on the logits; calls keep(i, R) with the relevance
   // on the output of each step i, returns the input relevance (owned by a step or a layer,
   // valid until the next sweep).
+  // Steps run in reverse execution order, so a layer's consumers have all handed their
+  // relevance on when its turn comes.
   template <class Keep>
   const Tensor& backward(const Tensor& R_out, Keep&& keep) {
-    const Tensor* R = &R_out;
-    for (std::size_t i = steps.size(); i-- > 0;) {
+    const std::vector<std::size_t>& order = net.order();
+    const std::size_t n = steps.size();
+    relevance_of.assign(n + 1, nullptr);
+    relevance_received.assign(n + 1, 0);
+    relevance_sums.resize(n + 1);
+    relevance_of[order.back()] = &R_out;
+    for (std::size_t k = order.size(); k-- > 0;) {
+      const std::size_t i = order[k];
       Step& s = steps[i];
-      if (condition && condition->layer == i) R = &mask_to_concepts(*R);
-      keep(i, *R);
+      const Tensor& R = condition && condition->layer == i ? mask_to_concepts(*relevance_of[i]) : *relevance_of[i];
+      const std::vector<int>& ins = net.layer_inputs(i);
+      keep(i, R);
       switch (s.flow) {
         case Flow::linear:
-          linear_relevance(s, *R, s.relevance_in);
-          R = &s.relevance_in;
+          linear_relevance(s, R, s.relevance_in);
+          hand_on(ins[0], s.relevance_in);
           break;
         case Flow::pass:
         case Flow::merged:
+          hand_on(ins[0], R);
           break;
         case Flow::winner_take_all:
-          R = &s.layer->backward(*R, Gradients::input_only);
+          hand_on(ins[0], s.layer->backward(R, Gradients::input_only));
           break;
-        case Flow::reshape: {
+        case Flow::reshape:
           resize_like(s.relevance_in, *s.input);
-          std::memcpy(s.relevance_in.data(), R->data(), R->size() * sizeof(float));
-          R = &s.relevance_in;
+          std::memcpy(s.relevance_in.data(), R.data(), R.size() * sizeof(float));
+          hand_on(ins[0], s.relevance_in);
           break;
-        }
+        case Flow::merge:
+          merge_relevance(s, R);
+          for (std::size_t c = 0; c < ins.size(); ++c) hand_on(ins[c], s.merge_relevance[c]);
+          break;
       }
     }
-    return *R;
+    return *relevance_of[n];
   }
 
   // The relevance R of this pass's rows with everything but each row's concept zeroed
@@ -574,6 +670,11 @@ struct Lrp::Impl {
   Tensor pass_input, pass_relevance, masked;
   const ConceptCondition* condition = nullptr;  // during a conditioned run
   std::size_t pass_row0 = 0;                    // first row of the current pass
+  std::vector<int> consumer;  // a layer that takes layer i's output (-1: none)
+  // Per sweep: the relevance on each layer's output (and, last, on the input).
+  std::vector<const Tensor*> relevance_of;
+  std::vector<std::size_t> relevance_received;
+  std::vector<Tensor> relevance_sums;
 };
 
 Lrp::Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options)
@@ -583,6 +684,9 @@ Lrp::Lrp(const std::vector<const Layer*>& layers, const Shape& input_shape, Comp
          LrpOptions options, const Registry* registry)
     : impl_(std::make_unique<Impl>(ExplainedNetwork(layers, input_shape, registry), std::move(composite),
                                    options)) {}
+
+Lrp::Lrp(const ExplainedNetwork& network, Composite composite, LrpOptions options)
+    : impl_(std::make_unique<Impl>(ExplainedNetwork(network), std::move(composite), options)) {}
 
 Lrp::~Lrp() = default;
 
@@ -623,14 +727,20 @@ Tensor LrpResult::row_relevance(std::size_t r) const {
 
 json LrpResult::summary(std::size_t r) const {
   json layers = json::array();
+  // In a chain the relevance on a layer's input is the lower layer's output sum; in a
+  // graph a layer's input may feed other layers too, so "absorbed" is left out.
+  bool chain = true;
+  for (std::size_t i = 0; i < plan.size(); ++i)
+    chain = chain && (plan[i].inputs.empty() || plan[i].inputs == std::vector<int>{static_cast<int>(i) - 1});
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const LrpLayerPlan& p = plan[i];
     const double out = layer_sums.at(r).at(i);
     // What flows into this layer's input: the next-lower layer's output, or the input.
     const double in = i == 0 ? input_sum.at(r) : layer_sums.at(r).at(i - 1);
     json l{{"index", p.index}, {"name", p.name},         {"type", p.type},
-           {"role", p.role},   {"rule", p.rule},         {"relevance_sum", out},
-           {"absorbed", out - in}};
+           {"role", p.role},   {"rule", p.rule},         {"relevance_sum", out}};
+    if (chain) l["absorbed"] = out - in;
+    if (!chain) l["inputs"] = p.inputs;
     if (!p.rule_parameters.empty()) l["rule_parameters"] = p.rule_parameters;
     layers.push_back(l);
   }

@@ -30,6 +30,11 @@ class LrpMethod final : public AttributionMethod {
   Explanation attribute(ExplainedNetwork& net, const Tensor& x, const Target& target, bool keep_layers) const override {
     // The LRP engine clones the network's layers again; ExplainedNetwork's layers are
     // already clones, so hand them over as a stack.
+    if (net.is_graph()) {
+      // A graph goes to the engine whole (with its skipped softmax, if any).
+      Lrp lrp(net, composite_, options(keep_layers));
+      return result(std::make_shared<LrpResult>(lrp.explain(x, target)), target);
+    }
     std::vector<const Layer*> layers;
     for (std::size_t i = 0; i < net.size(); ++i) layers.push_back(&net.layer(i));
     Lrp lrp(layers, net.input_shape(), composite_, options(keep_layers), net.registry());

@@ -14,6 +14,8 @@ void register_reshape(Registry& registry);
 void register_dropout(Registry& registry);
 void register_batch_normalization(Registry& registry);
 void register_activation_layers(Registry& registry);  // relu, leaky_relu, sigmoid, tanh, softmax, linear
+void register_elementwise_merges(Registry& registry);  // add, average (merge_layer.h)
+void register_concatenate(Registry& registry);
 
 // The slope of the fused "leaky_relu" activation of dense/conv2d (Keras' LeakyReLU
 // layer takes an alpha; a fused activation takes no option).

@@ -15,6 +15,8 @@ static void register_layers(Registry& registry) {
   register_dropout(registry);
   register_batch_normalization(registry);
   register_activation_layers(registry);
+  register_elementwise_merges(registry);
+  register_concatenate(registry);
 }
 
 }  // namespace glassbox::layers

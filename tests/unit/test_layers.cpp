@@ -287,6 +287,9 @@ BOOST_AUTO_TEST_CASE(every_layer_states_its_kind) {
       {{{"type", "tanh"}}, LayerKind::activation},
       {{{"type", "linear"}}, LayerKind::activation},
       {{{"type", "softmax"}}, LayerKind::softmax},
+      {{{"type", "add"}}, LayerKind::merge},
+      {{{"type", "average"}}, LayerKind::merge},
+      {{{"type", "concatenate"}}, LayerKind::merge},
   };
   BOOST_TEST(layer_registry().layers.list().size() == kinds.size());
   for (const auto& [config, kind] : kinds) {

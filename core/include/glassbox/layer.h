@@ -28,7 +28,8 @@ enum class LayerKind {
   normalization,  // a per-channel affine map at inference (BatchNormalization)
   dropout,        // the identity at inference
   softmax,        // output normalisation; allowed only as the last layer
-  other           // anything else: gradient methods work, LRP refuses the network
+  other,          // anything else: gradient methods work, LRP refuses the network
+  merge           // joins several inputs (add, concatenate, average): a MergeLayer (merge_layer.h)
 };
 std::string to_string(LayerKind kind);
 
@@ -111,6 +112,8 @@ class Layer {
   //                 statistics as to weights).
   //  dropout:       the identity at inference; explainers skip the layer altogether.
   //  softmax:       only as the last layer; explainers drop it and explain the logits.
+  //  merge:         the layer is a MergeLayer (merge_layer.h) and takes several inputs; LRP
+  //                 splits relevance among them in proportion to their contributions.
   //  other:         forward/backward as for any layer, so gradient-based attributions
   //                 work; LRP refuses the network with an error naming the layer (there
   //                 is no plugin hook for a relevance rule: give the layer one of the

@@ -1,5 +1,6 @@
 #pragma once
-// MyDeepLearning: the Keras-like sequential model.
+// MyDeepLearning: the Keras-like model, sequential (Keras' Sequential) or a graph of
+// layers (Keras' functional Model), in one class.
 //
 //   glassbox::MyDeepLearning model(registry);
 //   model.add({{"type", "conv2d"}, {"filters", 8}, {"kernel_size", 3}, {"activation", "relu"}});
@@ -13,6 +14,25 @@
 //   model.save("out/model");
 //
 // Layers come from the registry (plugins) or are added as objects.
+//
+// Graph models. A layer may name the layers it takes in "inputs" (the model's input is
+// "input"; without "inputs" a layer takes the previous layer's output, so a model that
+// never says "inputs" is the sequential one). Merge layers (add, concatenate, average:
+// merge_layer.h) join branches. A residual block:
+//
+//   model.add({{"type", "conv2d"}, {"name", "stem"}, {"filters", 8}, {"kernel_size", 3}, {"padding", "same"}});
+//   model.add({{"type", "conv2d"}, {"name", "branch"}, {"filters", 8}, {"kernel_size", 3}, {"padding", "same"}});
+//   model.add({{"type", "add"}, {"name", "sum"}, {"inputs", {"branch", "stem"}}});
+//   model.add({{"type", "relu"}});  // takes "sum", the previous layer
+//
+// The last layer added is the model's output. build() resolves the names, orders the
+// layers topologically (execution_order(); ties in the order they were added) and infers
+// the shapes through the merges; it throws ConfigError naming the layer for an unknown
+// input name, a cycle (listing it), a shape mismatch at a merge (both inputs and shapes),
+// a layer other than a merge with several inputs, and an unused branch (a layer other
+// than the last whose output no layer takes). Training sums the gradients where an output
+// feeds several layers. A model whose layers all take the previous one runs the
+// sequential loops, unchanged.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -89,6 +109,7 @@ struct FitOptions {
 
 // What a forward pass shows to an observer: layer i's input and output for the batch.
 // The tensors are the layers' own buffers: valid during the call only, copy to keep.
+// Called in execution order; a merge layer shows its first input.
 using ActivationHook = std::function<void(std::size_t layer_index, const Layer& layer,
                                           const Tensor& input, const Tensor& output)>;
 
@@ -99,10 +120,18 @@ class MyDeepLearning {
   MyDeepLearning(MyDeepLearning&&) noexcept;
   MyDeepLearning& operator=(MyDeepLearning&&) noexcept;
 
-  // Adds a layer from its JSON config ({"type": ..., options}); names default to
-  // "<type>_<index>". Returns the layer.
+  // The name "inputs" lists for the model's input; no layer may take it.
+  static constexpr const char* kInputName = "input";
+  // What layer_inputs() gives for the model's input.
+  static constexpr int kModelInput = -1;
+
+  // Adds a layer from its JSON config ({"type": ..., options}, optionally "name" and
+  // "inputs": [names], see Graph models above); names default to "<type>_<index>".
+  // Returns the layer. Added to a built model, the layer is built at once (its inputs must
+  // exist); the checks of a complete graph run at the next build().
   Layer& add(const nlohmann::json& layer_config);
-  Layer& add(std::unique_ptr<Layer> layer);
+  // `inputs`: names of the layers it takes (empty: the previous layer).
+  Layer& add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs = {});
 
   // Infers every layer's shapes from the per-sample input shape and allocates parameters.
   void build(const Shape& input_shape);
@@ -137,7 +166,18 @@ class MyDeepLearning {
   std::size_t layer_index(const std::string& name) const;
   // Per-sample output shape of layer i.
   const Shape& layer_output_shape(std::size_t index) const;
+  // Per-sample input shape of layer i (a merge: its first input's).
   const Shape& layer_input_shape(std::size_t index) const;
+
+  // True when some layer's inputs are not the previous layer (see Graph models).
+  bool is_graph() const;
+  // requires: built. The layers whose outputs layer i takes, in its "inputs" order
+  // (kModelInput for the model's input); for a sequential model {i - 1}.
+  const std::vector<int>& layer_inputs(std::size_t index) const;
+  // The same as names ("input" for the model's input); before build, as given.
+  std::vector<std::string> layer_input_names(std::size_t index) const;
+  // requires: built. Layer indices in the order a pass runs them (0, 1, ... sequentially).
+  const std::vector<std::size_t>& execution_order() const;
 
   // All parameters in a fixed order (layer by layer).
   std::vector<ParamRef> params();
@@ -146,10 +186,12 @@ class MyDeepLearning {
   std::vector<Tensor> get_weights();
   void set_weights(const std::vector<Tensor>& weights);  // checks count and shapes
 
-  // Keras-like table: layer (type), output shape, params; totals.
+  // Keras-like table: layer (type), output shape, params, and for a graph "Connected to"
+  // (each layer's inputs); totals.
   std::string summary();
 
-  // The architecture (+ training config) as JSON: {"input_shape", "layers": [...], "compile": {...}}.
+  // The architecture (+ training config) as JSON: {"input_shape", "layers": [...], "compile": {...}};
+  // in a graph model every layer holds its "inputs".
   nlohmann::json config() const;
   // Writes DIR/model.json and DIR/<layer>.<param>.npy, atomically.
   void save(const std::string& dir);

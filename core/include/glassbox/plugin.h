@@ -16,8 +16,9 @@ namespace glassbox {
 
 // Bumped whenever Layer, ParamRef, Optimizer, DatasetSource, Registry or PluginEntry change
 // layout. 3: ParamRef carries a ParamRole, Layer::list_params() const replaces the virtual
-// params(), Layer::activation() returns an Activation.
-constexpr int kPluginAbiVersion = 3;
+// params(), Layer::activation() returns an Activation. 4: LayerKind::merge and MergeLayer
+// (merge_layer.h), layers that take several inputs.
+constexpr int kPluginAbiVersion = 4;
 
 // The layout of the types crossing the plugin boundary as the plugin's compiler saw them.
 // The version number cannot catch a layout that depends on compiler flags or library

@@ -18,8 +18,18 @@
 //                  into it (canonization: W' = W g/s, b' = (b - mean) g/s + beta, outputs
 //                  unchanged); otherwise it gets the composite's "normalization" rule
 //   softmax        a final softmax is skipped: relevance starts at the logits
+//   merge          add, average, concatenate (merge_layer.h): R_k = x_k A_k^T (R / z), the
+//                  relevance split among the inputs in proportion to their contributions
+//                  A_k x_k to z (stabilised by 1e-9 only against z = 0, so conserved);
+//                  concatenate hands each input its slice, average is an add with
+//                  weights 1/n
 //   other          an error naming the layer
 // Relevance starts as the explained logit on the target class and zero elsewhere.
+//
+// Graph models (model.h): the sweeps follow the network's execution order forwards and
+// backwards; where a layer's output feeds several layers the relevance they hand back is
+// summed, and a BatchNorm is merged into the linear layer that only it takes from (inside
+// a branch as in a chain).
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -51,7 +61,8 @@ struct LrpLayerPlan {
   std::string name, type, kind;
   std::string role;       // dense, conv, avg_pool, normalization, activation, pooling, ...
   std::string rule;       // rule name or how relevance passes (pass, winner_take_all, reshape,
-                          // merged_into_previous, skipped_softmax)
+                          // merged_into_previous, skipped_softmax, split_by_contribution)
+  std::vector<int> inputs;  // the layers it takes (-1: the input), as ExplainedNetwork has them
   nlohmann::json rule_parameters = nlohmann::json::object();
 };
 
@@ -99,6 +110,8 @@ struct ConceptCondition {
 class Lrp {
  public:
   Lrp(const MyDeepLearning& model, Composite composite, LrpOptions options = {});
+  // A copy of an explained network (a graph keeps its graph).
+  Lrp(const ExplainedNetwork& network, Composite composite, LrpOptions options = {});
   // A stack of layers (e.g. built by hand in tests) for per-sample `input_shape`.
   Lrp(const std::vector<const Layer*>& layers, const Shape& input_shape, Composite composite,
       LrpOptions options = {}, const Registry* registry = nullptr);

@@ -24,11 +24,18 @@ class MyDeepLearning;
 
 namespace glassbox::explain {
 
+// A graph model (model.h, "Graph models") keeps its graph: each layer's inputs, the
+// execution order (the last layer of it gives the logits) and, in logit_gradient, the
+// gradients summed where an output feeds several layers. A sequential model is the graph
+// whose layer i takes layer i - 1.
 class ExplainedNetwork {
  public:
+  // What layer_inputs() gives for the network's input.
+  static constexpr int kInput = -1;
+
   explicit ExplainedNetwork(const MyDeepLearning& model);
-  // Layers built for `input_shape` (per sample); `registry` lets LRP rebuild a layer with a
-  // bias for BatchNorm canonization (optional).
+  // Layers built for `input_shape` (per sample), in sequence; `registry` lets LRP rebuild a
+  // layer with a bias for BatchNorm canonization (optional).
   ExplainedNetwork(const std::vector<const Layer*>& layers, const Shape& input_shape,
                    const Registry* registry = nullptr);
   ExplainedNetwork(const ExplainedNetwork& other);
@@ -44,10 +51,19 @@ class ExplainedNetwork {
   Layer& layer(std::size_t i) { return *layers_.at(i); }
   const Layer& layer(std::size_t i) const { return *layers_.at(i); }
   const Shape& input_shape() const { return input_shape_; }
-  const Shape& layer_input_shape(std::size_t i) const { return shapes_.at(i); }
-  const Shape& layer_output_shape(std::size_t i) const { return shapes_.at(i + 1); }
+  // Layer i's input shape (a merge: its first input's) and output shape, per sample.
+  const Shape& layer_input_shape(std::size_t i) const { return in_shapes_.at(i); }
+  const Shape& layer_output_shape(std::size_t i) const { return out_shapes_.at(i); }
   std::size_t num_classes() const;  // size of the logit vector
   const Registry* registry() const { return registry_; }
+
+  // The graph. layer_inputs(i): the layers whose outputs layer i takes (kInput: the
+  // network's input); order(): the layers in the order a pass runs them, order().back()
+  // gives the logits; fan_out(i): how many inputs name layer i (for kInput: the input).
+  bool is_graph() const { return graph_; }
+  const std::vector<int>& layer_inputs(std::size_t i) const { return inputs_.at(i); }
+  const std::vector<std::size_t>& order() const { return order_; }
+  std::size_t fan_out(int i) const { return fan_out_.at(slot(i)); }
 
   // Logits (N, classes) of a batch.
   Tensor logits(const Tensor& x);
@@ -62,12 +78,24 @@ class ExplainedNetwork {
 
  private:
   void init(const std::vector<const Layer*>& layers, const Shape& input_shape);
+  std::size_t slot(int i) const { return i == kInput ? layers_.size() : static_cast<std::size_t>(i); }
+  // One pass in execution order (the last layer in Mode::linear, the others in inference);
+  // `skip_dropout`: dropout layers hand their input on.
+  const Tensor& run_forward(const Tensor& x, bool skip_dropout);
+  void deliver(int node, const Tensor& grad);
 
   std::vector<std::unique_ptr<Layer>> layers_;
-  std::vector<Shape> shapes_;  // shapes_[i] = input of layer i, shapes_[size()] = logits
+  std::vector<Shape> in_shapes_, out_shapes_;
   Shape input_shape_;
   std::size_t model_size_ = 0;
   const Registry* registry_ = nullptr;
+  bool graph_ = false;
+  std::vector<std::vector<int>> inputs_;
+  std::vector<std::size_t> order_, fan_out_;  // fan_out_[size()]: the network's input
+  // Per pass.
+  std::vector<const Tensor*> outputs_, grad_of_, merge_inputs_;
+  std::vector<std::size_t> received_;
+  std::vector<Tensor> grad_sums_;
 };
 
 // Which class each row explains: the predicted one, a fixed class, or every class.
