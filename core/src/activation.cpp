@@ -1,5 +1,6 @@
 #include "glassbox/activation.h"
 
+#include "enum_names.h"
 #include "glassbox/error.h"
 
 namespace glassbox {
@@ -9,25 +10,23 @@ const std::vector<std::string>& fused_activation_names() {
   return names;
 }
 
-std::string to_string(Activation a) {
-  switch (a) {
-    case Activation::linear: return "linear";
-    case Activation::relu: return "relu";
-    case Activation::leaky_relu: return "leaky_relu";
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::softmax: return "softmax";
-    case Activation::other: return "other";
-  }
-  return "other";
-}
+namespace {
+constexpr detail::EnumName<Activation> kNames[] = {
+    {Activation::linear, "linear"},   {Activation::relu, "relu"},       {Activation::leaky_relu, "leaky_relu"},
+    {Activation::sigmoid, "sigmoid"}, {Activation::tanh, "tanh"},       {Activation::softmax, "softmax"},
+    {Activation::other, "other"}};
+}  // namespace
+
+std::string to_string(Activation a) { return detail::enum_name(kNames, a, "other"); }
 
 Activation activation_from_string(const std::string& text) {
-  if (text.empty()) return Activation::linear;
-  for (Activation a : {Activation::linear, Activation::relu, Activation::leaky_relu, Activation::sigmoid,
-                       Activation::tanh, Activation::softmax, Activation::other})
-    if (to_string(a) == text) return a;
-  throw ConfigError("unknown activation '" + text + "' (known: linear, relu, leaky_relu, sigmoid, tanh, softmax)");
+  Activation a = Activation::linear;
+  if (text.empty() || detail::enum_value(kNames, text, a)) return a;
+  throw ConfigError("unknown activation '" + text + "' (known: " + [] {
+    std::string s;
+    for (const std::string& n : fused_activation_names()) s += (s.empty() ? "" : ", ") + n;
+    return s;
+  }() + ")");
 }
 
 }  // namespace glassbox

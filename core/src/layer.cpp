@@ -1,51 +1,31 @@
 #include "glassbox/layer.h"
 
+#include "enum_names.h"
 #include "glassbox/error.h"
 
 namespace glassbox {
 
-std::string to_string(LayerKind kind) {
-  switch (kind) {
-    case LayerKind::linear: return "linear";
-    case LayerKind::activation: return "activation";
-    case LayerKind::pooling: return "pooling";
-    case LayerKind::reshape: return "reshape";
-    case LayerKind::normalization: return "normalization";
-    case LayerKind::dropout: return "dropout";
-    case LayerKind::softmax: return "softmax";
-    case LayerKind::merge: return "merge";
-    case LayerKind::other: return "other";
-  }
-  return "other";
-}
-
 namespace {
-constexpr ParamRole kRoles[] = {ParamRole::weight,       ParamRole::bias,
-                                ParamRole::scale,        ParamRole::shift,
-                                ParamRole::running_mean, ParamRole::running_variance,
-                                ParamRole::other};
+constexpr detail::EnumName<LayerKind> kKinds[] = {
+    {LayerKind::linear, "linear"},       {LayerKind::activation, "activation"}, {LayerKind::pooling, "pooling"},
+    {LayerKind::reshape, "reshape"},     {LayerKind::normalization, "normalization"},
+    {LayerKind::dropout, "dropout"},     {LayerKind::softmax, "softmax"},       {LayerKind::merge, "merge"},
+    {LayerKind::other, "other"}};
+constexpr detail::EnumName<ParamRole> kRoles[] = {
+    {ParamRole::weight, "weight"},           {ParamRole::bias, "bias"},
+    {ParamRole::scale, "scale"},             {ParamRole::shift, "shift"},
+    {ParamRole::running_mean, "running_mean"}, {ParamRole::running_variance, "running_variance"},
+    {ParamRole::other, "other"}};
 }  // namespace
 
-std::string to_string(ParamRole role) {
-  switch (role) {
-    case ParamRole::weight: return "weight";
-    case ParamRole::bias: return "bias";
-    case ParamRole::scale: return "scale";
-    case ParamRole::shift: return "shift";
-    case ParamRole::running_mean: return "running_mean";
-    case ParamRole::running_variance: return "running_variance";
-    case ParamRole::other: return "other";
-  }
-  return "other";
-}
+std::string to_string(LayerKind kind) { return detail::enum_name(kKinds, kind, "other"); }
+
+std::string to_string(ParamRole role) { return detail::enum_name(kRoles, role, "other"); }
 
 ParamRole param_role_from_string(const std::string& text) {
-  std::string known;
-  for (ParamRole r : kRoles) {
-    if (to_string(r) == text) return r;
-    known += (known.empty() ? "" : ", ") + to_string(r);
-  }
-  throw ConfigError("unknown parameter role '" + text + "' (known: " + known + ")");
+  ParamRole r = ParamRole::other;
+  if (detail::enum_value(kRoles, text, r)) return r;
+  throw ConfigError("unknown parameter role '" + text + "' (known: " + detail::enum_names(kRoles) + ")");
 }
 
 // The layer is not const here, and list_params() points only at tensors the layer owns as

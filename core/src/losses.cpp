@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "glassbox/softmax.h"
 #include "glassbox/error.h"
 #include "glassbox/loss.h"
 
@@ -61,16 +62,12 @@ class CrossEntropy : public Loss {
       const float* z = output.data() + i * v.k;
       float* g = grad ? grad->data() + i * v.k : nullptr;
       if (from_logits_) {
-        // log-sum-exp with the maximum subtracted: exp never overflows.
-        const float m = *std::max_element(z, z + v.k);
-        double sum = 0;
-        for (std::size_t j = 0; j < v.k; ++j) sum += std::exp(static_cast<double>(z[j] - m));
-        const double lse = m + std::log(sum);
-        total += lse - z[y];
+        const SoftmaxRow<double> s = softmax_row<double>(z, v.k);
+        total += s.log_sum_exp() - z[y];
         if (g) {
-          const double inv_sum = 1.0 / sum;
+          const double inv_sum = 1.0 / s.sum;
           for (std::size_t j = 0; j < v.k; ++j)
-            g[j] = (static_cast<float>(std::exp(static_cast<double>(z[j] - m)) * inv_sum) - (j == static_cast<std::size_t>(y) ? 1.0f : 0.0f)) * inv_n;
+            g[j] = (static_cast<float>(s.shifted_exp(z[j]) * inv_sum) - (j == static_cast<std::size_t>(y) ? 1.0f : 0.0f)) * inv_n;
         }
       } else {
         const float p = std::clamp(z[y], kProbEpsilon, 1.0f - kProbEpsilon);
@@ -89,6 +86,28 @@ class CrossEntropy : public Loss {
   std::string name_;
 };
 
+// The mean over each sample's K outputs of element(t, z, g), summed over the batch: the
+// element's loss for target t and output z; it writes its gradient times `scale` into *g
+// when g is not null. The shape of binary cross-entropy and mean squared error.
+template <class Element>
+double elementwise_total(const Tensor& output, const int* labels, Tensor* grad, const std::string& name,
+                         float scale_numerator, Element element) {
+  const BatchView v = view_of(output, name);
+  prepare_grad(grad, output);
+  const float scale = scale_numerator / static_cast<float>(v.n * v.k);
+  double total = 0;
+  for (std::size_t i = 0; i < v.n; ++i) {
+    const int y = labels[i];
+    check_label(y, i, output_classes(v.k), name);
+    const float* z = output.data() + i * v.k;
+    float* g = grad ? grad->data() + i * v.k : nullptr;
+    double row = 0;
+    for (std::size_t j = 0; j < v.k; ++j) row += element(target(y, j, v.k), z[j], g ? g + j : nullptr, scale);
+    total += row / static_cast<double>(v.k);
+  }
+  return total;
+}
+
 // Element-wise binary cross-entropy, averaged over the K outputs of a sample (Keras).
 class BinaryCrossEntropy : public Loss {
  public:
@@ -96,35 +115,20 @@ class BinaryCrossEntropy : public Loss {
   std::string name() const override { return "binary_crossentropy"; }
 
   double compute(const Tensor& output, const int* labels, Tensor* grad) const override {
-    const BatchView v = view_of(output, name());
-    prepare_grad(grad, output);
-    const float scale = 1.0f / static_cast<float>(v.n * v.k);
-    double total = 0;
-    for (std::size_t i = 0; i < v.n; ++i) {
-      const int y = labels[i];
-      check_label(y, i, output_classes(v.k), name());
-      const float* z = output.data() + i * v.k;
-      float* g = grad ? grad->data() + i * v.k : nullptr;
-      double row = 0;
-      for (std::size_t j = 0; j < v.k; ++j) {
-        const float t = target(y, j, v.k);
-        if (from_logits_) {
-          // max(z,0) - z t + log(1 + exp(-|z|)): never exponentiates a large positive number.
-          const double zj = z[j];
-          row += std::max(zj, 0.0) - zj * t + std::log1p(std::exp(-std::abs(zj)));
-          if (g) {
-            const double s = zj >= 0 ? 1.0 / (1.0 + std::exp(-zj)) : std::exp(zj) / (1.0 + std::exp(zj));
-            g[j] = static_cast<float>(s - t) * scale;
-          }
-        } else {
-          const float p = std::clamp(z[j], kProbEpsilon, 1.0f - kProbEpsilon);
-          row += -(t * std::log(static_cast<double>(p)) + (1 - t) * std::log(1.0 - p));
-          if (g) g[j] = (z[j] > kProbEpsilon && z[j] < 1.0f - kProbEpsilon) ? (p - t) / (p * (1 - p)) * scale : 0.0f;
+    return elementwise_total(output, labels, grad, name(), 1.0f, [this](float t, float z, float* g, float scale) {
+      if (from_logits_) {
+        // max(z,0) - z t + log(1 + exp(-|z|)): never exponentiates a large positive number.
+        const double zj = z;
+        if (g) {
+          const double s = zj >= 0 ? 1.0 / (1.0 + std::exp(-zj)) : std::exp(zj) / (1.0 + std::exp(zj));
+          *g = static_cast<float>(s - t) * scale;
         }
+        return std::max(zj, 0.0) - zj * t + std::log1p(std::exp(-std::abs(zj)));
       }
-      total += row / static_cast<double>(v.k);
-    }
-    return total;
+      const float p = std::clamp(z, kProbEpsilon, 1.0f - kProbEpsilon);
+      if (g) *g = (z > kProbEpsilon && z < 1.0f - kProbEpsilon) ? (p - t) / (p * (1 - p)) * scale : 0.0f;
+      return -(t * std::log(static_cast<double>(p)) + (1 - t) * std::log(1.0 - p));
+    });
   }
 };
 
@@ -135,24 +139,11 @@ class MeanSquaredError : public Loss {
   std::string name() const override { return "mse"; }
 
   double compute(const Tensor& output, const int* labels, Tensor* grad) const override {
-    const BatchView v = view_of(output, name());
-    prepare_grad(grad, output);
-    const float scale = 2.0f / static_cast<float>(v.n * v.k);
-    double total = 0;
-    for (std::size_t i = 0; i < v.n; ++i) {
-      const int y = labels[i];
-      check_label(y, i, output_classes(v.k), name());
-      const float* z = output.data() + i * v.k;
-      float* g = grad ? grad->data() + i * v.k : nullptr;
-      double row = 0;
-      for (std::size_t j = 0; j < v.k; ++j) {
-        const float d = z[j] - target(y, j, v.k);
-        row += static_cast<double>(d) * d;
-        if (g) g[j] = d * scale;
-      }
-      total += row / static_cast<double>(v.k);
-    }
-    return total;
+    return elementwise_total(output, labels, grad, name(), 2.0f, [](float t, float z, float* g, float scale) {
+      const float d = z - t;
+      if (g) *g = d * scale;
+      return static_cast<double>(d) * d;
+    });
   }
 };
 

@@ -35,8 +35,6 @@ std::string file_safe(const std::string& s) {
   return out;
 }
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 // A number from model.json as an integer in [lo, hi], checked before any conversion:
 // nlohmann's get<> of 4.3e59 to an unsigned type is undefined behaviour.
 std::uint64_t whole_number(const json& v, const std::string& json_path, const std::string& key, std::uint64_t lo,

@@ -238,7 +238,7 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 }
 
 void write_npy(const std::string& path, const Tensor& t) {
-  Shape shape(t.shape().begin(), t.shape().end());
+  const Shape shape = shape_of(t);
   write_npy(path, t.data(), shape);
 }
 void write_npy(const std::string& path, const float* data, const Shape& shape) {

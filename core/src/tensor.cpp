@@ -27,4 +27,11 @@ Shape batch_shape(std::size_t batch, const Shape& sample) {
   return s;
 }
 
+Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
+
+Shape sample_shape_of(const Tensor& batch) {
+  if (batch.dimension() == 0) return {};
+  return Shape(batch.shape().begin() + 1, batch.shape().end());
+}
+
 }  // namespace glassbox

@@ -44,7 +44,7 @@ json write_explanations(const std::string& dir, const Tensor& x, const Explanati
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir + ": cannot create the output folder (" + ec.message() + ")");
   const Attribution& a = e.attribution;
-  Shape sample_shape(x.shape().begin() + 1, x.shape().end());
+  const Shape sample_shape = sample_shape_of(x);
   json rows = json::array();
   std::vector<bool> input_written(x.shape(0), false);
   for (std::size_t r = 0; r < a.rows(); ++r) {

@@ -17,7 +17,7 @@ namespace {
 
 // (planes, h, w) of a (C, H, W) or (H, W) sample, optionally with a leading batch axis of 1.
 void plane_layout(const Tensor& t, std::size_t& planes, std::size_t& h, std::size_t& w) {
-  std::vector<std::size_t> s(t.shape().begin(), t.shape().end());
+  Shape s = shape_of(t);
   while (s.size() > 2 && s.front() == 1 && s.size() > 3) s.erase(s.begin());
   if (s.size() == 1) {
     // A flat vector: show it as a near-square image when it is a square number.

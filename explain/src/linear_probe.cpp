@@ -1,3 +1,4 @@
+#include "glassbox/softmax.h"
 #include "glassbox/explain/linear_probe.h"
 
 #include <algorithm>
@@ -82,14 +83,10 @@ double LinearProbe::train_step(const float* x, const int* labels, std::size_t n)
     float* z = z_.data() + i * k_;
     const auto y = static_cast<std::size_t>(labels[i]);
     if (labels[i] < 0 || y >= k_) throw Error("linear probe: label " + std::to_string(labels[i]) + " outside 0.." + std::to_string(k_ - 1));
-    const float zmax = *std::max_element(z, z + k_);
-    double sum = 0;
-    for (std::size_t c = 0; c < k_; ++c) sum += std::exp(static_cast<double>(z[c] - zmax));
-    loss += std::log(sum) - (z[y] - zmax);
-    for (std::size_t c = 0; c < k_; ++c) {
-      const double p = std::exp(static_cast<double>(z[c] - zmax)) / sum;
-      z[c] = static_cast<float>((p - (c == y ? 1.0 : 0.0)) / static_cast<double>(n));
-    }
+    const SoftmaxRow<double> s = softmax_row<double>(z, k_);
+    loss += std::log(s.sum) - (z[y] - s.max);
+    for (std::size_t c = 0; c < k_; ++c)
+      z[c] = static_cast<float>((s.probability(z[c]) - (c == y ? 1.0 : 0.0)) / static_cast<double>(n));
   }
   ++steps_;
   const double lr = o_.learning_rate * std::sqrt(1.0 - std::pow(kBeta2, static_cast<double>(steps_))) /

@@ -561,7 +561,7 @@ struct Lrp::Impl {
   LrpResult run(const Tensor& x, const Target* target, const std::vector<int>* targets,
                 const ConceptCondition* cond = nullptr) {
     if (x.dimension() < 1) throw Error("LRP: input must be a batch (N, ...)");
-    Shape sample(x.shape().begin() + 1, x.shape().end());
+    const Shape sample = sample_shape_of(x);
     if (sample != net.input_shape())
       throw Error("LRP: input samples have shape " + shape_to_string(sample) + ", the model expects " +
                   shape_to_string(net.input_shape()));

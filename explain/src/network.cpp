@@ -9,15 +9,6 @@
 
 namespace glassbox::explain {
 
-namespace {
-
-Shape sample_shape_of(const Tensor& t) {
-  Shape s(t.shape().begin() + 1, t.shape().end());
-  return s;
-}
-
-}  // namespace
-
 ExplainedNetwork::ExplainedNetwork(const MyDeepLearning& model) : registry_(&model.registry()) {
   if (!model.built()) throw Error("explain: the model is not built (no input shape yet)");
   std::vector<const Layer*> layers;

@@ -369,7 +369,7 @@ void write_signature_study(const SignatureStudy& st, const std::string& dir) {
     auto relevance_png = [&](const RelevancePath& p, const std::string& name) {
       // input_relevance is (1, ...input shape): drop the batch axis for the renderer.
       Tensor r = p.input_relevance;
-      Shape shape(r.shape().begin() + 1, r.shape().end());
+      const Shape shape = sample_shape_of(r);
       r.reshape(shape);
       write_png((fs::path(dir) / "signatures" / "plots" / name).string(), render_heatmap(r));
     };

@@ -1,3 +1,4 @@
+#include "glassbox/softmax.h"
 #include "glassbox/explain/signature_probe.h"
 
 #include <algorithm>
@@ -137,12 +138,10 @@ Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std
     pr.outputs = outputs;
     for (std::size_t i = 0; i < n; ++i) {
       const float* z = logits.data() + i * outputs;
-      const float* zmax = std::max_element(z, z + outputs);
-      double sum = 0;
-      for (std::size_t j = 0; j < outputs; ++j) sum += std::exp(static_cast<double>(z[j]) - *zmax);
-      pr.predicted.push_back(static_cast<int>(zmax - z));
-      pr.max_softmax.push_back(1.0 / sum);
-      pr.energy.push_back(-(static_cast<double>(*zmax) + std::log(sum)));
+      const SoftmaxRow<double> s = softmax_row<double>(z, outputs);
+      pr.predicted.push_back(static_cast<int>(std::max_element(z, z + outputs) - z));
+      pr.max_softmax.push_back(1.0 / s.sum);
+      pr.energy.push_back(-s.log_sum_exp());
       pr.logits.insert(pr.logits.end(), z, z + outputs);
     }
   }

@@ -36,22 +36,10 @@ std::size_t hidden_position(const Signatures& sig) {
   return best;
 }
 
-}  // namespace
-
-std::string signature_report(const SignatureStudy& st) {
-  const auto& sig = st.signatures;
+// (a), per layer: firing rates per class, dead and always-on neurons.
+void write_firing(std::ostream& out, const Signatures& sig) {
   const std::size_t k = sig.num_classes();
-  std::ostringstream out;
-  std::string names;
-  for (std::size_t c = 0; c < k; ++c) names += (c ? ", " : "") + sig.class_names[c];
-  out << "Activation signatures of " << sig.samples << " training inputs (classes " << names << "), "
-      << sig.layers.size() << " layers recorded; held-out: " << st.heldout.size << " inputs, model accuracy "
-      << pct(st.heldout_accuracy) << ".\n";
-
-  // (a) neurons
-  out << "\n(a) Which neurons fire, and how\n";
-  for (std::size_t p = 0; p < sig.layers.size(); ++p) {
-    const auto& l = sig.layers[p];
+  for (const auto& l : sig.layers) {
     if (l.index < 0) continue;
     out << "  " << pad(l.name, 22) << pad(std::to_string(l.features) + " " + to_string(l.feature_kind) + "s", 14)
         << "firing:";
@@ -64,71 +52,77 @@ std::string signature_report(const SignatureStudy& st) {
     const auto sel = neuron_selectivity(l, 3);
     out << "; dead " << sel.dead.size() << ", always on " << sel.always_on.size() << "\n";
   }
-  {
-    const std::size_t p = hidden_position(sig);
-    const auto& l = sig.layers[p];
-    const auto sel = neuron_selectivity(l, 3);
-    out << "  In " << l.name << ", neurons preferring each class:";
-    std::vector<std::size_t> prefers(k, 0);
-    for (std::size_t f = 0; f < l.features; ++f)
-      if (std::find(sel.dead.begin(), sel.dead.end(), f) == sel.dead.end())
-        ++prefers[static_cast<std::size_t>(sel.preferred_class[f])];
-    for (std::size_t c = 0; c < k; ++c) out << " " << sig.class_names[c] << ": " << prefers[c];
-    out << "\n";
-    for (std::size_t c = 0; c < k; ++c) {
-      out << "    characteristic of " << sig.class_names[c] << ":";
-      for (const auto& r : sel.characteristic[c]) {
-        // Firing rate of the same neuron on the other classes.
-        double other = 0;
-        std::int64_t n = 0;
-        for (std::size_t o = 0; o < k; ++o)
-          if (o != c) {
-            other += l.firing_rate(o)[r.neuron] * static_cast<double>(l.moments[o].count());
-            n += l.moments[o].count();
-          }
-        out << " #" << r.neuron << " (fires " << pct(r.firing_rate) << " vs " << pct(n ? other / n : 0.0)
-            << ", mean " << fmt("%.2f", r.mean) << ")";
-      }
-      out << "\n";
-    }
-  }
-  for (const auto& g : st.unseen_groups) {
-    out << "  Unseen " << g.name << " (" << g.count << " inputs): predicted as";
-    for (std::size_t c = 0; c < g.predicted.size(); ++c) {
-      const std::string n = c < k ? sig.class_names[c] : std::to_string(c);
-      out << " " << n << " " << pct(g.count ? static_cast<double>(g.predicted[c]) / g.count : 0.0);
-    }
-    std::size_t near_width = 28;
-    {
-      std::size_t w = 0;
-      for (std::size_t c = 0; c < k; ++c) w += sig.class_names[c].size() + 8;
-      near_width = std::max(near_width, w + 2);
-    }
-    out << "\n    " << pad("layer", 22) << pad("nearest class signature", near_width) << pad("centroid", 16)
-        << pad("mahalanobis", 16) << "hamming   (novelty AUROC / FPR@95%TPR)\n";
-    for (std::size_t p = 0; p < g.layers.size(); ++p) {
-      const auto& L = g.layers[p];
-      std::string near;
-      for (std::size_t c = 0; c < k; ++c)
-        near += (c ? " " : "") + sig.class_names[c] + " " +
-                pct(g.count ? static_cast<double>(L.nearest_class[c]) / g.count : 0.0);
-      auto sc = [&](const char* m) {
-        const auto& s = L.scores.at(m);
-        return fmt("%.3f", s.auroc) + " / " + fmt("%.2f", s.fpr95);
-      };
-      out << "    " << pad(sig.layer_label(p), 22) << pad(near, near_width) << pad(sc("centroid"), 16)
-          << pad(sc("mahalanobis"), 16) << sc("hamming") << "\n";
-    }
-    const auto& msp = g.output_scores.at("max_softmax");
-    const auto& en = g.output_scores.at("energy");
-    out << "    output baselines: max-softmax " << fmt("%.3f", msp.auroc) << " / " << fmt("%.2f", msp.fpr95)
-        << ", energy " << fmt("%.3f", en.auroc) << " / " << fmt("%.2f", en.fpr95) << "\n";
-    out << "    best signature score: " << g.best_method << " at " << g.best_layer << ", AUROC "
-        << fmt("%.3f", g.best_auroc) << (g.best_auroc > msp.auroc ? " > " : " <= ") << "max-softmax "
-        << fmt("%.3f", msp.auroc) << "\n";
-  }
+}
 
-  // (b) signatures
+// (a), the hidden layer: how many neurons prefer each class, the characteristic ones.
+void write_preferences(std::ostream& out, const Signatures& sig) {
+  const std::size_t k = sig.num_classes();
+  const auto& l = sig.layers[hidden_position(sig)];
+  const auto sel = neuron_selectivity(l, 3);
+  out << "  In " << l.name << ", neurons preferring each class:";
+  std::vector<std::size_t> prefers(k, 0);
+  for (std::size_t f = 0; f < l.features; ++f)
+    if (std::find(sel.dead.begin(), sel.dead.end(), f) == sel.dead.end())
+      ++prefers[static_cast<std::size_t>(sel.preferred_class[f])];
+  for (std::size_t c = 0; c < k; ++c) out << " " << sig.class_names[c] << ": " << prefers[c];
+  out << "\n";
+  for (std::size_t c = 0; c < k; ++c) {
+    out << "    characteristic of " << sig.class_names[c] << ":";
+    for (const auto& r : sel.characteristic[c]) {
+      // Firing rate of the same neuron on the other classes.
+      double other = 0;
+      std::int64_t n = 0;
+      for (std::size_t o = 0; o < k; ++o)
+        if (o != c) {
+          other += l.firing_rate(o)[r.neuron] * static_cast<double>(l.moments[o].count());
+          n += l.moments[o].count();
+        }
+      out << " #" << r.neuron << " (fires " << pct(r.firing_rate) << " vs " << pct(n ? other / n : 0.0)
+          << ", mean " << fmt("%.2f", r.mean) << ")";
+    }
+    out << "\n";
+  }
+}
+
+// (a), one group of unseen classes: predictions, nearest class signature and novelty
+// scores per layer, the output baselines.
+void write_unseen(std::ostream& out, const Signatures& sig, const UnseenGroup& g) {
+  const std::size_t k = sig.num_classes();
+  out << "  Unseen " << g.name << " (" << g.count << " inputs): predicted as";
+  for (std::size_t c = 0; c < g.predicted.size(); ++c) {
+    const std::string n = c < k ? sig.class_names[c] : std::to_string(c);
+    out << " " << n << " " << pct(g.count ? static_cast<double>(g.predicted[c]) / g.count : 0.0);
+  }
+  std::size_t w = 0;
+  for (std::size_t c = 0; c < k; ++c) w += sig.class_names[c].size() + 8;
+  const std::size_t near_width = std::max<std::size_t>(28, w + 2);
+  out << "\n    " << pad("layer", 22) << pad("nearest class signature", near_width) << pad("centroid", 16)
+      << pad("mahalanobis", 16) << "hamming   (novelty AUROC / FPR@95%TPR)\n";
+  for (std::size_t p = 0; p < g.layers.size(); ++p) {
+    const auto& L = g.layers[p];
+    std::string near;
+    for (std::size_t c = 0; c < k; ++c)
+      near += (c ? " " : "") + sig.class_names[c] + " " +
+              pct(g.count ? static_cast<double>(L.nearest_class[c]) / g.count : 0.0);
+    auto sc = [&](const char* m) {
+      const auto& s = L.scores.at(m);
+      return fmt("%.3f", s.auroc) + " / " + fmt("%.2f", s.fpr95);
+    };
+    out << "    " << pad(sig.layer_label(p), 22) << pad(near, near_width) << pad(sc("centroid"), 16)
+        << pad(sc("mahalanobis"), 16) << sc("hamming") << "\n";
+  }
+  const auto& msp = g.output_scores.at("max_softmax");
+  const auto& en = g.output_scores.at("energy");
+  out << "    output baselines: max-softmax " << fmt("%.3f", msp.auroc) << " / " << fmt("%.2f", msp.fpr95)
+      << ", energy " << fmt("%.3f", en.auroc) << " / " << fmt("%.2f", en.fpr95) << "\n";
+  out << "    best signature score: " << g.best_method << " at " << g.best_layer << ", AUROC "
+      << fmt("%.3f", g.best_auroc) << (g.best_auroc > msp.auroc ? " > " : " <= ") << "max-softmax "
+      << fmt("%.3f", msp.auroc) << "\n";
+}
+
+// (b): per layer, how alike the class signatures are and how concentrated their patterns.
+void write_signatures(std::ostream& out, const Signatures& sig) {
+  const std::size_t k = sig.num_classes();
   out << "\n(b) Characteristic signatures (per layer: cosine similarity of the class mean signatures, "
          "Jaccard distance of their majority firing patterns, share of the most common pattern per class)\n";
   for (std::size_t p = 0; p < sig.layers.size(); ++p) {
@@ -154,8 +148,11 @@ std::string signature_report(const SignatureStudy& st) {
     }
     out << "\n";
   }
+}
 
-  // (c) separability
+// (c): per layer, how well the classes separate; per pair, from which layer on.
+void write_separability(std::ostream& out, const SignatureStudy& st) {
+  const auto& sig = st.signatures;
   if (st.separability.by_probe)
     out << "\n(c) From which layer do the classes separate (linear probe on each layer's full activations, "
            "held-out accuracy; nearest-centroid accuracy and Fisher ratio as secondary columns)\n";
@@ -179,6 +176,24 @@ std::string signature_report(const SignatureStudy& st) {
           << (d.stays_separable ? ", and at every later layer" : ", but not at every later layer") << ")\n";
     }
   }
+}
+
+}  // namespace
+
+std::string signature_report(const SignatureStudy& st) {
+  const auto& sig = st.signatures;
+  std::ostringstream out;
+  std::string names;
+  for (std::size_t c = 0; c < sig.num_classes(); ++c) names += (c ? ", " : "") + sig.class_names[c];
+  out << "Activation signatures of " << sig.samples << " training inputs (classes " << names << "), "
+      << sig.layers.size() << " layers recorded; held-out: " << st.heldout.size << " inputs, model accuracy "
+      << pct(st.heldout_accuracy) << ".\n";
+  out << "\n(a) Which neurons fire, and how\n";
+  write_firing(out, sig);
+  write_preferences(out, sig);
+  for (const auto& g : st.unseen_groups) write_unseen(out, sig, g);
+  write_signatures(out, sig);
+  write_separability(out, st);
   if (!st.relevance_error.empty()) out << "\nrelevance paths skipped: " << st.relevance_error << "\n";
   return out.str();
 }

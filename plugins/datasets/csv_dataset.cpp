@@ -213,7 +213,7 @@ class CsvDataset : public DatasetSource {
   DatasetSplits load(const nlohmann::json& options) const override {
     const auto path = required_option<std::string>(options, "path");
     const std::string test_path = option<std::string>(options, "test", "");
-    const double max_value = option<double>(options, "max_value", 1.0);
+    const double max_value = required_option<double>(options, "max_value");
     if (!(max_value > 0)) throw ConfigError("option 'max_value' must be positive");
     CsvTable train = read_csv(path, options);
     CsvTable test;
@@ -229,8 +229,8 @@ class CsvDataset : public DatasetSource {
     const Shape shape = shape_option(options, train.num_features, path);
     LabeledData all = to_labeled(std::move(train), shape, names, max_value);
     if (test_path.empty())
-      return holdout_split(all, option<double>(options, "test_split", 0.2),
-                           option<std::uint64_t>(options, "data_seed", kDefaultDataSeed));
+      return holdout_split(all, required_option<double>(options, "test_split"),
+                           required_option<std::uint64_t>(options, "data_seed"));
     return {std::move(all), to_labeled(std::move(test), shape, names, max_value)};
   }
 };

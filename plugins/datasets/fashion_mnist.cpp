@@ -10,7 +10,6 @@ namespace glassbox::plugins {
 
 namespace {
 
-const char* const kDefaultDir = "/usr/share/datasets/fashion-mnist";
 const char* const kInstallHint =
     "apt-get install dataset-fashion-mnist (installs /usr/share/datasets/fashion-mnist/*.gz), "
     "or set the 'path' option to a folder holding the four IDX files";
@@ -39,7 +38,7 @@ class FashionMnist : public DatasetSource {
                        "official split 60,000 train / 10,000 test";
     info.sample_shape = {1, 28, 28};
     info.class_names = fashion_class_names();
-    const std::string dir = option<std::string>(options, "path", kDefaultDir);
+    const std::string dir = required_option<std::string>(options, "path");
     info.location = dir;
     const std::string train = idx_file(dir, "train-images-idx3-ubyte");
     const std::string test = idx_file(dir, "t10k-images-idx3-ubyte");
@@ -55,7 +54,7 @@ class FashionMnist : public DatasetSource {
   }
 
   DatasetSplits load(const nlohmann::json& options) const override {
-    const std::string dir = option<std::string>(options, "path", kDefaultDir);
+    const std::string dir = required_option<std::string>(options, "path");
     const std::string train_images = idx_file(dir, "train-images-idx3-ubyte");
     if (!file_exists(train_images))
       throw DataError("fashion-mnist: " + train_images + " is missing; " + kInstallHint);

@@ -39,7 +39,7 @@ class IdxDataset : public DatasetSource {
       info.train_size = h.dims[0];
       info.test_size = read_idx_header(test_images).dims[0];
     } else {
-      const double f = option<double>(options, "test_split", 0.2);
+      const double f = required_option<double>(options, "test_split");
       info.test_size = static_cast<std::size_t>(f * static_cast<double>(h.dims[0]) + 0.5);
       info.train_size = h.dims[0] - info.test_size;
     }
@@ -66,8 +66,8 @@ class IdxDataset : public DatasetSource {
     if (!test_images.empty()) check_idx_labels(test, test_labels, names.size());
     LabeledData all = to_labeled(std::move(train), names);
     if (test_images.empty())
-      return holdout_split(all, option<double>(options, "test_split", 0.2),
-                           option<std::uint64_t>(options, "data_seed", kDefaultDataSeed));
+      return holdout_split(all, required_option<double>(options, "test_split"),
+                           required_option<std::uint64_t>(options, "data_seed"));
     return {std::move(all), to_labeled(std::move(test), names)};
   }
 };

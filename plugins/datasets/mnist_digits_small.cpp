@@ -148,7 +148,7 @@ class MnistDigitsSmall : public DatasetSource {
       labels.insert(labels.end(), n, d);
     }
     LabeledData all({1, 28, 28}, std::move(pixels), std::move(labels), numbered_class_names(10), 1.0f / 255.0f);
-    const auto seed = option<std::uint64_t>(options, "data_seed", kDefaultDataSeed);
+    const auto seed = required_option<std::uint64_t>(options, "data_seed");
     return holdout_split(all, kTestFraction, seed);
   }
 

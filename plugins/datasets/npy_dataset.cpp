@@ -122,8 +122,8 @@ class NpyDataset : public DatasetSource {
     if (!f.test_x.empty()) check_labels(test, names.size(), f.test_y);
     LabeledData all = to_labeled(std::move(train), names);
     if (f.test_x.empty())
-      return holdout_split(all, option<double>(options, "test_split", 0.2),
-                           option<std::uint64_t>(options, "data_seed", kDefaultDataSeed));
+      return holdout_split(all, required_option<double>(options, "test_split"),
+                           required_option<std::uint64_t>(options, "data_seed"));
     return {std::move(all), to_labeled(std::move(test), names)};
   }
 };

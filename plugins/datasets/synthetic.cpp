@@ -38,19 +38,14 @@ struct Params {
   std::uint64_t seed;
 };
 
+// The options as the plugin's description read them (ranges checked there).
 Params params(const nlohmann::json& options) {
   Params p;
-  p.num_classes = option<std::size_t>(options, "num_classes", 4);
-  p.samples = option<std::size_t>(options, "samples", 800);
-  p.test_samples = option<std::size_t>(options, "test_samples", 200);
-  p.noise = option<double>(options, "noise", 0.3);
-  p.seed = option<std::uint64_t>(options, "data_seed", 1);
-  if (p.num_classes < 2 || p.num_classes > 16)
-    throw ConfigError("option 'num_classes' must be 2..16 (one patch position per class), got " +
-                      std::to_string(p.num_classes));
-  if (!(p.noise >= 0.0 && p.noise <= 1.0))
-    throw ConfigError("option 'noise' must be in 0..1, got " + std::to_string(p.noise));
-  if (p.samples == 0) throw ConfigError("option 'samples' must be positive");
+  p.num_classes = required_option<std::size_t>(options, "num_classes");
+  p.samples = required_option<std::size_t>(options, "samples");
+  p.test_samples = required_option<std::size_t>(options, "test_samples");
+  p.noise = required_option<double>(options, "noise");
+  p.seed = required_option<std::uint64_t>(options, "data_seed");
   return p;
 }
 

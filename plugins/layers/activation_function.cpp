@@ -1,3 +1,4 @@
+#include "glassbox/softmax.h"
 #include "activation_function.h"
 
 #include <algorithm>
@@ -35,19 +36,7 @@ void activation_forward(Activation a, float alpha, float* data, std::size_t rows
       for (std::size_t i = 0; i < n; ++i) data[i] = std::tanh(data[i]);
       return;
     case Activation::softmax:
-      // Subtracting the row maximum keeps exp() in range (log-sum-exp trick).
-      for (std::size_t r = 0; r < rows; ++r) {
-        float* row = data + r * cols;
-        float m = row[0];
-        for (std::size_t j = 1; j < cols; ++j) m = std::max(m, row[j]);
-        float sum = 0.0f;
-        for (std::size_t j = 0; j < cols; ++j) {
-          row[j] = std::exp(row[j] - m);
-          sum += row[j];
-        }
-        const float inv = 1.0f / sum;
-        for (std::size_t j = 0; j < cols; ++j) row[j] *= inv;
-      }
+      softmax_rows<float>(data, data, rows, cols);
       return;
   }
 }

@@ -12,19 +12,20 @@
 namespace glassbox::layers {
 namespace {
 
+// An activation layer's options, described once: leaky_relu's alpha, none for the others.
+const std::vector<OptionSpec>& activation_options(Activation activation) {
+  static const std::vector<OptionSpec> leaky = {
+      {"alpha", "float", 0.01, 0, kUnbounded, "slope for negative inputs (>= 0)"}};
+  static const std::vector<OptionSpec> none;
+  return activation == Activation::leaky_relu ? leaky : none;
+}
+
 class ActivationLayer final : public Layer {
  public:
   ActivationLayer(Activation activation, const nlohmann::json& options)
-      : activation_(activation) {
-    const std::string t = to_string(activation);
-    if (activation == Activation::leaky_relu) {
-      apply_common_options(*this, t, options, {"alpha"});
-      alpha_ = layer_option<float>(*this, options, "alpha", 0.01f);
-      if (!(alpha_ >= 0.0f))
-        throw ConfigError(label(*this) + ": option 'alpha' must be >= 0, got " + std::to_string(alpha_));
-    } else {
-      apply_common_options(*this, t, options, {});
-    }
+      : activation_(activation),
+        values_(read_layer_options(*this, to_string(activation), options, activation_options(activation))) {
+    if (values_.contains("alpha")) alpha_ = values_.at("alpha").get<float>();
   }
 
   std::string type() const override { return to_string(activation_); }
@@ -43,7 +44,7 @@ class ActivationLayer final : public Layer {
 
   const Tensor& forward(const Tensor& x, Mode) override {
     check_batch(*this, x, input_shape_, "forward");
-    ensure_shape(output_, tensor_shape(x));
+    ensure_shape(output_, shape_of(x));
     // Plain locals, not a structured binding: a C++17 lambda cannot capture one (clang refuses).
     const std::size_t rows = layout(x).first, cols = layout(x).second;
     // Chunks of whole rows (a softmax row stays in one chunk) on the compute threads.
@@ -56,7 +57,7 @@ class ActivationLayer final : public Layer {
 
   const Tensor& backward(const Tensor& grad_output, Gradients) override {
     check_grad(*this, grad_output, output_);
-    ensure_shape(grad_input_, tensor_shape(grad_output));
+    ensure_shape(grad_input_, shape_of(grad_output));
     const std::size_t rows = layout(grad_output).first, cols = layout(grad_output).second;
     parallel_for(rows, row_grain(cols), [&](std::size_t, std::size_t r0, std::size_t r1) {
       activation_backward(activation_, alpha_, output_.data() + r0 * cols, grad_output.data() + r0 * cols,
@@ -65,11 +66,7 @@ class ActivationLayer final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override {
-    nlohmann::json c{{"type", type()}, {"name", name()}};
-    if (activation_ == Activation::leaky_relu) c["alpha"] = alpha_;
-    return c;
-  }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
 
   std::unique_ptr<Layer> clone() const override { return std::make_unique<ActivationLayer>(*this); }
 
@@ -84,34 +81,26 @@ class ActivationLayer final : public Layer {
   }
 
   Activation activation_;
+  nlohmann::json values_;  // the options as read (activation_options())
   float alpha_ = 0.01f;
   Shape input_shape_;
   Scratch output_, grad_input_;
 };
 
-void add(Registry& registry, Activation a, const std::string& description, nlohmann::json params) {
-  FactoryInfo info;
-  info.name = to_string(a);
-  info.description = description;
-  info.parameters = std::move(params);
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [a](const nlohmann::json& o) {
-    return std::make_unique<ActivationLayer>(a, o);
-  });
+void add(Registry& registry, Activation a, const std::string& description) {
+  add_layer(registry, to_string(a), description, activation_options(a),
+            [a](const nlohmann::json& o) { return std::make_unique<ActivationLayer>(a, o); });
 }
 
 }  // namespace
 
 void register_activation_layers(Registry& registry) {
-  const auto none = nlohmann::json::object();
-  add(registry, Activation::relu, "Rectified linear unit max(0, x), pointwise.", none);
-  add(registry, Activation::leaky_relu, "Leaky ReLU: x for x > 0, alpha * x otherwise.",
-      {{"alpha", param("float", 0.01, "slope for negative inputs (>= 0)")}});
-  add(registry, Activation::sigmoid, "Logistic sigmoid 1 / (1 + e^-x), pointwise.", none);
-  add(registry, Activation::tanh, "Hyperbolic tangent, pointwise.", none);
-  add(registry, Activation::softmax,
-      "Softmax over the last axis; explainers start below it, at the logits.", none);
-  add(registry, Activation::linear, "Identity (pass-through).", none);
+  add(registry, Activation::relu, "Rectified linear unit max(0, x), pointwise.");
+  add(registry, Activation::leaky_relu, "Leaky ReLU: x for x > 0, alpha * x otherwise.");
+  add(registry, Activation::sigmoid, "Logistic sigmoid 1 / (1 + e^-x), pointwise.");
+  add(registry, Activation::tanh, "Hyperbolic tangent, pointwise.");
+  add(registry, Activation::softmax, "Softmax over the last axis; explainers start below it, at the logits.");
+  add(registry, Activation::linear, "Identity (pass-through).");
 }
 
 }  // namespace glassbox::layers

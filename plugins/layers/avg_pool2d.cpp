@@ -10,26 +10,13 @@
 namespace glassbox::layers {
 namespace {
 
-class AvgPool2D final : public Layer {
+class AvgPool2D final : public PoolLayer {
  public:
-  explicit AvgPool2D(const nlohmann::json& options) {
-    apply_common_options(*this, "avg_pool2d", options, {"pool_size", "strides", "padding"});
-    geo_.read_options(*this, options);
-  }
-
-  std::string type() const override { return "avg_pool2d"; }
-  LayerKind kind() const override { return LayerKind::linear; }
-
-  Shape build(const Shape& input_shape, Rng&) override {
-    output_ = Tensor();
-    return geo_.build(*this, input_shape);
-  }
+  explicit AvgPool2D(const nlohmann::json& options) : PoolLayer("avg_pool2d", LayerKind::linear, options) {}
 
   const Tensor& forward(const Tensor& x, Mode) override {
     const PoolGeometry& g = geo_;
-    check_batch(*this, x, {g.c, g.h, g.w}, "forward");
-    const std::size_t n = x.shape(0), planes = n * g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
-    ensure_shape(output_, {n, g.c, g.oh, g.ow});
+    const std::size_t planes = start_forward(x), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
     const float scale = 1.0f / static_cast<float>(g.ph * g.pw);
     const bool two_by_two = g.ph == 2 && g.pw == 2 && g.sh == 2 && g.sw == 2;
     for (std::size_t p = 0; p < planes; ++p) {
@@ -60,11 +47,8 @@ class AvgPool2D final : public Layer {
   }
 
   const Tensor& backward(const Tensor& grad_output, Gradients) override {
-    check_grad(*this, grad_output, output_);
     const PoolGeometry& g = geo_;
-    const std::size_t n = grad_output.shape(0), planes = n * g.c, in_plane = g.h * g.w,
-                      out_plane = g.oh * g.ow;
-    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
+    const std::size_t planes = start_backward(grad_output), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
     std::fill(grad_input_.begin(), grad_input_.end(), 0.0f);
     const float scale = 1.0f / static_cast<float>(g.ph * g.pw);
     const bool two_by_two = g.ph == 2 && g.pw == 2 && g.sh == 2 && g.sw == 2;
@@ -99,27 +83,15 @@ class AvgPool2D final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override {
-    nlohmann::json c{{"type", type()}, {"name", name()}};
-    geo_.write_config(c);
-    return c;
-  }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<AvgPool2D>(*this); }
-
- private:
-  PoolGeometry geo_;
-  Scratch output_, grad_input_;
 };
 
 }  // namespace
 
 void register_avg_pool2d(Registry& registry) {
-  FactoryInfo info;
-  info.name = "avg_pool2d";
-  info.description = "Average pooling on NCHW images; same window rules as max_pool2d. Kind: linear.";
-  info.parameters = PoolGeometry::schema();
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<AvgPool2D>(o); });
+  add_layer<AvgPool2D>(registry, "avg_pool2d",
+                       "Average pooling on NCHW images; same window rules as max_pool2d. Kind: linear.",
+                       PoolGeometry::options());
 }
 
 }  // namespace glassbox::layers

@@ -19,16 +19,23 @@
 namespace glassbox::layers {
 namespace {
 
+// Batch normalization's options, described once.
+const std::vector<OptionSpec>& batch_normalization_options() {
+  static const std::vector<OptionSpec> options = [] {
+    OptionSpec epsilon{"epsilon", "float", 1e-3, 0, kUnbounded, "added to the variance"};
+    epsilon.min_open = true;
+    return std::vector<OptionSpec>{
+        {"momentum", "float", 0.99, 0, 1, "moving = momentum * moving + (1 - momentum) * batch (Keras)"}, epsilon};
+  }();
+  return options;
+}
+
 class BatchNormalization final : public Layer {
  public:
-  explicit BatchNormalization(const nlohmann::json& options) {
-    apply_common_options(*this, "batch_normalization", options, {"momentum", "epsilon"});
-    momentum_ = layer_option<double>(*this, options, "momentum", 0.99);
-    epsilon_ = layer_option<double>(*this, options, "epsilon", 1e-3);
-    if (!(momentum_ >= 0.0 && momentum_ <= 1.0))
-      throw ConfigError(label(*this) + ": option 'momentum' must be in [0, 1], got " + std::to_string(momentum_));
-    if (!(epsilon_ > 0.0))
-      throw ConfigError(label(*this) + ": option 'epsilon' must be > 0, got " + std::to_string(epsilon_));
+  explicit BatchNormalization(const nlohmann::json& options)
+      : values_(read_layer_options(*this, "batch_normalization", options, batch_normalization_options())) {
+    momentum_ = values_.at("momentum").get<double>();
+    epsilon_ = values_.at("epsilon").get<double>();
   }
 
   std::string type() const override { return "batch_normalization"; }
@@ -56,8 +63,8 @@ class BatchNormalization final : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override {
     check_batch(*this, x, input_shape_, "forward");
     const std::size_t n = x.shape(0), C = channels_, M = spatial_;
-    ensure_shape(output_, tensor_shape(x));
-    ensure_shape(xhat_, tensor_shape(x));
+    ensure_shape(output_, shape_of(x));
+    ensure_shape(xhat_, shape_of(x));
     batch_statistics_ = mode == Mode::train && n > 0;
     const float* in = x.data();
     float* xh = xhat_.data();
@@ -106,7 +113,7 @@ class BatchNormalization final : public Layer {
   const Tensor& backward(const Tensor& grad_output, Gradients which) override {
     check_grad(*this, grad_output, output_);
     const std::size_t n = grad_output.shape(0), C = channels_, M = spatial_;
-    ensure_shape(grad_input_, tensor_shape(grad_output));
+    ensure_shape(grad_input_, shape_of(grad_output));
     const float* go = grad_output.data();
     const float* xh = xhat_.data();
     float* gi = grad_input_.data();
@@ -150,9 +157,7 @@ class BatchNormalization final : public Layer {
             {"moving_variance", ParamRole::running_variance, &moving_variance_, &moving_variance_grad_, false}};
   }
 
-  nlohmann::json config() const override {
-    return {{"type", type()}, {"name", name()}, {"momentum", momentum_}, {"epsilon", epsilon_}};
-  }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<BatchNormalization>(*this); }
 
 
@@ -161,6 +166,7 @@ class BatchNormalization final : public Layer {
   std::size_t channel_grain(std::size_t n) const {
     return std::max<std::size_t>(1, 16384 / std::max<std::size_t>(n * spatial_, 1));
   }
+  nlohmann::json values_;  // the options as read (batch_normalization_options())
   double momentum_ = 0.99, epsilon_ = 1e-3;
   Shape input_shape_;
   std::size_t channels_ = 0, spatial_ = 1;
@@ -174,18 +180,10 @@ class BatchNormalization final : public Layer {
 }  // namespace
 
 void register_batch_normalization(Registry& registry) {
-  FactoryInfo info;
-  info.name = "batch_normalization";
-  info.description =
-      "Normalises each channel (axis 1) with batch statistics in training and moving "
-      "statistics at inference; gamma/beta trainable.";
-  info.parameters = {
-      {"momentum", param("float", 0.99, "moving = momentum * moving + (1 - momentum) * batch (Keras)")},
-      {"epsilon", param("float", 1e-3, "added to the variance")},
-  };
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info),
-                      [](const nlohmann::json& o) { return std::make_unique<BatchNormalization>(o); });
+  add_layer<BatchNormalization>(registry, "batch_normalization",
+                                "Normalises each channel (axis 1) with batch statistics in training and moving "
+                                "statistics at inference; gamma/beta trainable.",
+                                batch_normalization_options());
 }
 
 }  // namespace glassbox::layers

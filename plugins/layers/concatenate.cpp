@@ -14,11 +14,18 @@ namespace {
 class Concatenate final : public MergeLayer {
  public:
   explicit Concatenate(const nlohmann::json& options) {
-    apply_common_options(*this, "concatenate", options, {"axis"});
-    if (options.is_object() && options.contains("axis") && !options.at("axis").is_number_integer())
-      throw ConfigError(label(*this) + ": option 'axis' must be an integer, got " + options.at("axis").dump());
-    axis_ = layer_option<long>(*this, options, "axis", 1);
+    values_ = read_layer_options(*this, "concatenate", options, spec());
+    axis_ = values_.at("axis").get<long>();
     if (axis_ == 0) throw ConfigError(label(*this) + ": option 'axis' is 0, the batch axis; samples are joined along 1 or later");
+  }
+
+  // The options, described once: parsing, config() and the registry's schema.
+  static const std::vector<OptionSpec>& spec() {
+    static const std::vector<OptionSpec> s = {
+        {"axis", "int", 1, -kUnbounded, kUnbounded,
+         "axis to join along, counting the batch axis as Keras does: 1 = channels (C, H, W) or features (F), -1 = the "
+         "last axis"}};
+    return s;
   }
 
   std::string type() const override { return "concatenate"; }
@@ -93,7 +100,7 @@ class Concatenate final : public MergeLayer {
     return grads_;
   }
 
-  nlohmann::json config() const override { return {{"type", type()}, {"name", name()}, {"axis", axis_}}; }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
 
   std::unique_ptr<Layer> clone() const override {
     auto c = std::make_unique<Concatenate>(*this);
@@ -109,6 +116,7 @@ class Concatenate final : public MergeLayer {
     return outer;
   }
 
+  nlohmann::json values_;
   long axis_ = 1;
   std::size_t axis_index_ = 0;  // the joined axis among a sample's axes
   Scratch output_;
@@ -118,17 +126,10 @@ class Concatenate final : public MergeLayer {
 }  // namespace
 
 void register_concatenate(Registry& registry) {
-  FactoryInfo info;
-  info.name = "concatenate";
-  info.description =
-      "Merge: joins its inputs along one axis (channels of (C, H, W) images, features of vectors); the other "
-      "axes must agree. Give it \"inputs\": [names].";
-  info.parameters = {
-      {"axis", param("int", 1, "axis to join along, counting the batch axis as Keras does: 1 = channels (C, H, W) or "
-                               "features (F), -1 = the last axis")},
-  };
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Concatenate>(o); });
+  add_layer<Concatenate>(registry, "concatenate",
+                         "Merge: joins its inputs along one axis (channels of (C, H, W) images, features of vectors); "
+                         "the other axes must agree. Give it \"inputs\": [names].",
+                         Concatenate::spec());
 }
 
 }  // namespace glassbox::layers

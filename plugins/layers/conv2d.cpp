@@ -29,173 +29,53 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "activation_function.h"
 #include "glassbox/initializers.h"
 #include "glassbox/parallel.h"
 #include "glassbox/shape_check.h"
+#include "im2col.h"
 #include "layer_support.h"
 #include "layers.h"
 #include "reductions.h"
-#include "simd.h"
 #include "small_gemm.h"
 
 namespace glassbox::layers {
 namespace {
 
-struct Geometry {
-  std::size_t c = 0, h = 0, w = 0;      // input
-  std::size_t kh = 0, kw = 0, sh = 1, sw = 1;
-  std::size_t pad_top = 0, pad_left = 0;
-  std::size_t oh = 0, ow = 0;           // output
-  std::size_t taps() const { return c * kh * kw; }
-  std::size_t positions() const { return oh * ow; }
-};
-
-// The output columns [lo, hi) whose input column ox*stride + offset lies inside [0, size).
-inline void valid_range(std::size_t out, std::size_t stride, long offset, std::size_t size,
-                        std::size_t& lo, std::size_t& hi) {
-  // ox*stride + offset >= 0  <=>  ox >= ceil(-offset / stride)
-  long l = offset >= 0 ? 0 : (-offset + static_cast<long>(stride) - 1) / static_cast<long>(stride);
-  // ox*stride + offset <= size-1  <=>  ox <= floor((size-1-offset) / stride)
-  long top = static_cast<long>(size) - 1 - offset;
-  long h = top < 0 ? 0 : top / static_cast<long>(stride) + 1;
-  lo = static_cast<std::size_t>(std::min<long>(l, static_cast<long>(out)));
-  hi = static_cast<std::size_t>(std::max<long>(std::min<long>(h, static_cast<long>(out)), static_cast<long>(lo)));
-}
-
-// Copies a short row (an output row's worth, 11-28 floats at W2's shapes) with vector
-// moves: a memcpy call per row cost more than the copy itself. Rows of 8 or more end with
-// one overlapping vector instead of a scalar tail.
-inline void copy_row(float* dst, const float* src, std::size_t count) {
-  if (count < 8) {
-    for (std::size_t k = 0; k < count; ++k) dst[k] = src[k];
-    return;
-  }
-  std::size_t k = 0;
-  for (; k + 8 <= count; k += 8) simd::store(dst + k, simd::load(src + k));
-  if (k < count) simd::store(dst + count - 8, simd::load(src + count - 8));
-}
-
-// The columns of one sample x (C, H, W): col (taps, P) with row stride ld.
-void im2col(const Geometry& g, const float* x, float* col, std::size_t ld) {
-  const std::size_t plane = g.h * g.w;
-  for (std::size_t c = 0; c < g.c; ++c) {
-    for (std::size_t i = 0; i < g.kh; ++i) {
-      for (std::size_t j = 0; j < g.kw; ++j) {
-        float* dst = col + ((c * g.kh + i) * g.kw + j) * ld;
-        const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
-        std::size_t lo, hi;
-        valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
-        {
-          const float* src = x + c * plane;
-          for (std::size_t oy = 0; oy < g.oh; ++oy, dst += g.ow) {
-            const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
-            if (iy < 0 || iy >= static_cast<long>(g.h)) {
-              std::fill(dst, dst + g.ow, 0.0f);
-              continue;
-            }
-            const float* srow = src + static_cast<std::size_t>(iy) * g.w;
-            std::fill(dst, dst + lo, 0.0f);
-            if (g.sw == 1) {
-              copy_row(dst + lo, srow + (static_cast<long>(lo) + xoff), hi - lo);
-            } else {
-              for (std::size_t ox = lo; ox < hi; ++ox)
-                dst[ox] = srow[static_cast<long>(ox * g.sw) + xoff];
-            }
-            std::fill(dst + hi, dst + g.ow, 0.0f);
-          }
-        }
-      }
-    }
-  }
-}
-
-// dx (C, H, W) += col2im(dcol (taps, P), row stride ld) for one sample; dx must be
-// zeroed by the caller.
-void col2im(const Geometry& g, const float* dcol, std::size_t ld, float* dx) {
-  const std::size_t plane = g.h * g.w;
-  for (std::size_t c = 0; c < g.c; ++c) {
-    for (std::size_t i = 0; i < g.kh; ++i) {
-      for (std::size_t j = 0; j < g.kw; ++j) {
-        const float* src = dcol + ((c * g.kh + i) * g.kw + j) * ld;
-        const long xoff = static_cast<long>(j) - static_cast<long>(g.pad_left);
-        std::size_t lo, hi;
-        valid_range(g.ow, g.sw, xoff, g.w, lo, hi);
-        {
-          float* dst = dx + c * plane;
-          for (std::size_t oy = 0; oy < g.oh; ++oy, src += g.ow) {
-            const long iy = static_cast<long>(oy * g.sh + i) - static_cast<long>(g.pad_top);
-            if (iy < 0 || iy >= static_cast<long>(g.h)) continue;
-            float* drow = dst + static_cast<std::size_t>(iy) * g.w;
-            if (g.sw == 1) {
-              for (std::size_t ox = lo; ox < hi; ++ox) drow[static_cast<long>(ox) + xoff] += src[ox];
-            } else {
-              for (std::size_t ox = lo; ox < hi; ++ox) drow[static_cast<long>(ox * g.sw) + xoff] += src[ox];
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-// Stride 1 without padding, the batch-level path computes "wide" positions p = oy*W + ox
-// for every ox < W instead of OW (W - OW extra columns per output row, dropped in forward
-// and given a zero gradient in backward). Then the row of tap (c, i, j) is one contiguous
-// stretch of the input plane, from offset i*W + j: one copy of OH*W values instead of OH
-// copies of OW. The last taps' stretches run past the plane by up to kw-1 values, which
-// only wide columns read: they are zero-filled.
-void im2col_wide(const Geometry& g, const float* x, float* col, std::size_t ld) {
-  const std::size_t plane = g.h * g.w, pc = g.oh * g.w;
-  for (std::size_t c = 0; c < g.c; ++c) {
-    for (std::size_t i = 0; i < g.kh; ++i) {
-      for (std::size_t j = 0; j < g.kw; ++j) {
-        float* dst = col + ((c * g.kh + i) * g.kw + j) * ld;
-        const std::size_t off = i * g.w + j, len = std::min(pc, plane - off);
-        std::memcpy(dst, x + c * plane + off, len * sizeof(float));
-        std::fill(dst + len, dst + pc, 0.0f);
-      }
-    }
-  }
-}
-
-// dx (C, H, W) += the wide dcol's contributions; the wide columns hold zeros.
-void col2im_wide(const Geometry& g, const float* dcol, std::size_t ld, float* dx) {
-  const std::size_t plane = g.h * g.w, pc = g.oh * g.w;
-  for (std::size_t c = 0; c < g.c; ++c) {
-    for (std::size_t i = 0; i < g.kh; ++i) {
-      for (std::size_t j = 0; j < g.kw; ++j) {
-        const float* src = dcol + ((c * g.kh + i) * g.kw + j) * ld;
-        const std::size_t off = i * g.w + j, len = std::min(pc, plane - off);
-        float* dst = dx + c * plane + off;
-        for (std::size_t p = 0; p < len; ++p) dst[p] += src[p];
-      }
-    }
-  }
+// Conv2D's options, described once: parsing, defaults, config() and the registry's schema.
+// The fused activations are dense's but softmax (a softmax over channels is a layer of
+// its own).
+const std::vector<OptionSpec>& conv2d_options() {
+  static const std::vector<OptionSpec> options = [] {
+    OptionSpec padding{"padding", "string", "valid", -kUnbounded, kUnbounded,
+                       "'valid' (no padding) or 'same' (output = ceil(input / stride))", {"valid", "same"}};
+    std::vector<std::string> activations;
+    for (const std::string& a : fused_activation_names())
+      if (a != to_string(Activation::softmax)) activations.push_back(a);
+    return with_linear_options(
+        {{"filters", "int", nullptr, 1, kUnbounded, "number of output channels (required)", {}, true},
+         {"kernel_size", "int|list", nullptr, 1, kUnbounded, "kernel size: n or [height, width] (required)", {}, true},
+         {"strides", "int|list", 1, 1, kUnbounded, "stride: n or [height, width]"},
+         padding},
+        activations, "add a bias per filter");
+  }();
+  return options;
 }
 
 class Conv2D final : public Layer {
  public:
-  explicit Conv2D(const nlohmann::json& options) {
-    apply_common_options(*this, "conv2d", options,
-                         {"filters", "kernel_size", "strides", "padding", "activation", "use_bias",
-                          "kernel_initializer", "bias_initializer"});
-    filters_ = positive_int_option(*this, options, "filters", 0, true);
-    kernel_size_ = pair_option(*this, options, "kernel_size", {0, 0}, true);
-    strides_ = pair_option(*this, options, "strides", {1, 1}, false);
-    padding_ = choice_option(*this, options, "padding", "valid", {"valid", "same"});
-    activation_ = activation_from_string(choice_option(*this, options, "activation", "linear",
-                                                 {"linear", "relu", "leaky_relu", "sigmoid", "tanh"}));
-    use_bias_ = layer_option<bool>(*this, options, "use_bias", true);
-    kernel_init_ = initializer_option(*this, options, "kernel_initializer", "glorot_uniform");
-    bias_init_ = initializer_option(*this, options, "bias_initializer", "zeros");
-  }
+  explicit Conv2D(const nlohmann::json& options)
+      : values_(read_layer_options(*this, "conv2d", options, conv2d_options())),
+        filters_(values_.at("filters").get<std::size_t>()),
+        kernel_size_(size_pair(values_.at("kernel_size"))),
+        strides_(size_pair(values_.at("strides"))),
+        padding_(values_.at("padding").get<std::string>()),
+        linear_(linear_options(values_)) {}
 
   std::string type() const override { return "conv2d"; }
   LayerKind kind() const override { return LayerKind::linear; }
-  Activation activation() const override { return activation_; }
+  Activation activation() const override { return linear_.activation; }
 
   Shape build(const Shape& input_shape, Rng& rng) override {
     if (input_shape.size() != 3) {
@@ -204,7 +84,7 @@ class Conv2D final : public Layer {
                         (input_shape.size() == 1 ? "; add a reshape layer, e.g. target_shape [1, H, W]" : ""));
     }
     (void)checked_element_count(input_shape, label(*this) + ": input");  // guards direct callers of build()
-    Geometry g;
+    ConvGeometry g;
     g.c = input_shape[0];
     g.h = input_shape[1];
     g.w = input_shape[2];
@@ -233,230 +113,92 @@ class Conv2D final : public Layer {
     check_parameter_budget({filters_, g.c, g.kh, g.kw}, label(*this) + " (" + std::to_string(filters_) + " filters)");
     kernel_ = Tensor::from_shape({filters_, g.c, g.kh, g.kw});
     kernel_grad_ = xt::zeros<float>({filters_, g.c, g.kh, g.kw});
-    initialize(kernel_, kernel_init_, fan_in, fan_out, rng);
-    if (use_bias_) {
+    initialize(kernel_, linear_.kernel_init, fan_in, fan_out, rng);
+    if (linear_.use_bias) {
       bias_ = Tensor::from_shape({filters_});
       bias_grad_ = xt::zeros<float>({filters_});
-      initialize(bias_, bias_init_, fan_in, fan_out, rng);
+      initialize(bias_, linear_.bias_init, fan_in, fan_out, rng);
     }
     output_ = Tensor();
     return {filters_, g.oh, g.ow};
   }
 
   const Tensor& forward(const Tensor& x, Mode mode) override {
-    const Geometry& g = geo_;
+    const ConvGeometry& g = geo_;
     check_batch(*this, x, {g.c, g.h, g.w}, "forward");
-    const std::size_t n = x.shape(0), P = g.positions(), NP = n * P, T = g.taps(), F = filters_;
-    const std::size_t Pc = columns_per_sample(), NPc = n * Pc, row_stride = wide() ? g.w : g.ow;
-    ensure_shape(col_, {T, thin() ? NP : NPc});
-    ensure_shape(output_, {n, F, g.oh, g.ow});
+    const Pass f = pass(x.shape(0), thin());
+    ensure_shape(col_, {f.T, f.thin ? f.n * f.P : f.NPc});
+    ensure_shape(output_, {f.n, f.F, g.oh, g.ow});
     linear_forward_ = mode == Mode::linear;
-    const Activation act = linear_forward_ ? Activation::linear : activation_;
-    if (n == 0) return output_;
-    const std::size_t in_sample = g.c * g.h * g.w;
-    float* y = output_.data();
-    const float* b = use_bias_ ? bias_.data() : nullptr;
-    if (!thin()) ensure_shape(z_, {F, NPc});
+    const Activation act = linear_forward_ ? Activation::linear : linear_.activation;
+    if (f.n == 0) return output_;
+    if (!f.thin) ensure_shape(z_, {f.F, f.NPc});
     // Chunks of samples on the compute threads; each chunk's columns are a block of col and Z.
-    parallel_for(n, sample_grain(), [&](std::size_t, std::size_t s0, std::size_t s1) {
-      if (thin()) {
-        // Per-sample blocks col_n (taps, P): each sample's rows are adjacent in memory,
-        // which the kernels stream far better than rows N*P apart.
-        for (std::size_t s = s0; s < s1; ++s) {
-          float* col = col_.data() + s * T * P;
-          im2col(g, x.data() + s * in_sample, col, P);
-          gemm_small_mk(F, P, T, kernel_.data(), T, col, P, y + s * F * P, P, b, act == Activation::relu);
-        }
-        if (act != Activation::relu && act != Activation::linear)
-          activation_forward(act, kFusedLeakyReluAlpha, y + s0 * F * P, (s1 - s0) * F, P);
-        return;
-      }
-      for (std::size_t s = s0; s < s1; ++s) {
-        if (wide()) {
-          im2col_wide(g, x.data() + s * in_sample, col_.data() + s * Pc, NPc);
-        } else {
-          im2col(g, x.data() + s * in_sample, col_.data() + s * P, NP);
-        }
-      }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(F),
-                  static_cast<int>((s1 - s0) * Pc), static_cast<int>(T), 1.0f, kernel_.data(),
-                  static_cast<int>(T), col_.data() + s0 * Pc, static_cast<int>(NPc), 0.0f,
-                  z_.data() + s0 * Pc, static_cast<int>(NPc));
-      // Fused: bias, activation, the (F, N, P) -> (N, F, P) permutation (and dropping the
-      // wide columns).
-      const float* z = z_.data();
-      for (std::size_t f = 0; f < F; ++f) {
-        const float bf = b ? b[f] : 0.0f;
-        for (std::size_t s = s0; s < s1; ++s) {
-          for (std::size_t oy = 0; oy < g.oh; ++oy) {
-            const float* zs = z + f * NPc + s * Pc + oy * row_stride;
-            float* ys = y + (s * F + f) * P + oy * g.ow;
-            if (act == Activation::relu) {
-              for (std::size_t p = 0; p < g.ow; ++p) {
-                const float v = zs[p] + bf;
-                ys[p] = v > 0.0f ? v : 0.0f;
-              }
-            } else {
-              for (std::size_t p = 0; p < g.ow; ++p) ys[p] = zs[p] + bf;
-            }
-          }
-          if (act != Activation::relu && act != Activation::linear)
-            activation_forward(act, kFusedLeakyReluAlpha, y + (s * F + f) * P, 1, P);
-        }
-      }
+    parallel_for(f.n, sample_grain(), [&](std::size_t, std::size_t s0, std::size_t s1) {
+      if (f.thin) forward_thin(f, act, x.data(), s0, s1);
+      else forward_sgemm(f, act, x.data(), s0, s1);
     });
     return output_;
   }
 
   const Tensor& backward(const Tensor& grad_output, Gradients which) override {
     check_grad(*this, grad_output, output_);
-    const Geometry& g = geo_;
-    const std::size_t n = grad_output.shape(0), P = g.positions(), NP = n * P, T = g.taps(),
-                      F = filters_;
-    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
-    const bool params = which != Gradients::input_only, inputs = which != Gradients::params_only;
-    if (n == 0) {
-      if (params) {
+    const ConvGeometry& g = geo_;
+    Pass b = pass(grad_output.shape(0), thin());
+    ensure_shape(grad_input_, {b.n, g.c, g.h, g.w});
+    b.params = which != Gradients::input_only;
+    b.inputs = which != Gradients::params_only;
+    if (b.n == 0) {
+      if (b.params) {
         std::fill(kernel_grad_.begin(), kernel_grad_.end(), 0.0f);
-        if (use_bias_) std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
+        if (linear_.use_bias) std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
       }
       return grad_input_;
     }
-    const Activation act = linear_forward_ ? Activation::linear : activation_;
-    const bool thin_path = thin();
-    const std::size_t in_sample = g.c * g.h * g.w;
-    // Columns per sample: P for the per-sample kernels, wide or P for the sgemm path.
-    const std::size_t Pc = thin_path ? P : columns_per_sample(), NPc = n * Pc;
-    const std::size_t row_stride = !thin_path && wide() ? g.w : g.ow;
-    ensure_shape(dz_, {F, NPc});
-    if (thin_path && inputs) {
+    b.act = linear_forward_ ? Activation::linear : linear_.activation;
+    ensure_shape(dz_, {b.F, b.NPc});
+    if (b.thin && b.inputs) {
       // K^T (taps, F), so dcol_n = K^T . dZ_n is another thin product.
-      ensure_shape(kernel_t_, {T, F});
-      for (std::size_t f = 0; f < F; ++f)
-        for (std::size_t t = 0; t < T; ++t) kernel_t_.data()[t * F + f] = kernel_.data()[f * T + t];
+      ensure_shape(kernel_t_, {b.T, b.F});
+      for (std::size_t f = 0; f < b.F; ++f)
+        for (std::size_t t = 0; t < b.T; ++t) kernel_t_.data()[t * b.F + f] = kernel_.data()[f * b.T + t];
     }
-    const std::size_t chunks = parallel_chunks(n, sample_grain());
+    const std::size_t chunks = parallel_chunks(b.n, sample_grain());
     // Per-chunk partial weight and bias gradients, summed in chunk order afterwards.
-    ensure_shape(partial_grad_, {chunks, F * T + F});
-    if (inputs) ensure_shape(dcol_, thin_path ? Shape{chunks, T * P} : Shape{T, NPc});
-    const float* go = grad_output.data();
-    const float* y = output_.data();
-    float* dz = dz_.data();
-    parallel_for(n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
-      // dZ = dY * act'(Y): in NCHW order for the per-sample kernels, in (F, N*Pc) order
-      // (permuted on the way, zeros in the wide columns) for the batch-level sgemm.
-      for (std::size_t s = s0; s < s1; ++s) {
-        for (std::size_t f = 0; f < F; ++f) {
-          float* d0 = thin_path ? dz + (s * F + f) * P : dz + f * NPc + s * Pc;
-          for (std::size_t oy = 0; oy < g.oh; ++oy) {
-            const float* gs = go + (s * F + f) * P + oy * g.ow;
-            const float* ys = y + (s * F + f) * P + oy * g.ow;
-            float* d = d0 + oy * row_stride;
-            if (act == Activation::relu) {
-              for (std::size_t p = 0; p < g.ow; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
-            } else {
-              activation_backward(act, kFusedLeakyReluAlpha, ys, gs, d, 1, g.ow);
-            }
-            std::fill(d + g.ow, d + row_stride, 0.0f);
-          }
-        }
-      }
-      if (params) {
-        float* dk = partial_grad_.data() + chunk * (F * T + F);
-        float* db = dk + F * T;
-        if (thin_path) {
-          std::fill(dk, dk + F * T, 0.0f);
-          for (std::size_t s = s0; s < s1; ++s)
-            gemm_nt_accumulate(F, T, P, dz + s * F * P, P, col_.data() + s * T * P, P, dk, T);
-        } else {
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
-                      static_cast<int>((s1 - s0) * Pc), 1.0f, dz + s0 * Pc, static_cast<int>(NPc),
-                      col_.data() + s0 * Pc, static_cast<int>(NPc), 0.0f, dk, static_cast<int>(T));
-        }
-        if (use_bias_) {
-          // Both layouts hold each filter's values of a sample in one run of Pc.
-          for (std::size_t f = 0; f < F; ++f) {
-            float sum = 0.0f;
-            for (std::size_t s = s0; s < s1; ++s)
-              sum += vector_sum(thin_path ? dz + (s * F + f) * P : dz + f * NPc + s * Pc, Pc);
-            db[f] = sum;
-          }
-        }
-      }
-      if (!inputs) return;
-      float* dx = grad_input_.data();
-      std::fill(dx + s0 * in_sample, dx + s1 * in_sample, 0.0f);
-      if (thin_path) {
-        // Each sample's dcol is scattered while it is still in cache.
-        float* dcol = dcol_.data() + chunk * T * P;
-        for (std::size_t s = s0; s < s1; ++s) {
-          gemm_small_mk(T, P, F, kernel_t_.data(), F, dz + s * F * P, P, dcol, P, nullptr, false);
-          col2im(g, dcol, P, dx + s * in_sample);
-        }
-      } else {
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(T),
-                    static_cast<int>((s1 - s0) * Pc), static_cast<int>(F), 1.0f, kernel_.data(),
-                    static_cast<int>(T), dz + s0 * Pc, static_cast<int>(NPc), 0.0f, dcol_.data() + s0 * Pc,
-                    static_cast<int>(NPc));
-        for (std::size_t s = s0; s < s1; ++s) {
-          if (wide()) {
-            col2im_wide(g, dcol_.data() + s * Pc, NPc, dx + s * in_sample);
-          } else {
-            col2im(g, dcol_.data() + s * P, NP, dx + s * in_sample);
-          }
-        }
-      }
+    ensure_shape(partial_grad_, {chunks, b.F * b.T + b.F});
+    if (b.inputs) ensure_shape(dcol_, b.thin ? Shape{chunks, b.T * b.P} : Shape{b.T, b.NPc});
+    parallel_for(b.n, sample_grain(), [&](std::size_t chunk, std::size_t s0, std::size_t s1) {
+      activation_grad(b, grad_output.data(), s0, s1);
+      if (b.params) weight_grad(b, chunk, s0, s1);
+      if (b.inputs) input_grad(b, chunk, s0, s1);
     });
-    if (params) {
-      float* dk = kernel_grad_.data();
-      const float* part = partial_grad_.data();
-      std::copy(part, part + F * T, dk);
-      if (use_bias_) std::copy(part + F * T, part + F * T + F, bias_grad_.data());
-      for (std::size_t c = 1; c < chunks; ++c) {
-        const float* pc = part + c * (F * T + F);
-        for (std::size_t i = 0; i < F * T; ++i) dk[i] += pc[i];
-        if (use_bias_)
-          for (std::size_t f = 0; f < F; ++f) bias_grad_.data()[f] += pc[F * T + f];
-      }
-    }
+    if (b.params) sum_partial_grads(b, chunks);
     return grad_input_;
   }
 
   std::vector<ConstParamRef> list_params() const override {
     std::vector<ConstParamRef> p{{"kernel", ParamRole::weight, &kernel_, &kernel_grad_, true}};
-    if (use_bias_) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
+    if (linear_.use_bias) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
     return p;
   }
 
-  nlohmann::json config() const override {
-    return {{"type", type()},
-            {"name", name()},
-            {"filters", filters_},
-            {"kernel_size", {kernel_size_.first, kernel_size_.second}},
-            {"strides", {strides_.first, strides_.second}},
-            {"padding", padding_},
-            {"activation", to_string(activation_)},
-            {"use_bias", use_bias_},
-            {"kernel_initializer", kernel_init_},
-            {"bias_initializer", bias_init_}};
-  }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
 
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2D>(*this); }
 
  private:
+  nlohmann::json values_;  // the options as read (conv2d_options())
   std::size_t filters_ = 0;
   std::pair<std::size_t, std::size_t> kernel_size_, strides_;
   std::string padding_;
-  Activation activation_ = Activation::linear;
-  bool use_bias_ = true;
-  std::string kernel_init_, bias_init_;
-  Geometry geo_;
+  LinearOptions linear_;
+  ConvGeometry geo_;
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
   // Few taps: the per-sample kernels beat OpenBLAS's packing (see the top of this file).
   bool thin() const { return geo_.taps() <= kThinTaps; }
   // Stride 1 without padding: the sgemm path's columns are wide (see im2col_wide).
   bool wide() const {
-    const Geometry& g = geo_;
+    const ConvGeometry& g = geo_;
     return g.sh == 1 && g.sw == 1 && g.pad_top == 0 && g.pad_left == 0 && g.oh + g.kh - 1 == g.h &&
            g.ow + g.kw - 1 == g.w;
   }
@@ -469,28 +211,170 @@ class Conv2D final : public Layer {
 
   Scratch col_, z_, output_, dz_, kernel_t_, dcol_, partial_grad_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
+
+  // The sizes of one pass over a batch of n samples. Columns per sample Pc: P for the
+  // per-sample kernels (thin), wide or P for the sgemm path.
+  struct Pass {
+    std::size_t n, P, T, F, Pc, NPc, row_stride, in_sample;
+    bool thin;
+    Activation act = Activation::linear;       // backward: the activation to differentiate
+    bool params = true, inputs = true;         // backward: which gradients
+  };
+  Pass pass(std::size_t n, bool thin_path) const {
+    const ConvGeometry& g = geo_;
+    Pass p{n, g.positions(), g.taps(), filters_, 0, 0, 0, g.c * g.h * g.w, thin_path};
+    p.Pc = thin_path ? p.P : columns_per_sample();
+    p.NPc = n * p.Pc;
+    p.row_stride = !thin_path && wide() ? g.w : g.ow;
+    return p;
+  }
+
+  // Samples [s0, s1) through the per-sample kernels: col_n (taps, P) blocks, each sample's
+  // rows adjacent in memory (which the kernels stream far better than rows N*P apart),
+  // bias and ReLU in the GEMM's epilogue, results straight in NCHW order.
+  void forward_thin(const Pass& f, Activation act, const float* x, std::size_t s0, std::size_t s1) {
+    const float* b = linear_.use_bias ? bias_.data() : nullptr;
+    float* y = output_.data();
+    for (std::size_t s = s0; s < s1; ++s) {
+      float* col = col_.data() + s * f.T * f.P;
+      im2col(geo_, x + s * f.in_sample, col, f.P);
+      gemm_small_mk(f.F, f.P, f.T, kernel_.data(), f.T, col, f.P, y + s * f.F * f.P, f.P, b, act == Activation::relu);
+    }
+    if (act != Activation::relu && act != Activation::linear)
+      activation_forward(act, kFusedLeakyReluAlpha, y + s0 * f.F * f.P, (s1 - s0) * f.F, f.P);
+  }
+
+  // Samples [s0, s1) through one sgemm on their block of col, then the fused bias,
+  // activation and (F, N, P) -> (N, F, P) permutation (dropping the wide columns).
+  void forward_sgemm(const Pass& f, Activation act, const float* x, std::size_t s0, std::size_t s1) {
+    const ConvGeometry& g = geo_;
+    for (std::size_t s = s0; s < s1; ++s) {
+      if (wide()) im2col_wide(g, x + s * f.in_sample, col_.data() + s * f.Pc, f.NPc);
+      else im2col(g, x + s * f.in_sample, col_.data() + s * f.P, f.n * f.P);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(f.F), static_cast<int>((s1 - s0) * f.Pc),
+                static_cast<int>(f.T), 1.0f, kernel_.data(), static_cast<int>(f.T), col_.data() + s0 * f.Pc,
+                static_cast<int>(f.NPc), 0.0f, z_.data() + s0 * f.Pc, static_cast<int>(f.NPc));
+    const float* b = linear_.use_bias ? bias_.data() : nullptr;
+    const float* z = z_.data();
+    float* y = output_.data();
+    for (std::size_t c = 0; c < f.F; ++c) {
+      const float bf = b ? b[c] : 0.0f;
+      for (std::size_t s = s0; s < s1; ++s) {
+        for (std::size_t oy = 0; oy < g.oh; ++oy) {
+          const float* zs = z + c * f.NPc + s * f.Pc + oy * f.row_stride;
+          float* ys = y + (s * f.F + c) * f.P + oy * g.ow;
+          if (act == Activation::relu) {
+            for (std::size_t p = 0; p < g.ow; ++p) {
+              const float v = zs[p] + bf;
+              ys[p] = v > 0.0f ? v : 0.0f;
+            }
+          } else {
+            for (std::size_t p = 0; p < g.ow; ++p) ys[p] = zs[p] + bf;
+          }
+        }
+        if (act != Activation::relu && act != Activation::linear)
+          activation_forward(act, kFusedLeakyReluAlpha, y + (s * f.F + c) * f.P, 1, f.P);
+      }
+    }
+  }
+
+  // dZ = dY * act'(Y) for samples [s0, s1): in NCHW order for the per-sample kernels, in
+  // (F, N*Pc) order (permuted on the way, zeros in the wide columns) for the sgemm path.
+  void activation_grad(const Pass& b, const float* go, std::size_t s0, std::size_t s1) {
+    const ConvGeometry& g = geo_;
+    const float* y = output_.data();
+    float* dz = dz_.data();
+    for (std::size_t s = s0; s < s1; ++s) {
+      for (std::size_t f = 0; f < b.F; ++f) {
+        float* d0 = b.thin ? dz + (s * b.F + f) * b.P : dz + f * b.NPc + s * b.Pc;
+        for (std::size_t oy = 0; oy < g.oh; ++oy) {
+          const float* gs = go + (s * b.F + f) * b.P + oy * g.ow;
+          const float* ys = y + (s * b.F + f) * b.P + oy * g.ow;
+          float* d = d0 + oy * b.row_stride;
+          if (b.act == Activation::relu) {
+            for (std::size_t p = 0; p < g.ow; ++p) d[p] = ys[p] > 0.0f ? gs[p] : 0.0f;
+          } else {
+            activation_backward(b.act, kFusedLeakyReluAlpha, ys, gs, d, 1, g.ow);
+          }
+          std::fill(d + g.ow, d + b.row_stride, 0.0f);
+        }
+      }
+    }
+  }
+
+  // This chunk's partial dK = dZ . col^T and db = sums of dZ over samples [s0, s1).
+  void weight_grad(const Pass& b, std::size_t chunk, std::size_t s0, std::size_t s1) {
+    const std::size_t F = b.F, T = b.T;
+    const float* dz = dz_.data();
+    float* dk = partial_grad_.data() + chunk * (F * T + F);
+    float* db = dk + F * T;
+    if (b.thin) {
+      std::fill(dk, dk + F * T, 0.0f);
+      for (std::size_t s = s0; s < s1; ++s)
+        gemm_nt_accumulate(F, T, b.P, dz + s * F * b.P, b.P, col_.data() + s * T * b.P, b.P, dk, T);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(F), static_cast<int>(T),
+                  static_cast<int>((s1 - s0) * b.Pc), 1.0f, dz + s0 * b.Pc, static_cast<int>(b.NPc),
+                  col_.data() + s0 * b.Pc, static_cast<int>(b.NPc), 0.0f, dk, static_cast<int>(T));
+    }
+    if (!linear_.use_bias) return;
+    // Both layouts hold each filter's values of a sample in one run of Pc.
+    for (std::size_t f = 0; f < F; ++f) {
+      float sum = 0.0f;
+      for (std::size_t s = s0; s < s1; ++s)
+        sum += vector_sum(b.thin ? dz + (s * F + f) * b.P : dz + f * b.NPc + s * b.Pc, b.Pc);
+      db[f] = sum;
+    }
+  }
+
+  // dx of samples [s0, s1): dcol = K^T . dZ scattered back with col2im.
+  void input_grad(const Pass& b, std::size_t chunk, std::size_t s0, std::size_t s1) {
+    const ConvGeometry& g = geo_;
+    const float* dz = dz_.data();
+    float* dx = grad_input_.data();
+    std::fill(dx + s0 * b.in_sample, dx + s1 * b.in_sample, 0.0f);
+    if (b.thin) {
+      // Each sample's dcol is scattered while it is still in cache.
+      float* dcol = dcol_.data() + chunk * b.T * b.P;
+      for (std::size_t s = s0; s < s1; ++s) {
+        gemm_small_mk(b.T, b.P, b.F, kernel_t_.data(), b.F, dz + s * b.F * b.P, b.P, dcol, b.P, nullptr, false);
+        col2im(g, dcol, b.P, dx + s * b.in_sample);
+      }
+      return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(b.T), static_cast<int>((s1 - s0) * b.Pc),
+                static_cast<int>(b.F), 1.0f, kernel_.data(), static_cast<int>(b.T), dz + s0 * b.Pc,
+                static_cast<int>(b.NPc), 0.0f, dcol_.data() + s0 * b.Pc, static_cast<int>(b.NPc));
+    for (std::size_t s = s0; s < s1; ++s) {
+      if (wide()) col2im_wide(g, dcol_.data() + s * b.Pc, b.NPc, dx + s * b.in_sample);
+      else col2im(g, dcol_.data() + s * b.P, b.n * b.P, dx + s * b.in_sample);
+    }
+  }
+
+  // kernel_grad_ and bias_grad_: the chunks' partial gradients summed in chunk order.
+  void sum_partial_grads(const Pass& b, std::size_t chunks) {
+    const std::size_t F = b.F, T = b.T;
+    float* dk = kernel_grad_.data();
+    const float* part = partial_grad_.data();
+    std::copy(part, part + F * T, dk);
+    if (linear_.use_bias) std::copy(part + F * T, part + F * T + F, bias_grad_.data());
+    for (std::size_t c = 1; c < chunks; ++c) {
+      const float* pc = part + c * (F * T + F);
+      for (std::size_t i = 0; i < F * T; ++i) dk[i] += pc[i];
+      if (linear_.use_bias)
+        for (std::size_t f = 0; f < F; ++f) bias_grad_.data()[f] += pc[F * T + f];
+    }
+  }
 };
 
 }  // namespace
 
 void register_conv2d(Registry& registry) {
-  FactoryInfo info;
-  info.name = "conv2d";
-  info.description =
-      "2-D convolution on NCHW images (N, C, H, W) -> (N, filters, OH, OW); kernel "
-      "(filters, C, kh, kw) as in PyTorch, bias (filters).";
-  info.parameters = {
-      {"filters", param("int", nullptr, "number of output channels (required)")},
-      {"kernel_size", param("int|list", nullptr, "kernel size: n or [height, width] (required)")},
-      {"strides", param("int|list", 1, "stride: n or [height, width]")},
-      {"padding", param_choice("valid", {"valid", "same"}, "'valid' (no padding) or 'same' (output = ceil(input / stride))")},
-      {"activation", param_choice("linear", {"linear", "relu", "leaky_relu", "sigmoid", "tanh"}, "fused activation")},
-      {"use_bias", param("bool", true, "add a bias per filter")},
-      {"kernel_initializer", param_choice("glorot_uniform", initializer_names(), "kernel initializer")},
-      {"bias_initializer", param_choice("zeros", initializer_names(), "bias initializer")},
-  };
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Conv2D>(o); });
+  add_layer<Conv2D>(registry, "conv2d",
+                    "2-D convolution on NCHW images (N, C, H, W) -> (N, filters, OH, OW); kernel "
+                    "(filters, C, kh, kw) as in PyTorch, bias (filters).",
+                    conv2d_options());
 }
 
 }  // namespace glassbox::layers

@@ -17,23 +17,24 @@
 namespace glassbox::layers {
 namespace {
 
+// Dense's options, described once: parsing, defaults, config() and the registry's schema.
+const std::vector<OptionSpec>& dense_options() {
+  static const std::vector<OptionSpec> options = with_linear_options(
+      {{"units", "int", nullptr, 1, kUnbounded, "number of output units (required)", {}, true}},
+      fused_activation_names(), "add a bias vector");
+  return options;
+}
+
 class Dense final : public Layer {
  public:
-  explicit Dense(const nlohmann::json& options) {
-    apply_common_options(*this, "dense", options,
-                         {"units", "activation", "use_bias", "kernel_initializer",
-                          "bias_initializer"});
-    units_ = positive_int_option(*this, options, "units", 0, true);
-    activation_ = activation_from_string(
-        choice_option(*this, options, "activation", "linear", fused_activation_names()));
-    use_bias_ = layer_option<bool>(*this, options, "use_bias", true);
-    kernel_init_ = initializer_option(*this, options, "kernel_initializer", "glorot_uniform");
-    bias_init_ = initializer_option(*this, options, "bias_initializer", "zeros");
-  }
+  explicit Dense(const nlohmann::json& options)
+      : values_(read_layer_options(*this, "dense", options, dense_options())),
+        units_(values_.at("units").get<std::size_t>()),
+        linear_(linear_options(values_)) {}
 
   std::string type() const override { return "dense"; }
   LayerKind kind() const override { return LayerKind::linear; }
-  Activation activation() const override { return activation_; }
+  Activation activation() const override { return linear_.activation; }
 
   Shape build(const Shape& input_shape, Rng& rng) override {
     if (input_shape.size() != 1) {
@@ -44,11 +45,11 @@ class Dense final : public Layer {
     check_parameter_budget({in_, units_}, label(*this) + " (" + std::to_string(units_) + " units)");
     kernel_ = Tensor::from_shape({in_, units_});
     kernel_grad_ = xt::zeros<float>({in_, units_});
-    initialize(kernel_, kernel_init_, in_, units_, rng);
-    if (use_bias_) {
+    initialize(kernel_, linear_.kernel_init, in_, units_, rng);
+    if (linear_.use_bias) {
       bias_ = Tensor::from_shape({units_});
       bias_grad_ = xt::zeros<float>({units_});
-      initialize(bias_, bias_init_, in_, units_, rng);
+      initialize(bias_, linear_.bias_init, in_, units_, rng);
     }
     output_ = Tensor();
     return {units_};
@@ -61,10 +62,10 @@ class Dense final : public Layer {
     ensure_shape(input_, {n, in_});
     std::copy(x.data(), x.data() + x.size(), input_.data());
     linear_forward_ = mode == Mode::linear;
-    const Activation act = linear_forward_ ? Activation::linear : activation_;
+    const Activation act = linear_forward_ ? Activation::linear : linear_.activation;
     if (n == 0) return output_;
     float* y = output_.data();
-    const float* b = use_bias_ ? bias_.data() : nullptr;
+    const float* b = linear_.use_bias ? bias_.data() : nullptr;
     // Each chunk owns a block of output columns: its product and its bias+activation pass.
     const bool pointwise = act != Activation::softmax;
     parallel_for(units_, column_grain(n, in_), [&](std::size_t, std::size_t j0, std::size_t j1) {
@@ -92,9 +93,9 @@ class Dense final : public Layer {
     check_grad(*this, grad_output, output_);
     const std::size_t n = grad_output.shape(0);
     const float* dz = grad_output.data();
-    if (!linear_forward_ && activation_ != Activation::linear) {
+    if (!linear_forward_ && linear_.activation != Activation::linear) {
       ensure_shape(dz_, {n, units_});
-      activation_backward(activation_, kFusedLeakyReluAlpha, output_.data(), grad_output.data(),
+      activation_backward(linear_.activation, kFusedLeakyReluAlpha, output_.data(), grad_output.data(),
                           dz_.data(), n, units_);
       dz = dz_.data();
     }
@@ -108,7 +109,7 @@ class Dense final : public Layer {
           for (std::size_t i = 0; i < in_; ++i)
             std::fill(kernel_grad_.data() + i * units_ + j0, kernel_grad_.data() + i * units_ + j1, 0.0f);
         }
-        if (use_bias_) {
+        if (linear_.use_bias) {
           float* db = bias_grad_.data();
           std::fill(db + j0, db + j1, 0.0f);
           for (std::size_t r = 0; r < n; ++r) {
@@ -132,19 +133,11 @@ class Dense final : public Layer {
 
   std::vector<ConstParamRef> list_params() const override {
     std::vector<ConstParamRef> p{{"kernel", ParamRole::weight, &kernel_, &kernel_grad_, true}};
-    if (use_bias_) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
+    if (linear_.use_bias) p.push_back({"bias", ParamRole::bias, &bias_, &bias_grad_, true});
     return p;
   }
 
-  nlohmann::json config() const override {
-    return {{"type", type()},
-            {"name", name()},
-            {"units", units_},
-            {"activation", to_string(activation_)},
-            {"use_bias", use_bias_},
-            {"kernel_initializer", kernel_init_},
-            {"bias_initializer", bias_init_}};
-  }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
 
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Dense>(*this); }
 
@@ -163,10 +156,10 @@ class Dense final : public Layer {
     return std::max<std::size_t>(16, (std::size_t{1} << 16) / std::max<std::size_t>(rows * depth, 1));
   }
 
-  std::size_t units_ = 0, in_ = 0;
-  Activation activation_ = Activation::linear;
-  bool use_bias_ = true;
-  std::string kernel_init_, bias_init_;
+  nlohmann::json values_;  // the options as read (dense_options())
+  std::size_t units_ = 0;
+  LinearOptions linear_;
+  std::size_t in_ = 0;
   Tensor kernel_, bias_, kernel_grad_, bias_grad_;
   Scratch input_, output_, dz_, grad_input_;  // buffers reused across batches
   bool linear_forward_ = false;
@@ -175,20 +168,10 @@ class Dense final : public Layer {
 }  // namespace
 
 void register_dense(Registry& registry) {
-  FactoryInfo info;
-  info.name = "dense";
-  info.description =
-      "Fully connected layer y = activation(x W + b) on flat inputs (N, in); kernel (in, units), "
-      "bias (units).";
-  info.parameters = {
-      {"units", param("int", nullptr, "number of output units (required)")},
-      {"activation", param_choice("linear", fused_activation_names(), "fused activation")},
-      {"use_bias", param("bool", true, "add a bias vector")},
-      {"kernel_initializer", param_choice("glorot_uniform", initializer_names(), "kernel initializer")},
-      {"bias_initializer", param_choice("zeros", initializer_names(), "bias initializer")},
-  };
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Dense>(o); });
+  add_layer<Dense>(registry, "dense",
+                   "Fully connected layer y = activation(x W + b) on flat inputs (N, in); kernel (in, units), "
+                   "bias (units).",
+                   dense_options());
 }
 
 }  // namespace glassbox::layers

@@ -11,17 +11,24 @@
 namespace glassbox::layers {
 namespace {
 
+// Dropout's options, described once.
+const std::vector<OptionSpec>& dropout_options() {
+  static const std::vector<OptionSpec> options = [] {
+    OptionSpec rate{"rate", "float", 0.5, 0, 1, "fraction of values dropped, in [0, 1)"};
+    rate.max_open = true;
+    return std::vector<OptionSpec>{
+        rate, {"seed", "int", nullptr, 0, kUnbounded, "own mask seed; by default drawn from the model's seed"}};
+  }();
+  return options;
+}
+
 class Dropout final : public Layer {
  public:
-  explicit Dropout(const nlohmann::json& options) {
-    apply_common_options(*this, "dropout", options, {"rate", "seed"});
-    rate_ = layer_option<double>(*this, options, "rate", 0.5);
-    if (!(rate_ >= 0.0 && rate_ < 1.0))
-      throw ConfigError(label(*this) + ": option 'rate' must be in [0, 1), got " + std::to_string(rate_));
-    if (options.is_object() && options.contains("seed") && !options.at("seed").is_null()) {
-      seed_ = layer_option<unsigned long long>(*this, options, "seed", 0);
-      has_seed_ = true;
-    }
+  explicit Dropout(const nlohmann::json& options)
+      : values_(read_layer_options(*this, "dropout", options, dropout_options())) {
+    rate_ = values_.at("rate").get<double>();
+    has_seed_ = values_.contains("seed");
+    if (has_seed_) seed_ = values_.at("seed").get<unsigned long long>();
   }
 
   std::string type() const override { return "dropout"; }
@@ -36,7 +43,7 @@ class Dropout final : public Layer {
 
   const Tensor& forward(const Tensor& x, Mode mode) override {
     check_batch(*this, x, input_shape_, "forward");
-    ensure_shape(output_, tensor_shape(x));
+    ensure_shape(output_, shape_of(x));
     masked_ = mode == Mode::train && rate_ > 0.0;
     if (!masked_) {
       std::copy(x.data(), x.data() + x.size(), output_.data());
@@ -60,7 +67,7 @@ class Dropout final : public Layer {
 
   const Tensor& backward(const Tensor& grad_output, Gradients) override {
     check_grad(*this, grad_output, output_);
-    ensure_shape(grad_input_, tensor_shape(grad_output));
+    ensure_shape(grad_input_, shape_of(grad_output));
     const float* g = grad_output.data();
     float* gi = grad_input_.data();
     if (!masked_) {
@@ -71,14 +78,11 @@ class Dropout final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override {
-    nlohmann::json c{{"type", type()}, {"name", name()}, {"rate", rate_}};
-    if (has_seed_) c["seed"] = seed_;
-    return c;
-  }
+  nlohmann::json config() const override { return layer_config(*this, values_); }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Dropout>(*this); }
 
  private:
+  nlohmann::json values_;  // the options as read (dropout_options())
   double rate_ = 0.5;
   bool has_seed_ = false;
   unsigned long long seed_ = 0;
@@ -92,17 +96,10 @@ class Dropout final : public Layer {
 }  // namespace
 
 void register_dropout(Registry& registry) {
-  FactoryInfo info;
-  info.name = "dropout";
-  info.description =
-      "Drops each value with probability rate in training and scales the rest by 1/(1-rate); "
-      "identity at inference.";
-  info.parameters = {
-      {"rate", param("float", 0.5, "fraction of values dropped, in [0, 1)")},
-      {"seed", param("int", nullptr, "own mask seed; by default drawn from the model's seed")},
-  };
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Dropout>(o); });
+  add_layer<Dropout>(registry, "dropout",
+                     "Drops each value with probability rate in training and scales the rest by 1/(1-rate); "
+                     "identity at inference.",
+                     dropout_options());
 }
 
 }  // namespace glassbox::layers

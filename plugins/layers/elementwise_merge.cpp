@@ -14,7 +14,7 @@ namespace {
 class ElementwiseMerge final : public MergeLayer {
  public:
   ElementwiseMerge(std::string type, const nlohmann::json& options) : type_(std::move(type)) {
-    apply_common_options(*this, type_, options, {});
+    read_layer_options(*this, type_, options, {});
   }
 
   std::string type() const override { return type_; }
@@ -70,7 +70,7 @@ class ElementwiseMerge final : public MergeLayer {
     return grads_;
   }
 
-  nlohmann::json config() const override { return {{"type", type_}, {"name", name()}}; }
+  nlohmann::json config() const override { return layer_config(*this, nlohmann::json::object()); }
 
   std::unique_ptr<Layer> clone() const override {
     auto c = std::make_unique<ElementwiseMerge>(*this);
@@ -87,12 +87,8 @@ class ElementwiseMerge final : public MergeLayer {
 };
 
 void register_one(Registry& registry, const std::string& type, const std::string& description) {
-  FactoryInfo info;
-  info.name = type;
-  info.description = description;
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info),
-                      [type](const nlohmann::json& o) { return std::make_unique<ElementwiseMerge>(type, o); });
+  add_layer(registry, type, description, {},
+            [type](const nlohmann::json& o) { return std::make_unique<ElementwiseMerge>(type, o); });
 }
 
 }  // namespace

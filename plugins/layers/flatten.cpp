@@ -8,9 +8,9 @@
 namespace glassbox::layers {
 namespace {
 
-class Flatten final : public Layer {
+class Flatten final : public OptionlessLayer {
  public:
-  explicit Flatten(const nlohmann::json& options) { apply_common_options(*this, "flatten", options, {}); }
+  explicit Flatten(const nlohmann::json& options) : OptionlessLayer("flatten", options) {}
 
   std::string type() const override { return "flatten"; }
   LayerKind kind() const override { return LayerKind::reshape; }
@@ -35,22 +35,15 @@ class Flatten final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override { return {{"type", type()}, {"name", name()}}; }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Flatten>(*this); }
-
- private:
-  Shape input_shape_;
-  Scratch output_, grad_input_;
 };
 
 }  // namespace
 
 void register_flatten(Registry& registry) {
-  FactoryInfo info;
-  info.name = "flatten";
-  info.description = "Flattens each sample to one axis: (N, C, H, W) -> (N, C*H*W), channel first.";
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Flatten>(o); });
+  add_layer<Flatten>(registry, "flatten",
+                     "Flattens each sample to one axis: (N, C, H, W) -> (N, C*H*W), channel first.",
+                     {});
 }
 
 }  // namespace glassbox::layers

@@ -6,11 +6,9 @@
 namespace glassbox::layers {
 namespace {
 
-class GlobalAvgPool2D final : public Layer {
+class GlobalAvgPool2D final : public OptionlessLayer {
  public:
-  explicit GlobalAvgPool2D(const nlohmann::json& options) {
-    apply_common_options(*this, "global_avg_pool2d", options, {});
-  }
+  explicit GlobalAvgPool2D(const nlohmann::json& options) : OptionlessLayer("global_avg_pool2d", options) {}
 
   std::string type() const override { return "global_avg_pool2d"; }
   LayerKind kind() const override { return LayerKind::linear; }
@@ -51,23 +49,15 @@ class GlobalAvgPool2D final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override { return {{"type", type()}, {"name", name()}}; }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<GlobalAvgPool2D>(*this); }
-
- private:
-  Shape input_shape_;
-  Scratch output_, grad_input_;
 };
 
 }  // namespace
 
 void register_global_avg_pool2d(Registry& registry) {
-  FactoryInfo info;
-  info.name = "global_avg_pool2d";
-  info.description = "Mean of each channel: (N, C, H, W) -> (N, C). Kind: linear.";
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info),
-                      [](const nlohmann::json& o) { return std::make_unique<GlobalAvgPool2D>(o); });
+  add_layer<GlobalAvgPool2D>(registry, "global_avg_pool2d",
+                             "Mean of each channel: (N, C, H, W) -> (N, C). Kind: linear.",
+                             {});
 }
 
 }  // namespace glassbox::layers

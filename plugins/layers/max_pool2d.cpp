@@ -12,26 +12,13 @@
 namespace glassbox::layers {
 namespace {
 
-class MaxPool2D final : public Layer {
+class MaxPool2D final : public PoolLayer {
  public:
-  explicit MaxPool2D(const nlohmann::json& options) {
-    apply_common_options(*this, "max_pool2d", options, {"pool_size", "strides", "padding"});
-    geo_.read_options(*this, options);
-  }
-
-  std::string type() const override { return "max_pool2d"; }
-  LayerKind kind() const override { return LayerKind::pooling; }
-
-  Shape build(const Shape& input_shape, Rng&) override {
-    output_ = Tensor();
-    return geo_.build(*this, input_shape);
-  }
+  explicit MaxPool2D(const nlohmann::json& options) : PoolLayer("max_pool2d", LayerKind::pooling, options) {}
 
   const Tensor& forward(const Tensor& x, Mode) override {
     const PoolGeometry& g = geo_;
-    check_batch(*this, x, {g.c, g.h, g.w}, "forward");
-    const std::size_t n = x.shape(0), planes = n * g.c, in_plane = g.h * g.w, out_plane = g.oh * g.ow;
-    ensure_shape(output_, {n, g.c, g.oh, g.ow});
+    const std::size_t planes = start_forward(x), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
     argmax_.resize(planes * out_plane);
     parallel_for(planes, plane_grain(), [&](std::size_t, std::size_t p0, std::size_t p1) {
       for (std::size_t p = p0; p < p1; ++p) {
@@ -49,11 +36,8 @@ class MaxPool2D final : public Layer {
   }
 
   const Tensor& backward(const Tensor& grad_output, Gradients) override {
-    check_grad(*this, grad_output, output_);
     const PoolGeometry& g = geo_;
-    const std::size_t n = grad_output.shape(0), planes = n * g.c, in_plane = g.h * g.w,
-                      out_plane = g.oh * g.ow;
-    ensure_shape(grad_input_, {n, g.c, g.h, g.w});
+    const std::size_t planes = start_backward(grad_output), in_plane = g.h * g.w, out_plane = g.oh * g.ow;
     parallel_for(planes, plane_grain(), [&](std::size_t, std::size_t p0, std::size_t p1) {
       std::fill(grad_input_.data() + p0 * in_plane, grad_input_.data() + p1 * in_plane, 0.0f);
       for (std::size_t p = p0; p < p1; ++p) {
@@ -66,11 +50,6 @@ class MaxPool2D final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override {
-    nlohmann::json c{{"type", type()}, {"name", name()}};
-    geo_.write_config(c);
-    return c;
-  }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<MaxPool2D>(*this); }
 
  private:
@@ -127,20 +106,15 @@ class MaxPool2D final : public Layer {
     }
   }
 
-  PoolGeometry geo_;
-  Scratch output_, grad_input_;
   ScratchOf<std::vector<std::int32_t>> argmax_;  // winner's index within its input plane
 };
 
 }  // namespace
 
 void register_max_pool2d(Registry& registry) {
-  FactoryInfo info;
-  info.name = "max_pool2d";
-  info.description = "Max pooling on NCHW images; (N, C, H, W) -> (N, C, (H-p)/s+1, (W-p)/s+1).";
-  info.parameters = PoolGeometry::schema();
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<MaxPool2D>(o); });
+  add_layer<MaxPool2D>(registry, "max_pool2d",
+                       "Max pooling on NCHW images; (N, C, H, W) -> (N, C, (H-p)/s+1, (W-p)/s+1).",
+                       PoolGeometry::options());
 }
 
 }  // namespace glassbox::layers

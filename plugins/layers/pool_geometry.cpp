@@ -7,10 +7,11 @@
 
 namespace glassbox::layers {
 
-void PoolGeometry::read_options(const Layer& layer, const nlohmann::json& options) {
-  std::tie(ph, pw) = pair_option(layer, options, "pool_size", {2, 2}, false);
-  std::tie(sh, sw) = pair_option(layer, options, "strides", {ph, pw}, false);
-  choice_option(layer, options, "padding", "valid", {"valid"});
+void PoolGeometry::read_options(Layer& layer, const std::string& type, const nlohmann::json& options) {
+  values = read_layer_options(layer, type, options, PoolGeometry::options());
+  if (!values.contains("strides")) values["strides"] = values.at("pool_size");
+  std::tie(ph, pw) = size_pair(values.at("pool_size"));
+  std::tie(sh, sw) = size_pair(values.at("strides"));
 }
 
 Shape PoolGeometry::build(const Layer& layer, const Shape& input_shape) {
@@ -32,18 +33,17 @@ Shape PoolGeometry::build(const Layer& layer, const Shape& input_shape) {
   return {c, oh, ow};
 }
 
-void PoolGeometry::write_config(nlohmann::json& config) const {
-  config["pool_size"] = {ph, pw};
-  config["strides"] = {sh, sw};
-  config["padding"] = "valid";
-}
-
-nlohmann::json PoolGeometry::schema() {
-  return {
-      {"pool_size", param("int|list", 2, "window: n or [height, width]")},
-      {"strides", param("int|list", nullptr, "step: n or [height, width]; defaults to pool_size")},
-      {"padding", param_choice("valid", {"valid"}, "only 'valid': windows that fit, sizes round down")},
-  };
+const std::vector<OptionSpec>& PoolGeometry::options() {
+  static const std::vector<OptionSpec> options = [] {
+    OptionSpec padding{"padding", "string", "valid", -kUnbounded, kUnbounded,
+                       "only 'valid': windows that fit, sizes round down"};
+    padding.choices = {"valid"};
+    return std::vector<OptionSpec>{
+        {"pool_size", "int|list", 2, 1, kUnbounded, "window: n or [height, width]"},
+        {"strides", "int|list", nullptr, 1, kUnbounded, "step: n or [height, width]; defaults to pool_size"},
+        padding};
+  }();
+  return options;
 }
 
 }  // namespace glassbox::layers

@@ -9,13 +9,18 @@
 namespace glassbox::layers {
 namespace {
 
+// Reshape's option, described once; the layer checks the list's entries.
+const std::vector<OptionSpec>& reshape_options() {
+  static const std::vector<OptionSpec> options = {
+      {"target_shape", "list", nullptr, -kUnbounded, kUnbounded, "per-sample output shape (required)", {}, true}};
+  return options;
+}
+
 class Reshape final : public Layer {
  public:
   explicit Reshape(const nlohmann::json& options) {
-    apply_common_options(*this, "reshape", options, {"target_shape"});
-    if (!options.is_object() || !options.contains("target_shape"))
-      throw ConfigError(label(*this) + ": missing required option 'target_shape'");
-    const auto& t = options.at("target_shape");
+    const nlohmann::json values = read_layer_options(*this, "reshape", options, reshape_options());
+    const auto& t = values.at("target_shape");
     bool ok = t.is_array() && !t.empty();
     int inferred = 0;
     for (std::size_t i = 0; ok && i < t.size(); ++i) {
@@ -65,9 +70,7 @@ class Reshape final : public Layer {
     return grad_input_;
   }
 
-  nlohmann::json config() const override {
-    return {{"type", type()}, {"name", name()}, {"target_shape", target_}};
-  }
+  nlohmann::json config() const override { return layer_config(*this, {{"target_shape", target_}}); }
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Reshape>(*this); }
 
  private:
@@ -79,12 +82,8 @@ class Reshape final : public Layer {
 }  // namespace
 
 void register_reshape(Registry& registry) {
-  FactoryInfo info;
-  info.name = "reshape";
-  info.description = "Reshapes each sample, e.g. (784,) -> [1, 28, 28]; one entry may be -1.";
-  info.parameters = {{"target_shape", param("list", nullptr, "per-sample output shape (required)")}};
-  info.origin = registry.origin();
-  registry.layers.add(std::move(info), [](const nlohmann::json& o) { return std::make_unique<Reshape>(o); });
+  add_layer<Reshape>(registry, "reshape", "Reshapes each sample, e.g. (784,) -> [1, 28, 28]; one entry may be -1.",
+                     reshape_options());
 }
 
 }  // namespace glassbox::layers

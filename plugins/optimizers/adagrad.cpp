@@ -9,21 +9,18 @@ namespace {
 
 class Adagrad : public GradientOptimizer {
  public:
-  explicit Adagrad(const nlohmann::json& o) {
-    learning_rate_ = 1e-3f;
-    read_common(o, {"initial_accumulator_value", "epsilon"});
-    initial_ = option<float>(o, "initial_accumulator_value", 0.1f);
-    epsilon_ = option<float>(o, "epsilon", 1e-7f);
-    if (initial_ < 0) throw ConfigError("optimizer 'adagrad': initial_accumulator_value must be >= 0");
-    if (epsilon_ <= 0) throw ConfigError("optimizer 'adagrad': epsilon must be > 0");
+  // Adagrad's options, described once: parsing, defaults, config() and the registry's schema.
+  static const std::vector<OptionSpec>& options() {
+    static const std::vector<OptionSpec> options =
+        optimizer_options(1e-3, {{"initial_accumulator_value", "float", 0.1, 0, kUnbounded, "starting sum of squared gradients"},
+                                 positive_option("epsilon", 1e-7, "added to the root of the sum")});
+    return options;
   }
-  std::string type() const override { return "adagrad"; }
-  nlohmann::json config() const override {
-    auto c = common_config();
-    c["initial_accumulator_value"] = initial_;
-    c["epsilon"] = epsilon_;
-    return c;
-  }
+
+  explicit Adagrad(const nlohmann::json& o)
+      : GradientOptimizer("adagrad", o, options()),
+        initial_(value("initial_accumulator_value")),
+        epsilon_(value("epsilon")) {}
 
  protected:
   std::size_t slots_per_param() const override { return 1; }
@@ -47,11 +44,6 @@ class Adagrad : public GradientOptimizer {
 
 std::unique_ptr<Optimizer> make_adagrad(const nlohmann::json& options) { return std::make_unique<Adagrad>(options); }
 
-FactoryInfo adagrad_info() {
-  auto p = common_parameters(1e-3);
-  p["initial_accumulator_value"] = {{"type", "float"}, {"default", 0.1}, {"help", "starting sum of squared gradients"}};
-  p["epsilon"] = {{"type", "float"}, {"default", 1e-7}, {"help", "added to the root of the sum"}};
-  return {"adagrad", "Adagrad: per-component rates from the sum of squared gradients", p, ""};
-}
+FactoryInfo adagrad_info() { return {"adagrad", "Adagrad: per-component rates from the sum of squared gradients", options_schema(Adagrad::options()), ""}; }
 
 }  // namespace glassbox::plugins

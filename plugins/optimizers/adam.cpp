@@ -10,24 +10,20 @@ namespace {
 
 class Adam : public GradientOptimizer {
  public:
-  explicit Adam(const nlohmann::json& o) {
-    learning_rate_ = 1e-3f;
-    read_common(o, {"beta_1", "beta_2", "epsilon"});
-    beta_1_ = option<float>(o, "beta_1", 0.9f);
-    beta_2_ = option<float>(o, "beta_2", 0.999f);
-    epsilon_ = option<float>(o, "epsilon", 1e-7f);
-    if (!(beta_1_ >= 0 && beta_1_ < 1 && beta_2_ >= 0 && beta_2_ < 1))
-      throw ConfigError("optimizer 'adam': beta_1 and beta_2 must be in [0, 1)");
-    if (epsilon_ <= 0) throw ConfigError("optimizer 'adam': epsilon must be > 0");
+  // Adam's options, described once: parsing, defaults, config() and the registry's schema.
+  static const std::vector<OptionSpec>& options() {
+    static const std::vector<OptionSpec> options =
+        optimizer_options(1e-3, {fraction_option("beta_1", 0.9, "decay of the first-moment estimate"),
+                                 fraction_option("beta_2", 0.999, "decay of the second-moment estimate"),
+                                 positive_option("epsilon", 1e-7, "added to sqrt(v) (Keras's default)")});
+    return options;
   }
-  std::string type() const override { return "adam"; }
-  nlohmann::json config() const override {
-    auto c = common_config();
-    c["beta_1"] = beta_1_;
-    c["beta_2"] = beta_2_;
-    c["epsilon"] = epsilon_;
-    return c;
-  }
+
+  explicit Adam(const nlohmann::json& o)
+      : GradientOptimizer("adam", o, options()),
+        beta_1_(value("beta_1")),
+        beta_2_(value("beta_2")),
+        epsilon_(value("epsilon")) {}
 
  protected:
   std::size_t slots_per_param() const override { return 2; }
@@ -56,12 +52,6 @@ class Adam : public GradientOptimizer {
 
 std::unique_ptr<Optimizer> make_adam(const nlohmann::json& options) { return std::make_unique<Adam>(options); }
 
-FactoryInfo adam_info() {
-  auto p = common_parameters(1e-3);
-  p["beta_1"] = {{"type", "float"}, {"default", 0.9}, {"help", "decay of the first-moment estimate"}};
-  p["beta_2"] = {{"type", "float"}, {"default", 0.999}, {"help", "decay of the second-moment estimate"}};
-  p["epsilon"] = {{"type", "float"}, {"default", 1e-7}, {"help", "added to sqrt(v) (Keras's default)"}};
-  return {"adam", "Adam: adaptive moment estimation (Keras form)", p, ""};
-}
+FactoryInfo adam_info() { return {"adam", "Adam: adaptive moment estimation (Keras form)", options_schema(Adam::options()), ""}; }
 
 }  // namespace glassbox::plugins

@@ -18,6 +18,7 @@
 
 #include "glassbox/error.h"
 #include "glassbox/optimizer.h"
+#include "glassbox/option_spec.h"
 #include "glassbox/parallel.h"
 #include "glassbox/registry.h"
 
@@ -33,6 +34,8 @@ struct GradientTransform {
 
 class GradientOptimizer : public Optimizer {
  public:
+  std::string type() const final { return type_; }
+
   void step(const std::vector<ParamRef>& params) final {
     if (slots_.empty()) {
       sizes_.clear();
@@ -83,27 +86,28 @@ class GradientOptimizer : public Optimizer {
   long iterations() const { return iterations_; }
 
  protected:
-  // Reads the options every optimizer takes; `own` lists the subclass's options.
-  void read_common(const nlohmann::json& o, std::vector<std::string> own) {
-    own.insert(own.end(), {"type", "learning_rate", "weight_decay", "clip_norm", "clip_value"});
-    check_known_keys(o, own, "optimizer '" + type() + "'");
-    learning_rate_ = option<float>(o, "learning_rate", learning_rate_);
-    weight_decay_ = option<float>(o, "weight_decay", 0.0f);
-    clip_norm_ = option<float>(o, "clip_norm", 0.0f);
-    const float cv = option<float>(o, "clip_value", 0.0f);
+  // Reads the options `o` against the optimizer's description (optimizer_options(): the
+  // shared ones and its own); the values, defaults filled in, are what config() writes.
+  GradientOptimizer(std::string type, const nlohmann::json& o, const std::vector<OptionSpec>& spec)
+      : type_(std::move(type)), values_(read_options(spec, o, "optimizer '" + type_ + "'", {"type"})) {
+    learning_rate_ = value("learning_rate");
+    weight_decay_ = value("weight_decay");
+    clip_norm_ = value("clip_norm");
+    const float cv = value("clip_value");
     clip_value_ = cv > 0 ? cv : std::numeric_limits<float>::infinity();
-    if (learning_rate_ <= 0) throw ConfigError("optimizer '" + type() + "': learning_rate must be > 0");
-    if (weight_decay_ < 0 || clip_norm_ < 0 || cv < 0)
-      throw ConfigError("optimizer '" + type() + "': weight_decay, clip_norm and clip_value must be >= 0");
   }
-  nlohmann::json common_config() const {
-    return {{"type", type()},
-            {"learning_rate", learning_rate_},
-            {"weight_decay", weight_decay_},
-            {"clip_norm", clip_norm_},
-            {"clip_value", std::isinf(clip_value_) ? 0.0f : clip_value_}};
+  float value(const char* key) const { return values_.at(key).get<float>(); }
+
+ public:
+  // {"type"} and the values read; the current learning rate when a schedule changed it.
+  nlohmann::json config() const override {
+    nlohmann::json c = values_;
+    c["type"] = type();
+    if (learning_rate_ != value("learning_rate")) c["learning_rate"] = learning_rate_;
+    return c;
   }
 
+ protected:
   virtual std::size_t slots_per_param() const { return 0; }
   virtual float initial_slot_value() const { return 0.0f; }
   // Called once per step before the parameters (e.g. Adam's bias corrections).
@@ -116,6 +120,8 @@ class GradientOptimizer : public Optimizer {
   float* slot(std::size_t index, std::size_t s) { return slots_[index * slots_per_param() + s].data(); }
 
   long iterations_ = 0;
+  std::string type_;
+  nlohmann::json values_;  // the options as read
   float weight_decay_ = 0, clip_norm_ = 0, clip_value_ = std::numeric_limits<float>::infinity();
 
  private:
@@ -123,12 +129,34 @@ class GradientOptimizer : public Optimizer {
   std::vector<std::size_t> sizes_;
 };
 
-// Schema entries of the shared options, for FactoryInfo::parameters.
-inline nlohmann::json common_parameters(double learning_rate) {
-  return {{"learning_rate", {{"type", "float"}, {"default", learning_rate}, {"help", "step size"}}},
-          {"weight_decay", {{"type", "float"}, {"default", 0.0}, {"help", "decoupled weight decay: w -= lr * weight_decay * w"}}},
-          {"clip_norm", {{"type", "float"}, {"default", 0.0}, {"help", "rescale each tensor's gradient to this L2 norm at most (0: off)"}}},
-          {"clip_value", {{"type", "float"}, {"default", 0.0}, {"help", "clamp gradient components to [-v, v] (0: off)"}}}};
+// An optimizer's options, described once: the shared ones (learning_rate defaulting to
+// `learning_rate`, weight_decay, clip_norm, clip_value) followed by `own`.
+inline std::vector<OptionSpec> optimizer_options(double learning_rate, std::vector<OptionSpec> own) {
+  constexpr double kMaxFloat = 3.4028234663852886e38;  // the values are float32
+  OptionSpec rate{"learning_rate", "float", learning_rate, 0, kMaxFloat, "step size"};
+  rate.min_open = true;
+  std::vector<OptionSpec> spec{
+      rate,
+      {"weight_decay", "float", 0.0, 0, kMaxFloat, "decoupled weight decay: w -= lr * weight_decay * w"},
+      {"clip_norm", "float", 0.0, 0, kMaxFloat, "rescale each tensor's gradient to this L2 norm at most (0: off)"},
+      {"clip_value", "float", 0.0, 0, kMaxFloat, "clamp gradient components to [-v, v] (0: off)"}};
+  for (OptionSpec& o : own) {
+    if (o.type == "float" && o.max == kUnbounded) o.max = kMaxFloat;
+    spec.push_back(std::move(o));
+  }
+  return spec;
+}
+
+// A float option in [0, 1) (decays, momentum) and one > 0 (epsilon).
+inline OptionSpec fraction_option(const char* name, double fallback, const char* help) {
+  OptionSpec o{name, "float", fallback, 0, 1, help};
+  o.max_open = true;
+  return o;
+}
+inline OptionSpec positive_option(const char* name, double fallback, const char* help) {
+  OptionSpec o{name, "float", fallback, 0, kUnbounded, help};
+  o.min_open = true;
+  return o;
 }
 
 }  // namespace glassbox::plugins

@@ -12,24 +12,20 @@ namespace {
 
 class RmsProp : public GradientOptimizer {
  public:
-  explicit RmsProp(const nlohmann::json& o) {
-    learning_rate_ = 1e-3f;
-    read_common(o, {"rho", "momentum", "epsilon"});
-    rho_ = option<float>(o, "rho", 0.9f);
-    momentum_ = option<float>(o, "momentum", 0.0f);
-    epsilon_ = option<float>(o, "epsilon", 1e-7f);
-    if (!(rho_ >= 0 && rho_ < 1)) throw ConfigError("optimizer 'rmsprop': rho must be in [0, 1)");
-    if (momentum_ < 0 || momentum_ >= 1) throw ConfigError("optimizer 'rmsprop': momentum must be in [0, 1)");
-    if (epsilon_ <= 0) throw ConfigError("optimizer 'rmsprop': epsilon must be > 0");
+  // RmsProp's options, described once: parsing, defaults, config() and the registry's schema.
+  static const std::vector<OptionSpec>& options() {
+    static const std::vector<OptionSpec> options =
+        optimizer_options(1e-3, {fraction_option("rho", 0.9, "decay of the mean squared gradient"),
+                                 fraction_option("momentum", 0.0, "momentum on the scaled step"),
+                                 positive_option("epsilon", 1e-7, "added to the root mean square")});
+    return options;
   }
-  std::string type() const override { return "rmsprop"; }
-  nlohmann::json config() const override {
-    auto c = common_config();
-    c["rho"] = rho_;
-    c["momentum"] = momentum_;
-    c["epsilon"] = epsilon_;
-    return c;
-  }
+
+  explicit RmsProp(const nlohmann::json& o)
+      : GradientOptimizer("rmsprop", o, options()),
+        rho_(value("rho")),
+        momentum_(value("momentum")),
+        epsilon_(value("epsilon")) {}
 
  protected:
   std::size_t slots_per_param() const override { return momentum_ > 0 ? 2 : 1; }
@@ -63,12 +59,6 @@ class RmsProp : public GradientOptimizer {
 
 std::unique_ptr<Optimizer> make_rmsprop(const nlohmann::json& options) { return std::make_unique<RmsProp>(options); }
 
-FactoryInfo rmsprop_info() {
-  auto p = common_parameters(1e-3);
-  p["rho"] = {{"type", "float"}, {"default", 0.9}, {"help", "decay of the mean squared gradient"}};
-  p["momentum"] = {{"type", "float"}, {"default", 0.0}, {"help", "momentum on the scaled step"}};
-  p["epsilon"] = {{"type", "float"}, {"default", 1e-7}, {"help", "added to the root mean square"}};
-  return {"rmsprop", "RMSprop: steps scaled by a running root mean square of the gradient", p, ""};
-}
+FactoryInfo rmsprop_info() { return {"rmsprop", "RMSprop: steps scaled by a running root mean square of the gradient", options_schema(RmsProp::options()), ""}; }
 
 }  // namespace glassbox::plugins

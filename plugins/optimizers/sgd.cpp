@@ -12,20 +12,18 @@ namespace {
 
 class Sgd : public GradientOptimizer {
  public:
-  explicit Sgd(const nlohmann::json& o) {
-    learning_rate_ = 0.01f;
-    read_common(o, {"momentum", "nesterov"});
-    momentum_ = option<float>(o, "momentum", 0.0f);
-    nesterov_ = option<bool>(o, "nesterov", false);
-    if (momentum_ < 0 || momentum_ >= 1) throw ConfigError("optimizer 'sgd': momentum must be in [0, 1)");
+  // Sgd's options, described once: parsing, defaults, config() and the registry's schema.
+  static const std::vector<OptionSpec>& options() {
+    static const std::vector<OptionSpec> options =
+        optimizer_options(0.01, {fraction_option("momentum", 0.0, "velocity decay, 0 for plain SGD"),
+                                 {"nesterov", "bool", false, -kUnbounded, kUnbounded, "Nesterov momentum"}});
+    return options;
   }
-  std::string type() const override { return "sgd"; }
-  nlohmann::json config() const override {
-    auto c = common_config();
-    c["momentum"] = momentum_;
-    c["nesterov"] = nesterov_;
-    return c;
-  }
+
+  explicit Sgd(const nlohmann::json& o)
+      : GradientOptimizer("sgd", o, options()),
+        momentum_(value("momentum")),
+        nesterov_(values_.at("nesterov").get<bool>()) {}
 
  protected:
   std::size_t slots_per_param() const override { return momentum_ > 0 ? 1 : 0; }
@@ -60,11 +58,6 @@ class Sgd : public GradientOptimizer {
 
 std::unique_ptr<Optimizer> make_sgd(const nlohmann::json& options) { return std::make_unique<Sgd>(options); }
 
-FactoryInfo sgd_info() {
-  auto p = common_parameters(0.01);
-  p["momentum"] = {{"type", "float"}, {"default", 0.0}, {"help", "velocity decay, 0 for plain SGD"}};
-  p["nesterov"] = {{"type", "bool"}, {"default", false}, {"help", "Nesterov momentum"}};
-  return {"sgd", "stochastic gradient descent with optional (Nesterov) momentum", p, ""};
-}
+FactoryInfo sgd_info() { return {"sgd", "stochastic gradient descent with optional (Nesterov) momentum", options_schema(Sgd::options()), ""}; }
 
 }  // namespace glassbox::plugins

@@ -215,9 +215,9 @@ BOOST_AUTO_TEST_CASE(learning_rate_must_be_positive_and_finite_as_a_float) {
 
 BOOST_AUTO_TEST_CASE(callback_options_are_checked_at_validation) {
   BOOST_TEST(error_of(R"({"train": {"lr_schedule": {"type": "step", "step_size": 0}}})") ==
-             "exp.json: train.lr_schedule.step_size must be > 0, got 0");
+             "exp.json: train.lr_schedule: 'step_size' must be a whole number in [1, 2147483647], got 0");
   BOOST_TEST(error_of(R"({"train": {"early_stopping": {"patience": "x"}}})") ==
-             "exp.json: train.early_stopping.patience: option 'patience' has the wrong type: expected a whole number, got \"x\"");
+             "exp.json: train.early_stopping: 'patience' must be a whole number in [0, 2147483647], got \"x\"");
 }
 
 BOOST_AUTO_TEST_CASE(validation_split_of_two_is_refused_at_validation) {

@@ -35,23 +35,6 @@ std::string join(const std::vector<std::string>& names) {
   return s;
 }
 
-// "k=v" words into a JSON object; values parsed as JSON when they are JSON.
-json parse_assignments(const std::vector<std::string>& words, const std::string& option) {
-  json out = json::object();
-  for (const auto& w : words) {
-    const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--" + option + ": expected key=value, got '" + w + "'");
-    json value;
-    try {
-      value = parse_json_text(w.substr(eq + 1), "--" + option);
-    } catch (const JsonTextError&) {
-      value = w.substr(eq + 1);
-    }
-    out[w.substr(0, eq)] = value;
-  }
-  return out;
-}
-
 std::vector<long> parse_indices(const std::vector<std::string>& words) {
   std::vector<long> out;
   for (const auto& w : words) {
@@ -130,149 +113,127 @@ Tensor read_input_file(const std::string& path, const Shape& sample, const Label
   return x;
 }
 
-}  // namespace
-
-int cmd_explain(const Args& args, Context& ctx) {
-  po::options_description desc("explain options");
+// The command line's lists (repeatable options) and its options.
+struct ExplainArgs {
   std::vector<std::string> indices, inputs, rule_params, params, eval_params;
+};
+
+po::options_description explain_options(ExplainArgs& a) {
+  po::options_description desc("explain options");
   desc.add_options()
       ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or the run folder")
       ("data", po::value<std::string>(), "dataset name (default: the data of the model's run, from its config.json)")
       ("split", po::value<std::string>()->default_value("test"), "test, train or unseen")
-      ("index", po::value<std::vector<std::string>>(&indices), "sample number(s) in the split: N or N,M,... (repeatable)")
+      ("index", po::value<std::vector<std::string>>(&a.indices), "sample number(s) in the split: N or N,M,... (repeatable)")
       ("count", po::value<std::size_t>(), "explain the first K samples of the split")
-      ("input", po::value<std::vector<std::string>>(&inputs), "your own input: FILE.npy (one or more samples) or FILE.png (repeatable)")
+      ("input", po::value<std::vector<std::string>>(&a.inputs), "your own input: FILE.npy (one or more samples) or FILE.png (repeatable)")
       ("method", po::value<std::string>()->default_value(explain::kDefaultMethod),
        join(explain::attribution_method_names()).c_str())
       ("composite", po::value<std::string>()->default_value("epsilon-plus"),
        ("LRP composite: " + join(explain::composite_names()) +
         ", or a JSON list / .json file of {\"match\": ..., \"rule\": ...} entries").c_str())
-      ("rule-param", po::value<std::vector<std::string>>(&rule_params),
+      ("rule-param", po::value<std::vector<std::string>>(&a.rule_params),
        ("LRP rule parameter k=v: " + explain::rule_parameter_names() + " (repeatable)").c_str())
-      ("param", po::value<std::vector<std::string>>(&params),
+      ("param", po::value<std::vector<std::string>>(&a.params),
        "baseline parameter k=v: steps, baseline (integrated_gradients), samples, noise, seed (smoothgrad), "
        "patch, stride, value (occlusion) (repeatable)")
       ("target", po::value<std::string>()->default_value("predicted"), "predicted, a class number, or all")
       ("evaluate", "also run region perturbation (MoRF, LeRF, random order; AOPC) on the explained samples")
-      ("eval-param", po::value<std::vector<std::string>>(&eval_params),
+      ("eval-param", po::value<std::vector<std::string>>(&a.eval_params),
        "perturbation option k=v: region, steps, regions_per_step, fill (uniform|value|mean), low, high, value, seed")
       ("max-files", po::value<std::size_t>()->default_value(64), "write heatmaps/.npy for at most N rows (the summary lists all)")
       ("batch-size", po::value<std::size_t>()->default_value(256), "rows explained together")
       ("colormap", po::value<std::string>()->default_value("bwr"), "heatmap colormap: bwr or seismic")
       ("out", po::value<std::string>(), "output folder")
       ("help,h", "show this help");
-  po::positional_options_description pos;
-  auto vm = parse_options(args, desc, pos, "explain");
-  if (print_help_if_asked(vm, desc,
-                          "glassbox explain --model DIR (--index N | --count K | --input FILE) [--method lrp] "
-                          "[--composite epsilon-plus] [--target predicted|CLASS|all] [--evaluate] --out DIR"))
-    return kExitOk;
-  if (!vm.count("model")) throw ConfigError("missing --model DIR");
-  if (!vm.count("out")) throw ConfigError("missing --out DIR");
-  const int sources = (indices.empty() ? 0 : 1) + (vm.count("count") ? 1 : 0) + (inputs.empty() ? 0 : 1);
-  if (sources != 1) throw ConfigError("give exactly one of --index N, --count K or --input FILE");
+  return desc;
+}
 
-  std::string model_dir = vm["model"].as<std::string>();
-  if (!fs::is_regular_file(fs::path(model_dir) / "model.json") && fs::is_regular_file(fs::path(model_dir) / "model" / "model.json"))
-    model_dir = (fs::path(model_dir) / "model").string();
-  const std::string out_dir = vm["out"].as<std::string>();
-
+// The request, checked before anything is loaded (a bad method, composite or rule: exit 2).
+explain::ExplainRequest explain_request(const po::variables_map& vm, const ExplainArgs& a) {
   explain::ExplainRequest req;
   req.method = vm["method"].as<std::string>();
   req.composite = parse_composite(vm["composite"].as<std::string>());
-  req.rule_params = parse_assignments(rule_params, "rule-param");
+  req.rule_params = parse_assignments(a.rule_params, "rule-param");
   explain::check_rule_params(req.rule_params, "--rule-param");
-  json attribution = parse_assignments(params, "param");
+  json attribution = parse_assignments(a.params, "param");
   attribution["batch_size"] = vm["batch-size"].as<std::size_t>();
   req.attribution = explain::AttributionOptions::from_json(attribution, "--param");
   req.target = explain::Target::parse(vm["target"].as<std::string>());
-  (void)explain::make_method(req);  // a bad method, composite or rule: exit 2 before loading anything
-  const auto eval_options = explain::PerturbationOptions::from_json(parse_assignments(eval_params, "eval-param"), "--eval-param");
+  (void)explain::make_method(req);
+  return req;
+}
 
-  Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
-  const Shape& sample = model.input_shape();
+// The model folder: DIR, or DIR/model when DIR is a run folder.
+std::string model_folder(const std::string& dir) {
+  if (!fs::is_regular_file(fs::path(dir) / "model.json") && fs::is_regular_file(fs::path(dir) / "model" / "model.json"))
+    return (fs::path(dir) / "model").string();
+  return dir;
+}
 
-  // The data: the run's data section (same normalization and classes as in training).
-  json data = json::object();
-  const fs::path run_config = fs::path(model_dir).parent_path() / "config.json";
-  std::string source = "command line";
-  if (fs::is_regular_file(run_config)) {
-    Experiment e = load_experiment(run_config.string());
-    data = e.section("data");
-    source = run_config.string();
+// The user's files, one batch.
+Tensor input_batch(const std::vector<std::string>& inputs, const Shape& sample, const LabeledData* normalization) {
+  std::vector<Tensor> parts;
+  std::size_t total = 0;
+  for (const auto& f : inputs) {
+    parts.push_back(read_input_file(f, sample, normalization));
+    total += parts.back().shape(0);
   }
-  if (vm.count("data")) {
-    const std::string name = vm["data"].as<std::string>();
-    if (!data.contains("dataset") || data["dataset"] != name) data = {{"dataset", name}};
+  Tensor x = Tensor::from_shape(batch_shape(total, sample));
+  std::size_t at = 0;
+  for (const auto& p : parts) {
+    std::copy(p.begin(), p.end(), x.begin() + static_cast<std::ptrdiff_t>(at));
+    at += p.size();
   }
+  return x;
+}
 
-  Tensor x;
-  explain::ReportOptions report;
-  report.heatmap.colormap = vm["colormap"].as<std::string>();
-  std::unique_ptr<ExperimentData> ed;
-  const bool need_data = inputs.empty() || data.contains("dataset");
-  if (need_data && data.contains("dataset")) ed = std::make_unique<ExperimentData>(load_experiment_data(data, reg, source));
-  if (ed) report.class_names = ed->train.class_names();
-  if (!inputs.empty()) {
-    std::vector<Tensor> parts;
-    std::size_t total = 0;
-    for (const auto& f : inputs) {
-      parts.push_back(read_input_file(f, sample, ed ? &ed->train : nullptr));
-      total += parts.back().shape(0);
-    }
-    x = Tensor::from_shape(batch_shape(total, sample));
-    std::size_t at = 0;
-    for (const auto& p : parts) {
-      std::copy(p.begin(), p.end(), x.begin() + static_cast<std::ptrdiff_t>(at));
-      at += p.size();
-    }
+// Samples of a split (--index or --count), their numbers and labels into `report`.
+Tensor split_batch(const ExperimentData& ed, const po::variables_map& vm, const ExplainArgs& a, const Shape& sample,
+                   explain::ReportOptions& report) {
+  const std::string split = vm["split"].as<std::string>();
+  const LabeledData* d = split == "test" ? &ed.test : split == "train" ? &ed.train : split == "unseen" ? &ed.unseen : nullptr;
+  if (!d) throw ConfigError("--split: expected test, train or unseen, got '" + split + "'");
+  if (d->sample_shape() != sample)
+    throw ConfigError("the data's samples are " + shape_to_string(d->sample_shape()) + ", the model takes " + shape_to_string(sample));
+  std::vector<std::size_t> idx;
+  if (vm.count("count")) {
+    const std::size_t k = std::min(vm["count"].as<std::size_t>(), d->size());
+    for (std::size_t i = 0; i < k; ++i) idx.push_back(i);
   } else {
-    if (!ed) throw ConfigError("no dataset: give --data NAME (no run configuration found at " + run_config.string() + ")");
-    const std::string split = vm["split"].as<std::string>();
-    const LabeledData* d = split == "test" ? &ed->test : split == "train" ? &ed->train : split == "unseen" ? &ed->unseen : nullptr;
-    if (!d) throw ConfigError("--split: expected test, train or unseen, got '" + split + "'");
-    if (d->sample_shape() != sample)
-      throw ConfigError("the data's samples are " + shape_to_string(d->sample_shape()) + ", the model takes " + shape_to_string(sample));
-    std::vector<std::size_t> idx;
-    if (vm.count("count")) {
-      const std::size_t k = std::min(vm["count"].as<std::size_t>(), d->size());
-      for (std::size_t i = 0; i < k; ++i) idx.push_back(i);
-    } else {
-      for (long i : parse_indices(indices)) {
-        if (static_cast<std::size_t>(i) >= d->size())
-          throw ConfigError("--index " + std::to_string(i) + ": the " + split + " split has " + std::to_string(d->size()) +
-                            " samples (0.." + std::to_string(d->size() - 1) + ")");
-        idx.push_back(static_cast<std::size_t>(i));
-      }
+    for (long i : parse_indices(a.indices)) {
+      if (static_cast<std::size_t>(i) >= d->size())
+        throw ConfigError("--index " + std::to_string(i) + ": the " + split + " split has " + std::to_string(d->size()) +
+                          " samples (0.." + std::to_string(d->size() - 1) + ")");
+      idx.push_back(static_cast<std::size_t>(i));
     }
-    x = d->batch(idx);
-    for (std::size_t i : idx) report.sample_ids.push_back(static_cast<long>(i)), report.labels.push_back(d->label(i));
   }
+  for (std::size_t i : idx) report.sample_ids.push_back(static_cast<long>(i)), report.labels.push_back(d->label(i));
+  return d->batch(idx);
+}
 
-  explain::Explanation e = explain::explain_batch(model, req, x, false);
-  // Files for the first rows, the summary for all.
-  const std::size_t max_files = vm["max-files"].as<std::size_t>();
-  json summary;
-  {
-    explain::Explanation shown;
-    shown.attribution = e.attribution;
-    const std::size_t rows = std::min(max_files, e.attribution.rows());
-    if (rows < e.attribution.rows()) {
-      std::vector<std::size_t> keep(rows);
-      for (std::size_t r = 0; r < rows; ++r) keep[r] = r;
-      shown.attribution.relevance = explain::gather_rows(e.attribution.relevance, keep);
-      shown.attribution.sample.resize(rows);
-      shown.attribution.target.resize(rows);
-      shown.attribution.predicted.resize(rows);
-      shown.attribution.logit.resize(rows);
-    }
-    shown.layerwise = e.layerwise;
-    shown.method = e.method;
-    summary = explain::write_explanations(out_dir, x, shown, req, report);
+// Files for the first `max_files` rows, the summary for all.
+void write_files(const std::string& out_dir, const Tensor& x, const explain::Explanation& e, std::size_t max_files,
+                 const explain::ExplainRequest& req, const explain::ReportOptions& report) {
+  explain::Explanation shown;
+  shown.attribution = e.attribution;
+  const std::size_t rows = std::min(max_files, e.attribution.rows());
+  if (rows < e.attribution.rows()) {
+    std::vector<std::size_t> keep(rows);
+    for (std::size_t r = 0; r < rows; ++r) keep[r] = r;
+    shown.attribution.relevance = explain::gather_rows(e.attribution.relevance, keep);
+    shown.attribution.sample.resize(rows);
+    shown.attribution.target.resize(rows);
+    shown.attribution.predicted.resize(rows);
+    shown.attribution.logit.resize(rows);
   }
+  shown.layerwise = e.layerwise;
+  shown.method = e.method;
+  (void)explain::write_explanations(out_dir, x, shown, req, report);
+}
 
-  // Console table.
+// The console table of the first 20 rows.
+void print_rows(const explain::Explanation& e, const explain::ExplainRequest& req, const explain::ReportOptions& report) {
   std::cout << "explained " << e.attribution.rows() << " row(s) with " << req.method;
   if (e.layerwise) std::cout << " (composite " << e.layerwise->composite << ")";
   std::cout << ", target " << req.target.to_string() << "\n";
@@ -290,21 +251,63 @@ int cmd_explain(const Args& args, Context& ctx) {
     std::cout << "\n";
   }
   if (e.attribution.rows() > shown_rows) std::cout << "... (" << e.attribution.rows() - shown_rows << " more in explanations.json)\n";
+}
 
-  if (vm.count("evaluate")) {
-    explain::ExplainedNetwork net(model);
-    explain::PerturbationResult p = explain::evaluate_perturbation(net, x, e.attribution, eval_options);
-    json pj = p.to_json();
-    pj["request"] = req.to_json();
-    write_file_atomic((fs::path(out_dir) / "evaluation.json").string(), pj.dump(2) + "\n");
-    std::cout << "region perturbation on " << p.images << " row(s), region " << p.options.region << "x" << p.options.region
-              << ", " << p.options.steps << " steps of " << p.options.regions_per_step << " region(s), fill "
-              << p.options.fill << ":\n";
-    for (const auto& c : p.curves)
-      std::cout << "  AOPC " << std::setw(6) << c.order << "  " << std::fixed << std::setprecision(4) << c.aopc << " +- "
-                << c.aopc_stderr << "\n";
-    std::cout.unsetf(std::ios::fixed);
-  }
+// Region perturbation of the explained rows: evaluation.json and the AOPC lines.
+void evaluate(const MyDeepLearning& model, const Tensor& x, const explain::Explanation& e,
+              const explain::PerturbationOptions& options, const explain::ExplainRequest& req, const std::string& out_dir) {
+  explain::ExplainedNetwork net(model);
+  explain::PerturbationResult p = explain::evaluate_perturbation(net, x, e.attribution, options);
+  json pj = p.to_json();
+  pj["request"] = req.to_json();
+  write_file_atomic((fs::path(out_dir) / "evaluation.json").string(), pj.dump(2) + "\n");
+  std::cout << "region perturbation on " << p.images << " row(s), region " << p.options.region << "x" << p.options.region
+            << ", " << p.options.steps << " steps of " << p.options.regions_per_step << " region(s), fill "
+            << p.options.fill << ":\n";
+  for (const auto& c : p.curves)
+    std::cout << "  AOPC " << std::setw(6) << c.order << "  " << std::fixed << std::setprecision(4) << c.aopc << " +- "
+              << c.aopc_stderr << "\n";
+  std::cout.unsetf(std::ios::fixed);
+}
+
+}  // namespace
+
+int cmd_explain(const Args& args, Context& ctx) {
+  ExplainArgs a;
+  const po::options_description desc = explain_options(a);
+  auto vm = parse_options(args, desc, po::positional_options_description(), "explain");
+  if (print_help_if_asked(vm, desc,
+                          "glassbox explain --model DIR (--index N | --count K | --input FILE) [--method lrp] "
+                          "[--composite epsilon-plus] [--target predicted|CLASS|all] [--evaluate] --out DIR"))
+    return kExitOk;
+  if (!vm.count("model")) throw ConfigError("missing --model DIR");
+  if (!vm.count("out")) throw ConfigError("missing --out DIR");
+  const int sources = (a.indices.empty() ? 0 : 1) + (vm.count("count") ? 1 : 0) + (a.inputs.empty() ? 0 : 1);
+  if (sources != 1) throw ConfigError("give exactly one of --index N, --count K or --input FILE");
+  const std::string model_dir = model_folder(vm["model"].as<std::string>());
+  const std::string out_dir = vm["out"].as<std::string>();
+  const explain::ExplainRequest req = explain_request(vm, a);
+  const auto eval_options = explain::PerturbationOptions::from_json(parse_assignments(a.eval_params, "eval-param"), "--eval-param");
+
+  Registry& reg = ctx.registry();
+  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  std::string source;
+  const json data = run_data_section(model_dir, vm, source);
+  explain::ReportOptions report;
+  report.heatmap.colormap = vm["colormap"].as<std::string>();
+  std::unique_ptr<ExperimentData> ed;
+  if (data.contains("dataset")) ed = std::make_unique<ExperimentData>(load_experiment_data(data, reg, source));
+  if (ed) report.class_names = ed->train.class_names();
+  if (a.inputs.empty() && !ed)
+    throw ConfigError("no dataset: give --data NAME (no run configuration found at " +
+                      (fs::path(model_dir).parent_path() / "config.json").string() + ")");
+  const Tensor x = a.inputs.empty() ? split_batch(*ed, vm, a, model.input_shape(), report)
+                                    : input_batch(a.inputs, model.input_shape(), ed ? &ed->train : nullptr);
+
+  explain::Explanation e = explain::explain_batch(model, req, x, false);
+  write_files(out_dir, x, e, vm["max-files"].as<std::size_t>(), req, report);
+  print_rows(e, req, report);
+  if (vm.count("evaluate")) evaluate(model, x, e, eval_options, req, out_dir);
   std::cout << "written: " << (fs::path(out_dir) / "explanations.json").string() << "\n";
   return kExitOk;
 }

@@ -66,36 +66,15 @@ int cmd_signatures(const Args& args, Context& ctx) {
 
   // The data view: the run's data section (same normalization as in training), then the
   // command-line choices on top.
-  nlohmann::json data = nlohmann::json::object();
-  const fs::path run_config = fs::path(model_dir).parent_path() / "config.json";
-  std::string source = "command line";
-  if (fs::is_regular_file(run_config)) {
-    Experiment e = load_experiment(run_config.string());
-    data = e.section("data");
-    source = run_config.string();
-  }
-  if (vm.count("data")) {
-    const std::string name = vm["data"].as<std::string>();
-    if (!data.contains("dataset") || data["dataset"] != name) data = {{"dataset", name}};
-  }
+  std::string source;
+  nlohmann::json data = run_data_section(model_dir, vm, source);
   if (!data.contains("dataset"))
-    throw ConfigError("no dataset: give --data NAME (no run configuration found at " + run_config.string() + ")");
+    throw ConfigError("no dataset: give --data NAME (no run configuration found at " +
+                      (fs::path(model_dir).parent_path() / "config.json").string() + ")");
   if (vm.count("classes")) data["classes"] = parse_classes(vm["classes"].as<std::string>(), "classes");
   if (vm.count("unseen")) data["unseen_classes"] = parse_classes(vm["unseen"].as<std::string>(), "unseen");
   if (vm.count("limit")) data["limit"] = vm["limit"].as<std::size_t>();
-
-  nlohmann::json section = nlohmann::json::object();
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--set: expected key=value, got '" + s + "'");
-    nlohmann::json value;
-    try {
-      value = parse_json_text(s.substr(eq + 1), "--set");
-    } catch (const JsonTextError&) {
-      value = s.substr(eq + 1);
-    }
-    section[s.substr(0, eq)] = value;
-  }
+  const nlohmann::json section = parse_assignments(sets, "set");
   const auto options = explain::SignatureStudyOptions::from_json(section, "--set");
 
   Registry& reg = ctx.registry();

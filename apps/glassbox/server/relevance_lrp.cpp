@@ -12,14 +12,10 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::size_t> row_shape(const Tensor& t) {
-  return std::vector<std::size_t>(t.shape().begin() + 1, t.shape().end());
-}
-
 // Row r of a (rows, ...) tensor as a descriptor in the pack.
 json add_row(TensorPack& pack, const Tensor& t, std::size_t r) {
   const std::size_t per = t.shape()[0] ? t.size() / t.shape()[0] : 0;
-  return pack.add(t.data() + r * per, per, row_shape(t));
+  return pack.add(t.data() + r * per, per, sample_shape_of(t));
 }
 
 template <class Registry>

@@ -15,7 +15,7 @@ json TensorPack::add(const float* data, std::size_t count, const std::vector<std
 }
 
 json TensorPack::add(const Tensor& t) {
-  std::vector<std::size_t> shape(t.shape().begin(), t.shape().end());
+  const Shape shape = shape_of(t);
   // xarray is row-major and contiguous, so its storage is the C-order data.
   return add(t.data(), t.size(), shape);
 }

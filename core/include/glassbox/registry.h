@@ -17,8 +17,10 @@
 namespace glassbox {
 
 // What a factory makes and which options it takes, so that forms (CLI help, web page)
-// can be generated from the registry. `parameters` maps an option name to
-// {"type": "int|float|bool|string|list|object", "default": ..., "help": "..."}.
+// can be generated from the registry. `parameters` maps an option name to its schema
+// entry {"type", "default", "help", and "choices", "min", "max", "required" where they
+// apply}: options_schema() of the factory's option description (glassbox/option_spec.h),
+// the same list its factory parses with.
 struct FactoryInfo {
   std::string name;
   std::string description;

@@ -30,5 +30,10 @@ std::size_t shape_size(const Shape& shape);
 std::string shape_to_string(const Shape& shape);
 // Shape of a batch of `batch` samples of `sample` shape.
 Shape batch_shape(std::size_t batch, const Shape& sample);
+// The shape of `t`.
+Shape shape_of(const Tensor& t);
+// The shape of one sample of a batch (N, ...): `batch`'s shape without its first axis
+// (empty for a tensor without axes).
+Shape sample_shape_of(const Tensor& batch);
 
 }  // namespace glassbox

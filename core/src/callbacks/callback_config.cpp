@@ -1,10 +1,12 @@
 // Callbacks from an experiment's "train" section (see callback.h for the keys).
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
 #include "glassbox/experiment.h"
+#include "glassbox/option_spec.h"
 #include "glassbox/registry.h"
 
 namespace glassbox {
@@ -13,23 +15,63 @@ using nlohmann::json;
 
 namespace {
 
-// Reads options of one train.<key> object with errors naming the key path.
-struct Section {
-  const json& value;
-  std::string path;  // "exp.json: train.early_stopping"
+// The options of each train.<key> object, described once (parsing, defaults, ranges and
+// the unknown-key error); the defaults are the option structs' where those exist.
+constexpr double kMaxInt = std::numeric_limits<int>::max();
 
-  void check(const std::vector<std::string>& known) const {
-    check_known_keys(value, known, path);
-  }
-  template <class V>
-  V get(const std::string& key, const V& fallback) const {
-    try {
-      return option<V>(value, key, fallback);
-    } catch (const ConfigError& e) {
-      throw ConfigError(path + "." + key + ": " + e.what());
-    }
-  }
-};
+OptionSpec monitor_option() {
+  return {"monitor", "string", "val_loss", -kUnbounded, kUnbounded, "loss, accuracy, val_loss or val_accuracy",
+          {"loss", "accuracy", "val_loss", "val_accuracy"}};
+}
+OptionSpec positive(const char* name, const char* type, json fallback, const char* help) {
+  OptionSpec o{name, type, std::move(fallback), 0, kUnbounded, help};
+  o.min_open = true;
+  return o;
+}
+
+const std::vector<OptionSpec>& early_stopping_options() {
+  static const std::vector<OptionSpec> o = {
+      monitor_option(),
+      {"patience", "int", 2, 0, kMaxInt, "epochs without improvement before stopping"},
+      {"min_delta", "float", EarlyStoppingOptions{}.min_delta, 0, kUnbounded, "smallest change that counts as improvement"},
+      {"restore_best_weights", "bool", EarlyStoppingOptions{}.restore_best_weights, -kUnbounded, kUnbounded,
+       "put back the best epoch's weights at the end"}};
+  return o;
+}
+
+const std::vector<OptionSpec>& checkpoint_options() {
+  static const std::vector<OptionSpec> o = {
+      monitor_option(),
+      {"save_best_only", "bool", true, -kUnbounded, kUnbounded, "write only when the monitored figure improved"}};
+  return o;
+}
+
+const std::vector<OptionSpec>& step_decay_options() {
+  static const std::vector<OptionSpec> o = {positive("factor", "float", 0.5, "rate multiplier per step"),
+                                            {"step_size", "int", 1, 1, kMaxInt, "epochs per step"}};
+  return o;
+}
+
+const std::vector<OptionSpec>& exponential_decay_options() {
+  static const std::vector<OptionSpec> o = {positive("decay_rate", "float", 0.9, "rate multiplier per decay_epochs"),
+                                            positive("decay_epochs", "float", 1.0, "epochs per factor decay_rate")};
+  return o;
+}
+
+const std::vector<OptionSpec>& reduce_on_plateau_options() {
+  static const std::vector<OptionSpec> o = [] {
+    const ReduceLROnPlateauOptions d;
+    OptionSpec factor{"factor", "float", d.factor, 0, 1, "rate multiplier on a plateau"};
+    factor.min_open = factor.max_open = true;
+    return std::vector<OptionSpec>{
+        monitor_option(), factor,
+        {"patience", "int", d.patience, 0, kMaxInt, "epochs without improvement before reducing"},
+        {"min_delta", "float", d.min_delta, 0, kUnbounded, "smallest change that counts as improvement"},
+        {"cooldown", "int", d.cooldown, 0, kMaxInt, "epochs to wait after a reduction"},
+        {"min_lr", "float", d.min_lr, 0, kUnbounded, "lowest rate"}};
+  }();
+  return o;
+}
 
 // `true` means "with defaults", `false`/null means off.
 bool enabled(const json& train, const std::string& key) {
@@ -58,6 +100,34 @@ std::string inside_results(const std::string& results_dir, const std::string& na
   return (fs::path(results_dir) / name).string();
 }
 
+// The schedule of train.lr_schedule ({"type": ..., options}); `true` is not enough.
+std::shared_ptr<Callback> lr_schedule(const json& spec, double initial_lr, const std::string& path) {
+  if (!spec.is_object() || !spec.contains("type") || !spec["type"].is_string())
+    throw ConfigError(path + ": expected an object with a \"type\"");
+  const std::string type = spec["type"].get<std::string>();
+  const auto values = [&](const std::vector<OptionSpec>& o) { return read_options(o, spec, path, {"type"}); };
+  if (type == "step") {
+    const json v = values(step_decay_options());
+    return std::make_shared<StepDecay>(initial_lr, v.at("factor").get<double>(), v.at("step_size").get<int>());
+  }
+  if (type == "exponential") {
+    const json v = values(exponential_decay_options());
+    return std::make_shared<ExponentialDecay>(initial_lr, v.at("decay_rate").get<double>(), v.at("decay_epochs").get<double>());
+  }
+  if (type == "reduce_on_plateau") {
+    const json v = values(reduce_on_plateau_options());
+    ReduceLROnPlateauOptions r;
+    r.monitor = v.at("monitor").get<std::string>();
+    r.factor = v.at("factor").get<double>();
+    r.patience = v.at("patience").get<int>();
+    r.min_delta = v.at("min_delta").get<double>();
+    r.cooldown = v.at("cooldown").get<int>();
+    r.min_lr = v.at("min_lr").get<double>();
+    return std::make_shared<ReduceLROnPlateau>(r);
+  }
+  throw ConfigError(path + ".type: unknown schedule '" + type + "' (known: step, exponential, reduce_on_plateau)");
+}
+
 }  // namespace
 
 std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, double initial_lr,
@@ -66,61 +136,24 @@ std::vector<std::shared_ptr<Callback>> callbacks_from_config(const json& train, 
   std::vector<std::shared_ptr<Callback>> out;
   const std::string at = source + ": train.";
 
-  if (enabled(train, "lr_schedule")) try {
-    const json o = as_object(train["lr_schedule"]);
-    Section s{o, at + "lr_schedule"};
-    if (!train["lr_schedule"].is_object()) throw ConfigError(s.path + ": expected an object with a \"type\"");
-    const std::string type = s.get<std::string>("type", "");
-    if (type == "step") {
-      s.check({"type", "factor", "step_size"});
-      out.push_back(std::make_shared<StepDecay>(initial_lr, s.get("factor", 0.5), s.get("step_size", 1)));
-    } else if (type == "exponential") {
-      s.check({"type", "decay_rate", "decay_epochs"});
-      out.push_back(std::make_shared<ExponentialDecay>(initial_lr, s.get("decay_rate", 0.9), s.get("decay_epochs", 1.0)));
-    } else if (type == "reduce_on_plateau") {
-      s.check({"type", "monitor", "factor", "patience", "min_delta", "cooldown", "min_lr"});
-      ReduceLROnPlateauOptions r;
-      r.monitor = s.get("monitor", r.monitor);
-      r.factor = s.get("factor", r.factor);
-      r.patience = s.get("patience", r.patience);
-      r.min_delta = s.get("min_delta", r.min_delta);
-      r.cooldown = s.get("cooldown", r.cooldown);
-      r.min_lr = s.get("min_lr", r.min_lr);
-      out.push_back(std::make_shared<ReduceLROnPlateau>(r));
-    } else {
-      throw ConfigError(s.path + ".type: unknown schedule '" + type + "' (known: step, exponential, reduce_on_plateau)");
-    }
-  } catch (const ConfigError& err) {
-    // The schedules' constructors name only "lr_schedule.<key>": add the file.
-    const std::string w = err.what();
-    if (w.rfind("lr_schedule", 0) == 0) throw ConfigError(source + ": train." + w);
-    throw;
-  }
+  if (enabled(train, "lr_schedule")) out.push_back(lr_schedule(train["lr_schedule"], initial_lr, at + "lr_schedule"));
 
   if (enabled(train, "early_stopping")) {
-    const json o = as_object(train["early_stopping"]);
-    Section s{o, at + "early_stopping"};
-    s.check({"monitor", "patience", "min_delta", "restore_best_weights"});
+    const json v = read_options(early_stopping_options(), as_object(train["early_stopping"]), at + "early_stopping");
     EarlyStoppingOptions e;
-    e.monitor = s.get("monitor", e.monitor);
-    e.patience = s.get("patience", 2);
-    e.min_delta = s.get("min_delta", e.min_delta);
-    e.restore_best_weights = s.get("restore_best_weights", e.restore_best_weights);
-    try {
-      out.push_back(std::make_shared<EarlyStopping>(e));
-    } catch (const ConfigError& err) {
-      throw ConfigError(source + ": train." + err.what());
-    }
+    e.monitor = v.at("monitor").get<std::string>();
+    e.patience = v.at("patience").get<int>();
+    e.min_delta = v.at("min_delta").get<double>();
+    e.restore_best_weights = v.at("restore_best_weights").get<bool>();
+    out.push_back(std::make_shared<EarlyStopping>(e));
   }
 
   if (enabled(train, "checkpoint") && !results_dir.empty()) {
-    const json o = as_object(train["checkpoint"]);
-    Section s{o, at + "checkpoint"};
-    s.check({"monitor", "save_best_only"});
+    const json v = read_options(checkpoint_options(), as_object(train["checkpoint"]), at + "checkpoint");
     ModelCheckpointOptions c;
     c.path = (std::filesystem::path(results_dir) / "checkpoint").string();
-    c.monitor = s.get("monitor", c.monitor);
-    c.save_best_only = s.get("save_best_only", true);
+    c.monitor = v.at("monitor").get<std::string>();
+    c.save_best_only = v.at("save_best_only").get<bool>();
     out.push_back(std::make_shared<ModelCheckpoint>(c));
   }
 
