@@ -132,6 +132,7 @@ void MyDeepLearning::build(const Shape& input_shape) {
   // A wrapped or zero size would reach the layers' index arithmetic: refuse it here.
   (void)checked_element_count(input_shape, "cannot build with input shape " + shape_to_string(input_shape));
   im.input_shape = input_shape;
+  ParameterBudget budget;  // the layers' parameters add up against the model's limit
   im.in_shapes.clear();
   im.out_shapes.clear();
   Shape s = input_shape;
