@@ -10,6 +10,12 @@ if(GLASSBOX_SANITIZE)
   target_compile_options(glassbox_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(glassbox_flags INTERFACE -fsanitize=address,undefined)
 endif()
+# ThreadSanitizer: data races and lock-order problems in the compute pool, the layers on
+# several threads, the server's job queue and event hub (scripts/test-tsan.sh).
+if(GLASSBOX_TSAN)
+  target_compile_options(glassbox_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(glassbox_flags INTERFACE -fsanitize=thread)
+endif()
 # The fuzz build: coverage for libFuzzer in every glassbox target, with the same
 # sanitizers (the harnesses add libFuzzer's main, fuzz/CMakeLists.txt).
 if(GLASSBOX_FUZZ)

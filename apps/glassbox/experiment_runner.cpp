@@ -16,8 +16,10 @@
 #include "glassbox/parallel.h"
 #include "glassbox/callback.h"
 #include "glassbox/error.h"
+#include "glassbox/experiment_resources.h"
 #include "glassbox/folder_swap.h"
 #include "glassbox/loss.h"
+#include "glassbox/model_memory.h"
 #include "glassbox/npy.h"
 
 namespace glassbox::app {
@@ -60,33 +62,8 @@ void build_model(RunState& s, const json& train) {
   stage(s, "model");
   const Experiment& e = s.experiment;
   const json& model = e.section("model");
-  if (!model.contains("layers") || model["layers"].empty())
-    throw ConfigError(e.source + ": model.layers: the model needs at least one layer");
-  const Shape sample = s.data.train.sample_shape();
-  if (model.contains("input_shape")) {
-    Shape declared;
-    try {
-      declared = model["input_shape"].get<Shape>();
-    } catch (const json::exception&) {
-      throw ConfigError(e.source + ": model.input_shape must be a list of sizes, got " + model["input_shape"].dump());
-    }
-    if (declared != sample)
-      throw ConfigError(e.source + ": model.input_shape is " + shape_to_string(declared) + " but the data's samples are " +
-                        shape_to_string(sample));
-  }
-  const json& layers = model["layers"];
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    try {
-      s.model.add(layers[i]);
-    } catch (const ConfigError& err) {
-      throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": " + err.what());
-    }
-  }
-  try {
-    s.model.build(sample);
-  } catch (const ConfigError& err) {
-    throw ConfigError(e.source + ": model.layers: " + err.what());
-  }
+  build_experiment_model(e, s.model, s.data.train.sample_shape());
+  check_training_memory(s.model, train_value<std::size_t>(e, train, "batch_size", 32), e.source);
   const std::string loss = model.value("loss", std::string("sparse_categorical_crossentropy"));
   if (!is_known_loss(loss)) {
     std::string known;

@@ -275,4 +275,44 @@ ExperimentData load_experiment_data(const json& section, const Registry& registr
   return e;
 }
 
+namespace {
+
+// A split of `fraction` keeps llround(fraction * n) of each class's n samples (or of all n
+// without shuffling), so below half a sample in all no class gives one, and with less
+// than half a sample left over every class is held out whole.
+void check_validation_split(const View& view, const DatasetInfo& info, bool class_subset, const std::string& source) {
+  if (view.validation_split <= 0.0 || info.train_size == 0) return;
+  // With a class subset the dataset's size is an upper bound of the training samples.
+  const std::size_t n = view.limit > 0 ? std::min(view.limit, info.train_size) : info.train_size;
+  const double held = view.validation_split * static_cast<double>(n);
+  const bool none_held = held < 0.5, none_kept = !class_subset && static_cast<double>(n) - held < 0.5;
+  if (none_held || none_kept)
+    throw ConfigError(source + ": data.validation_split: " + std::to_string(view.validation_split) + " of " +
+                      (class_subset ? "at most " : "") + std::to_string(n) + " training samples leaves an empty split");
+}
+
+}  // namespace
+
+DatasetInfo describe_experiment_data(const json& section, const Registry& registry, const std::string& source) {
+  if (!section.is_object() || !section.contains("dataset") || !section["dataset"].is_string())
+    throw ConfigError(source + ": data.dataset: missing; name a dataset (see 'glassbox datasets')");
+  const std::string dataset = section["dataset"].get<std::string>();
+  const View view = parse_view(section, source);
+  const json opts = dataset_options(section, source);
+  DatasetInfo info;
+  try {
+    info = registry.datasets.create(dataset, opts)->describe(opts);
+  } catch (const ConfigError& err) {
+    throw ConfigError(source + ": data: " + err.what());
+  }
+  if (!info.available) return info;
+  const bool names_known = !info.class_names.empty();  // some sources learn them from the labels
+  if (names_known && section.contains("classes"))
+    (void)parse_classes(section["classes"], info.class_names, source + ": data.classes", dataset);
+  if (names_known && section.contains("unseen_classes"))
+    (void)parse_classes(section["unseen_classes"], info.class_names, source + ": data.unseen_classes", dataset);
+  check_validation_split(view, info, section.contains("classes"), source);
+  return info;
+}
+
 }  // namespace glassbox

@@ -163,6 +163,7 @@ void MyDeepLearning::build(const Shape& input_shape) {
   (void)checked_element_count(input_shape, "cannot build with input shape " + shape_to_string(input_shape));
   im.resolve_graph(true);
   im.input_shape = input_shape;
+  ParameterBudget budget;  // the layers' parameters add up against the model's limit
   im.in_shapes.clear();
   im.out_shapes.clear();
   if (im.graph) {

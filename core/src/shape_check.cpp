@@ -1,9 +1,9 @@
 #include "glassbox/shape_check.h"
 
-#include <cstdlib>
 #include <limits>
 
 #include "glassbox/error.h"
+#include "glassbox/model_memory.h"
 
 namespace glassbox {
 
@@ -44,31 +44,33 @@ Shape shape_from_json(const nlohmann::json& value, const std::string& what, std:
   return s;
 }
 
-std::size_t max_parameter_bytes() {
-  const char* env = std::getenv("GLASSBOX_MAX_PARAM_BYTES");
-  constexpr std::size_t kDefault = std::size_t(2) << 30;
-  if (!env || !*env) return kDefault;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(env, &end, 10);
-  if (*end != '\0' || v == 0 || env[0] == '-') return kDefault;  // malformed: keep the default
-  return static_cast<std::size_t>(v);
-}
+namespace {
+thread_local ParameterBudget* open_budget = nullptr;
+}  // namespace
+
+ParameterBudget::ParameterBudget() : previous_(open_budget) { open_budget = this; }
+ParameterBudget::~ParameterBudget() { open_budget = previous_; }
 
 void check_parameter_budget(const Shape& weight_shape, const std::string& what) {
-  const std::size_t limit = max_parameter_bytes();
-  std::size_t bytes = sizeof(float);
-  double estimate = sizeof(float);
+  const std::size_t limit = max_model_bytes();
+  const std::size_t before = open_budget ? open_budget->bytes_ : 0;
+  std::size_t bytes = 2 * sizeof(float);  // the values and their gradient
+  double estimate = static_cast<double>(bytes);
   bool fits = true;
   for (std::size_t d : weight_shape) {
     estimate *= static_cast<double>(d);
     fits = fits && checked_multiply(bytes, d, limit, bytes);
   }
-  if (fits) return;
-  const std::string limit_text = limit >= (std::size_t(1) << 20) ? std::to_string(limit >> 20) + " MiB"
-                                                                  : std::to_string(limit) + " bytes";
-  throw ConfigError(what + ": a weight of shape " + shape_to_string(weight_shape) + " needs " +
-                    std::to_string(static_cast<unsigned long long>(estimate / (1 << 20))) + " MiB, over the limit of " +
-                    limit_text + " of parameters (GLASSBOX_MAX_PARAM_BYTES raises it)");
+  fits = fits && bytes <= limit - before;
+  if (fits) {
+    if (open_budget) open_budget->bytes_ = before + bytes;
+    return;
+  }
+  const std::string so_far =
+      before > 0 ? ", with the model's " + bytes_text(static_cast<double>(before)) + " before it" : "";
+  throw ConfigError(what + ": a weight of shape " + shape_to_string(weight_shape) + " needs " + bytes_text(estimate) +
+                    " with its gradient" + so_far + ", over the limit of " + bytes_text(static_cast<double>(limit)) +
+                    " for the model (GLASSBOX_MAX_MODEL_BYTES raises it)");
 }
 
 }  // namespace glassbox

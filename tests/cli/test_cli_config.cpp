@@ -135,12 +135,40 @@ BOOST_AUTO_TEST_CASE(a_billion_unit_dense_layer_is_refused_before_allocation) {
   auto r = run_config("huge", c);
   BOOST_TEST(r.code == 2, r.out);
   BOOST_TEST(contains(r.out, "(dense) cannot take input of shape (784,)"), r.out);
-  BOOST_TEST(contains(r.out, "a weight of shape (784, 1000000000) needs 2990722 MiB, over the limit of 2048 MiB"), r.out);
+  BOOST_TEST(contains(r.out, "a weight of shape (784, 1000000000) needs 5841.3 GiB with its gradient, over the limit "
+                             "of 2.0 GiB for the model (GLASSBOX_MAX_MODEL_BYTES raises it)"),
+             r.out);
   // The limit is raisable; lowered here so that a small model trips it.
   r = run_glassbox("--quiet run " + write("tiny.json", small_experiment().dump()) + " --out " + kDir + "/tiny-out",
-                   "GLASSBOX_MAX_PARAM_BYTES=1000");
+                   "GLASSBOX_MAX_MODEL_BYTES=1000");
   BOOST_TEST(r.code == 2, r.out);
-  BOOST_TEST(contains(r.out, "over the limit of 1000 bytes of parameters"), r.out);
+  BOOST_TEST(contains(r.out, "a weight of shape (784, 8) needs 50176 bytes with its gradient, over the limit of 1000 "
+                             "bytes for the model"),
+             r.out);
+}
+
+// The training memory at the batch size, worked out by hand for small_experiment on 1x28x28
+// images: parameters (784*8 + 8 + 8*4 + 4) floats with their gradients = 50528 bytes;
+// activations (output and input gradient) 4 bytes * (784+784 + 784+8 + 8+4) = 9488 bytes
+// per sample, 6272 of them flatten's. At batch size 1000: 9.0 MiB of activations.
+BOOST_AUTO_TEST_CASE(a_batch_size_whose_activations_exceed_the_limit_exits_2_naming_it_before_any_work) {
+  json c = small_experiment();
+  c["train"]["batch_size"] = 1000;
+  const std::string limit = "GLASSBOX_MAX_MODEL_BYTES=5000000";
+  const std::string message = ": train.batch_size: at batch size 1000 training needs 9.1 MiB (parameters 50528 bytes, "
+                              "activations 9.0 MiB; the largest, model.layers.0 'flatten_1' (flatten) with output "
+                              "(784,), 6.0 MiB), over the limit of 4.8 MiB (GLASSBOX_MAX_MODEL_BYTES raises it); a "
+                              "smaller batch size needs less";
+  const std::string file = write("batch.json", c.dump());
+  auto r = run_glassbox("--quiet run " + file + " --out " + kDir + "/batch-out", limit);
+  BOOST_TEST(r.code == 2, r.out);
+  BOOST_TEST(contains(r.out, file + message), r.out);
+  BOOST_TEST(!fs::exists(kDir + "/batch-out"));
+  BOOST_TEST(!fs::exists(kDir + "/batch-out.tmp"));
+  // Under the same limit, batch size 16 needs 50528 + 16 * 9488 bytes: it trains.
+  c["train"]["batch_size"] = 16;
+  r = run_glassbox("--quiet run " + write("batch16.json", c.dump()) + " --out " + kDir + "/batch16-out", limit);
+  BOOST_TEST(r.code == 0, r.out);
 }
 
 // The wrong-typed keys, and wrong types for the common layer and optimizer

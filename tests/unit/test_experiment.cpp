@@ -183,13 +183,36 @@ BOOST_AUTO_TEST_CASE(parameter_budget_refuses_a_billion_units_before_allocating)
     check_parameter_budget({784, 1000000000}, "layer 1 'dense_1' (dense)");
     BOOST_ERROR("accepted");
   } catch (const ConfigError& e) {
-    const std::string m = e.what();
-    BOOST_TEST(m.find("layer 1 'dense_1' (dense): a weight of shape (784, 1000000000) needs 2990722 MiB, over the limit "
-                      "of 2048 MiB") == 0, m);
+    BOOST_TEST(std::string(e.what()) == "layer 1 'dense_1' (dense): a weight of shape (784, 1000000000) needs 5841.3 GiB "
+                                        "with its gradient, over the limit of 2.0 GiB for the model "
+                                        "(GLASSBOX_MAX_MODEL_BYTES raises it)");
   }
-  ::setenv("GLASSBOX_MAX_PARAM_BYTES", "1000", 1);
+  ::setenv("GLASSBOX_MAX_MODEL_BYTES", "1000", 1);
   BOOST_CHECK_THROW(check_parameter_budget({784, 128}, "dense"), ConfigError);
-  ::unsetenv("GLASSBOX_MAX_PARAM_BYTES");
+  ::unsetenv("GLASSBOX_MAX_MODEL_BYTES");
+}
+
+// Within a ParameterBudget the tensors add up: (784, 8) with its gradient is 50176 bytes,
+// (8, 4) 256; under a limit of 50300 each fits alone, the second not after the first.
+BOOST_AUTO_TEST_CASE(parameter_budget_adds_up_the_tensors_of_one_build) {
+  ::setenv("GLASSBOX_MAX_MODEL_BYTES", "50300", 1);
+  BOOST_CHECK_NO_THROW(check_parameter_budget({8, 4}, "alone"));
+  {
+    ParameterBudget budget;
+    check_parameter_budget({784, 8}, "first");
+    BOOST_TEST(budget.bytes() == 50176u);
+    try {
+      check_parameter_budget({8, 4}, "second");
+      BOOST_ERROR("accepted");
+    } catch (const ConfigError& e) {
+      BOOST_TEST(std::string(e.what()) == "second: a weight of shape (8, 4) needs 256 bytes with its gradient, with the "
+                                          "model's 50176 bytes before it, over the limit of 50300 bytes for the model "
+                                          "(GLASSBOX_MAX_MODEL_BYTES raises it)");
+    }
+    BOOST_TEST(budget.bytes() == 50176u);
+  }
+  BOOST_CHECK_NO_THROW(check_parameter_budget({8, 4}, "after the build"));
+  ::unsetenv("GLASSBOX_MAX_MODEL_BYTES");
 }
 
 // ---- Ranges and types ----------------------------------------------------------------

@@ -159,6 +159,48 @@ BOOST_AUTO_TEST_CASE(a_finished_run_can_be_deleted_a_running_one_not) {
   post("/api/jobs/" + queued + "/cancel", "", 200);
   post("/api/jobs/" + running + "/cancel", "", 200);
   wait_for(running);
+// What a job would fail on is refused at submit: a model too large for the memory limit
+// (parameters, or activations at the batch size), a validation split that leaves an empty
+// split. The sizes are worked out by hand (float32 parameters with their gradients; per
+// layer and sample its output and input gradient) for the synthetic 1x28x28 images.
+BOOST_AUTO_TEST_CASE(a_model_over_the_memory_limit_or_an_empty_split_is_a_400_at_submit) {
+  auto error = [&](const json& x) { return post("/api/runs", x.dump(), 400)["error"].get<std::string>(); };
+  json x = tiny_experiment();
+  x["model"]["layers"][1]["units"] = 1000000000;
+  std::string m = error(x);
+  BOOST_CHECK_MESSAGE(m.find("request: model.layers: layer 1 'dense_1' (dense) cannot take input of shape (784,)") == 0,
+                      m);
+  BOOST_CHECK_MESSAGE(m.find("a weight of shape (784, 1000000000) needs 5841.3 GiB with its gradient, over the limit "
+                             "of 2.0 GiB for the model (GLASSBOX_MAX_MODEL_BYTES raises it)") != std::string::npos, m);
+  // A conv2d of 16 filters (same padding), flatten, dense 2: per sample 4 bytes * ((12544 +
+  // 784) + (12544 + 12544) + (2 + 12544)) = 203848 bytes, at 16384 samples 3.1 GiB, of which
+  // flatten's 100352 * 16384 = 1.5 GiB; parameters (16*9 + 16 + 12544*2 + 2) * 8 = 202000 bytes.
+  json y = tiny_experiment();
+  y["model"]["layers"] = json::parse(R"([{"type": "conv2d", "filters": 16, "kernel_size": 3, "padding": "same"},
+                                          {"type": "flatten"}, {"type": "dense", "units": 2}])");
+  y["train"]["batch_size"] = 16384;
+  m = error(y);
+  BOOST_CHECK_EQUAL(m, "request: train.batch_size: at batch size 16384 training needs 3.1 GiB (parameters 202000 "
+                       "bytes, activations 3.1 GiB; the largest, model.layers.1 'flatten_1' (flatten) with output "
+                       "(12544,), 1.5 GiB), over the limit of 2.0 GiB (GLASSBOX_MAX_MODEL_BYTES raises it); a smaller "
+                       "batch size needs less");
+  // 240 samples (at most: two of the four classes are used): 0.001 of them is no sample.
+  json z = tiny_experiment();
+  z["data"]["validation_split"] = 0.001;
+  BOOST_CHECK_EQUAL(error(z), "request: data.validation_split: 0.001000 of at most 240 training samples leaves an "
+                              "empty split");
+  z["data"].erase("classes");
+  z["data"]["limit"] = 100;
+  z["data"]["validation_split"] = 0.996;  // 99.6 of 100 held out: none kept
+  BOOST_CHECK_EQUAL(error(z), "request: data.validation_split: 0.996000 of 100 training samples leaves an empty split");
+  json c = tiny_experiment();
+  c["data"]["classes"] = {0, 7};
+  m = error(c);
+  BOOST_CHECK_MESSAGE(m.find("request: data.classes: class 7 does not exist") == 0, m);
+  BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);
+  BOOST_CHECK(!fs::exists(runs) || fs::is_empty(runs));
+  // Just inside: the same model at batch size 16 is accepted and trains.
+  BOOST_CHECK_MESSAGE(wait_for(submit(tiny_experiment()))["state"] == "done", "the tiny experiment trains");
 }
 
 BOOST_AUTO_TEST_CASE(huge_body_is_a_413_with_a_json_error_and_the_server_stays_up) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "glassbox/experiment.h"
+#include "glassbox/experiment_resources.h"
 #include "path_safety.h"
 #include "route_handler.h"
 #include "web_server.h"
@@ -82,6 +83,7 @@ void add_run_routes(WebServer& s) {
     Experiment e = parse_experiment(req.body, "request");
     check_experiment_factories(e.config, s.registry, "request");
     check_data_paths(e.config, s.data_roots, "request");
+    check_experiment_resources(e, s.registry);  // what the job would fail on: data, model size
     std::string id = s.runs.reserve(e.name());
     std::string dir = s.runs.root() + "/" + id;
     if (!s.jobs.submit(id, e.config, dir)) {

@@ -36,4 +36,14 @@ nlohmann::json dataset_options(const nlohmann::json& data_section, const std::st
 ExperimentData load_experiment_data(const nlohmann::json& data_section, const Registry& registry,
                                     const std::string& source);
 
+// What the data section gives without loading the data (the web server's check at submit
+// time): the dataset's description from its headers (sample shape, split sizes, class
+// names), after the checks of the section that load_experiment_data would fail on: the
+// view keys, the dataset's options, the classes against its class names, and a validation
+// split that certainly leaves an empty split for that many training samples. Throws
+// ConfigError naming `source` and the key, as load_experiment_data does; an unavailable
+// dataset is returned with available = false (loading it reports how to install it).
+DatasetInfo describe_experiment_data(const nlohmann::json& data_section, const Registry& registry,
+                                     const std::string& source);
+
 }  // namespace glassbox

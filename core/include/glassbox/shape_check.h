@@ -30,13 +30,28 @@ std::size_t checked_element_count(const Shape& shape, const std::string& what,
 Shape shape_from_json(const nlohmann::json& value, const std::string& what,
                       std::size_t limit = kMaxSampleElements);
 
-// Parameter memory: a layer refuses, before allocating, more parameters than this many
-// bytes (float32). Default 2 GiB; GLASSBOX_MAX_PARAM_BYTES (a byte count) raises or lowers it.
-std::size_t max_parameter_bytes();
+// Parameter memory, checked by each layer in build() before it allocates a weight tensor
+// against max_model_bytes() (model_memory.h: 2 GiB unless GLASSBOX_MAX_MODEL_BYTES says
+// otherwise), counting the tensor with its gradient. While a ParameterBudget is open on the
+// thread (MyDeepLearning::build opens one for the whole model), the tensors checked add up,
+// and the one that takes the model over the limit is refused.
+class ParameterBudget {
+ public:
+  ParameterBudget();
+  ~ParameterBudget();
+  ParameterBudget(const ParameterBudget&) = delete;
+  ParameterBudget& operator=(const ParameterBudget&) = delete;
+  std::size_t bytes() const { return bytes_; }  // checked so far
 
-// Throws ConfigError "<what>: a weight of shape (784, 1000000000) needs ... MiB, over the
-// limit of ..." when a parameter tensor of that shape does not fit max_parameter_bytes().
-// Layers call it in build() before allocating.
+ private:
+  friend void check_parameter_budget(const Shape&, const std::string&);
+  ParameterBudget* previous_;
+  std::size_t bytes_ = 0;
+};
+
+// Throws ConfigError "<what>: a weight of shape (784, 1000000000) needs 5841.3 GiB with its
+// gradient, over the limit of 2.0 GiB for the model (GLASSBOX_MAX_MODEL_BYTES raises it)"
+// when the tensor, or the model's tensors so far with it, do not fit.
 void check_parameter_budget(const Shape& weight_shape, const std::string& what);
 
 }  // namespace glassbox
