@@ -68,7 +68,7 @@ class Concatenate final : public MergeLayer {
       check_batch(*this, *inputs[k], shapes[k], "forward");
       if (inputs[k]->shape(0) != n) throw Error(label(*this) + ": inputs have different batch sizes");
     }
-    Shape out = tensor_shape(*inputs[0]);
+    Shape out = shape_of(*inputs[0]);
     out[axis_index_ + 1] = 0;
     for (const Tensor* x : inputs) out[axis_index_ + 1] += x->shape(axis_index_ + 1);
     ensure_shape(output_, out);

@@ -42,7 +42,7 @@ class ElementwiseMerge final : public MergeLayer {
     const std::size_t n = inputs[0]->shape(0);
     for (const Tensor* x : inputs)
       if (x->shape(0) != n) throw Error(label(*this) + ": inputs have different batch sizes");
-    ensure_shape(output_, tensor_shape(*inputs[0]));
+    ensure_shape(output_, shape_of(*inputs[0]));
     float* y = output_.data();
     const std::size_t size = output_.size();
     std::copy(inputs[0]->data(), inputs[0]->data() + size, y);
@@ -62,7 +62,7 @@ class ElementwiseMerge final : public MergeLayer {
     grads_.resize(input_shapes().size());
     const float w = type_ == "average" ? weight() : 1.0f;
     for (Tensor& g : grads_) {
-      ensure_shape(g, tensor_shape(grad_output));
+      ensure_shape(g, shape_of(grad_output));
       const float* s = grad_output.data();
       float* d = g.data();
       for (std::size_t i = 0; i < g.size(); ++i) d[i] = s[i] * w;

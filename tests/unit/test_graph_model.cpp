@@ -40,7 +40,6 @@ void expect_config_error(const std::function<void()>& f, const std::vector<std::
   BOOST_ERROR("no ConfigError (expected one holding '" + parts.front() + "')");
 }
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
 
 // A graph with every merge and fan-out: stem feeds b1, sum and cat; b1 feeds b2 and avg.
 MyDeepLearning mixed_graph(unsigned long long seed = 3) {

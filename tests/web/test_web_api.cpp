@@ -159,6 +159,8 @@ BOOST_AUTO_TEST_CASE(a_finished_run_can_be_deleted_a_running_one_not) {
   post("/api/jobs/" + queued + "/cancel", "", 200);
   post("/api/jobs/" + running + "/cancel", "", 200);
   wait_for(running);
+}
+
 // What a job would fail on is refused at submit: a model too large for the memory limit
 // (parameters, or activations at the batch size), a validation split that leaves an empty
 // split. The sizes are worked out by hand (float32 parameters with their gradients; per
