@@ -134,8 +134,13 @@ std::vector<Call> main_thread_calls(const std::string& log, std::optional<Call>*
   std::vector<Call> calls;
   bool last_unfinished = false;
   while (std::getline(in, line)) {
+    // "PID  call(...)": strace pads the pid to a column, so pids of fewer digits are
+    // followed by more than one space.
     const auto space = line.find(' ');
-    const std::string pid = line.substr(0, space), rest = line.substr(space + 1);
+    if (space == std::string::npos) continue;
+    const auto start = line.find_first_not_of(' ', space);
+    if (start == std::string::npos) continue;
+    const std::string pid = line.substr(0, space), rest = line.substr(start);
     if (main_pid.empty()) main_pid = pid;
     if (pid != main_pid) continue;
     if (killed && contains(rest, "+++ killed by SIGKILL +++") && last_unfinished) *killed = calls.back();
