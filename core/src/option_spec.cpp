@@ -131,7 +131,8 @@ void refuse_unknown(const std::vector<OptionSpec>& options, const json& given, c
                     const std::vector<std::string>& ignore, const char* noun) {
   if (given.is_null()) return;
   if (!given.is_object()) throw ConfigError(where + ": expected an object, got " + given.dump().substr(0, 80));
-  for (const auto& [k, v] : given.items()) {
+  for (const auto& item : given.items()) {
+    const std::string& k = item.key();  // a plain reference: lambdas cannot capture structured bindings in C++17
     if (listed(ignore, k)) continue;
     if (std::none_of(options.begin(), options.end(), [&](const OptionSpec& o) { return o.name == k; }))
       throw ConfigError(where + ": unknown " + noun + " '" + k + "' (known: " + option_names(options) + ")");
