@@ -108,7 +108,11 @@ void add_run_routes(WebServer& s) {
       Experiment e = parse_experiment(req.body, "request");
       check_experiment_factories(e.config, s.registry, "request");
       check_data_paths(e.config, s.data_roots, "request");
+      // The layer table first (its errors name model.layers.N and the input shape), then
+      // what POST /api/runs checks besides: the data's description (validation split) and
+      // the training memory at train.batch_size.
       json out = check_model_shapes(e.config, s.registry, "request");
+      check_experiment_resources(e, s.registry);
       out["valid"] = true;
       out["name"] = e.name();
       send_json(res, out);
