@@ -4,8 +4,6 @@
 #include <sstream>
 
 #include "glassbox/error.h"
-#include "glassbox/experiment.h"
-#include "glassbox/json_text.h"
 
 namespace glassbox::app {
 
@@ -40,40 +38,20 @@ void add_data_options(po::options_description& desc) {
       ("unseen", po::value<std::string>(), "unseen classes, e.g. 2 (default: the run's)");
 }
 
-ExperimentData load_saved_run_data(const std::string& model_dir, const po::variables_map& vm, Registry& registry) {
-  nlohmann::json data = nlohmann::json::object();
-  const fs::path run_config = fs::path(model_dir).parent_path() / "config.json";
-  std::string source = "command line";
-  if (fs::is_regular_file(run_config)) {
-    Experiment e = load_experiment(run_config.string());
-    data = e.section("data");
-    source = run_config.string();
-  }
-  if (vm.count("data")) {
-    const std::string name = vm["data"].as<std::string>();
-    if (!data.contains("dataset") || data["dataset"] != name) data = {{"dataset", name}};
-  }
+nlohmann::json saved_run_data_section(const std::string& model_dir, const po::variables_map& vm, std::string& source) {
+  nlohmann::json data = run_data_section(model_dir, vm, source);
   if (!data.contains("dataset"))
-    throw ConfigError("no dataset: give --data NAME (no run configuration found at " + run_config.string() + ")");
+    throw ConfigError("no dataset: give --data NAME (no run configuration found at " +
+                      (fs::path(model_dir).parent_path() / "config.json").string() + ")");
   if (vm.count("classes")) data["classes"] = parse_classes(vm["classes"].as<std::string>(), "classes");
   if (vm.count("unseen")) data["unseen_classes"] = parse_classes(vm["unseen"].as<std::string>(), "unseen");
-  return load_experiment_data(data, registry, source);
+  return data;
 }
 
-nlohmann::json set_options_section(const std::vector<std::string>& sets) {
-  nlohmann::json section = nlohmann::json::object();
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--set: expected key=value, got '" + s + "'");
-    nlohmann::json value;
-    try {
-      value = parse_json_text(s.substr(eq + 1), "--set");
-    } catch (const JsonTextError&) {
-      value = s.substr(eq + 1);
-    }
-    section[s.substr(0, eq)] = value;
-  }
-  return section;
+ExperimentData load_saved_run_data(const std::string& model_dir, const po::variables_map& vm, Registry& registry) {
+  std::string source;
+  const nlohmann::json data = saved_run_data_section(model_dir, vm, source);
+  return load_experiment_data(data, registry, source);
 }
 
 }  // namespace glassbox::app

@@ -30,7 +30,7 @@ int cmd_concepts(const Args& args, Context& ctx) {
   if (!vm.count("out")) throw ConfigError("missing --out DIR");
   const std::string model_dir = vm["model"].as<std::string>();
   const std::string out_dir = vm["out"].as<std::string>();
-  const auto options = explain::ConceptOptions::from_json(set_options_section(sets), "--set");
+  const auto options = explain::ConceptOptions::from_json(parse_assignments(sets, "set"), "--set");
 
   Registry& reg = ctx.registry();
   MyDeepLearning model = MyDeepLearning::load(model_dir, reg);

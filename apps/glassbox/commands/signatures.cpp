@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "command.h"
 #include "glassbox/error.h"
@@ -16,32 +15,11 @@
 #include "glassbox/model.h"
 #include "glassbox/npy.h"
 #include "options.h"
+#include "saved_run_data.h"
 
 namespace glassbox::app {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<int> parse_classes(const std::string& text, const std::string& option) {
-  std::vector<int> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
-    try {
-      std::size_t used = 0;
-      out.push_back(std::stoi(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw ConfigError("--" + option + ": expected class numbers separated by commas (e.g. 1,3), got '" + text + "'");
-    }
-  }
-  if (out.empty()) throw ConfigError("--" + option + ": no class given");
-  return out;
-}
-
-}  // namespace
 
 int cmd_signatures(const Args& args, Context& ctx) {
   po::options_description desc("signatures options");
@@ -67,12 +45,7 @@ int cmd_signatures(const Args& args, Context& ctx) {
   // The data view: the run's data section (same normalization as in training), then the
   // command-line choices on top.
   std::string source;
-  nlohmann::json data = run_data_section(model_dir, vm, source);
-  if (!data.contains("dataset"))
-    throw ConfigError("no dataset: give --data NAME (no run configuration found at " +
-                      (fs::path(model_dir).parent_path() / "config.json").string() + ")");
-  if (vm.count("classes")) data["classes"] = parse_classes(vm["classes"].as<std::string>(), "classes");
-  if (vm.count("unseen")) data["unseen_classes"] = parse_classes(vm["unseen"].as<std::string>(), "unseen");
+  nlohmann::json data = saved_run_data_section(model_dir, vm, source);
   if (vm.count("limit")) data["limit"] = vm["limit"].as<std::size_t>();
   const nlohmann::json section = parse_assignments(sets, "set");
   const auto options = explain::SignatureStudyOptions::from_json(section, "--set");

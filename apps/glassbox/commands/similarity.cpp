@@ -32,7 +32,7 @@ int cmd_similarity(const Args& args, Context& ctx) {
   if (!vm.count("out")) throw ConfigError("missing --out DIR");
   const std::string model_dir = vm["model"].as<std::string>();
   const std::string out_dir = vm["out"].as<std::string>();
-  auto options = explain::SimilarityOptions::from_json(set_options_section(sets), "--set");
+  auto options = explain::SimilarityOptions::from_json(parse_assignments(sets, "set"), "--set");
   if (vm.count("compare")) options.compare_model = vm["compare"].as<std::string>();
 
   Registry& reg = ctx.registry();

@@ -1,0 +1,98 @@
+// `glassbox signatures` on a saved model: by default it analyses the data of the model's
+// run (its config.json), so its per-class statistics equal those the run's "signatures"
+// section wrote; --classes narrows the classes; a malformed --classes and a model folder
+// with no run configuration and no --data are refused, naming the option.
+#define BOOST_TEST_MODULE cli_signatures
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+using gbtest::contains;
+using gbtest::run_glassbox;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string& dir() {
+  static const std::string d = [] {
+    std::string p = "/tmp/glassbox-cli-signatures-" + std::to_string(::getpid());
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+  }();
+  return d;
+}
+
+// A run with a signatures section, trained once for every case.
+const std::string& trained_run() {
+  static const std::string run = [] {
+    const json e = {{"name", "sig"},
+                    {"seed", 3},
+                    {"data", {{"dataset", "synthetic"}, {"options", {{"samples", 96}, {"test_samples", 48}}}}},
+                    {"model",
+                     {{"layers",
+                       {{{"type", "conv2d"}, {"filters", 3}, {"kernel_size", 3}, {"activation", "relu"}},
+                        {{"type", "flatten"}},
+                        {{"type", "dense"}, {"units", 8}, {"activation", "relu"}},
+                        {{"type", "dense"}, {"units", 4}}}}}},
+                    {"train", {{"epochs", 1}, {"batch_size", 16}}},
+                    {"signatures", json::object()}};
+    std::ofstream(dir() + "/sig.json") << e.dump();
+    const auto r = run_glassbox("run " + dir() + "/sig.json --out " + dir() + "/run");
+    BOOST_REQUIRE_MESSAGE(r.code == 0, r.out);
+    return dir() + "/run";
+  }();
+  return run;
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  BOOST_REQUIRE_MESSAGE(in.good(), path);
+  return json::parse(in);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_command_on_the_runs_data_gives_the_runs_signatures) {
+  const std::string run = trained_run();
+  const auto r = run_glassbox("signatures --model " + run + "/model --out " + dir() + "/again");
+  BOOST_REQUIRE_MESSAGE(r.code == 0, r.out);
+  const json a = read_json(run + "/signatures.json");
+  const json b = read_json(dir() + "/again/signatures.json");
+  BOOST_TEST(b["format"] == "glassbox-signatures/1");
+  BOOST_TEST(b["samples"] == a["samples"]);
+  BOOST_TEST(b["classes"] == a["classes"]);
+  BOOST_REQUIRE_EQUAL(b["layers"].size(), a["layers"].size());
+  for (std::size_t l = 0; l < a["layers"].size(); ++l)
+    BOOST_TEST(b["layers"][l]["classes"] == a["layers"][l]["classes"], "layer " << l);
+  BOOST_TEST(fs::is_regular_file(dir() + "/again/signatures.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(classes_narrow_the_study_to_the_classes_given) {
+  const auto r = run_glassbox("signatures --model " + trained_run() + "/model --classes 0,2 --out " + dir() + "/two");
+  BOOST_REQUIRE_MESSAGE(r.code == 0, r.out);
+  const json j = read_json(dir() + "/two/signatures.json");
+  BOOST_REQUIRE_EQUAL(j["classes"].size(), 2u);
+  BOOST_REQUIRE(!j["layers"].empty());
+  BOOST_TEST(j["layers"][0]["classes"].size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_class_list_or_no_dataset_is_refused_naming_the_option) {
+  auto r = run_glassbox("signatures --model " + trained_run() + "/model --classes 1,x --out " + dir() + "/bad");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "--classes: expected class numbers separated by commas (e.g. 1,3), got '1,x'"), r.out);
+  fs::create_directories(dir() + "/lone");
+  fs::copy(trained_run() + "/model", dir() + "/lone/model", fs::copy_options::recursive);
+  r = run_glassbox("signatures --model " + dir() + "/lone/model --out " + dir() + "/bad");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "no dataset: give --data NAME (no run configuration found at " + dir() + "/lone/config.json)"),
+             r.out);
+  BOOST_TEST(!fs::exists(dir() + "/bad"));
+}
