@@ -1,12 +1,16 @@
 #pragma once
 // Runs the built `glassbox` binary and captures its exit code and output.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace gbtest {
 
@@ -35,6 +39,22 @@ inline std::string write_file(const std::string& dir, const std::string& name, c
   const std::string path = dir + "/" + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
+}
+
+// An empty scratch folder /tmp/glassbox-<name>-<pid> (emptied if it exists); call once
+// per test program, e.g. from a function-local static.
+inline std::string fresh_dir(const std::string& name) {
+  const std::string d = "/tmp/glassbox-" + name + "-" + std::to_string(::getpid());
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+// A JSON file the driver wrote; std::runtime_error naming it when it cannot be opened.
+inline nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  return nlohmann::json::parse(in);
 }
 
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

@@ -14,6 +14,7 @@
 #include "cli_runner.h"
 
 using gbtest::contains;
+using gbtest::read_json;
 using gbtest::run_glassbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string tmp(const std::string& name) {
-  static const std::string dir = [] {
-    std::string d = "/tmp/glassbox-cli-concepts-" + std::to_string(::getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const std::string dir = gbtest::fresh_dir("cli-concepts");
   return dir + "/" + name;
 }
 
@@ -46,12 +42,6 @@ std::string write_experiment(const std::string& name, const json& concepts) {
   const std::string file = tmp(name + ".json");
   std::ofstream(file) << e.dump();
   return file;
-}
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  BOOST_REQUIRE_MESSAGE(in.good(), path);
-  return json::parse(in);
 }
 
 void check_study(const std::string& dir) {

@@ -14,6 +14,7 @@
 #include "cli_runner.h"
 
 using gbtest::contains;
+using gbtest::read_json;
 using gbtest::run_glassbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string& dir() {
-  static const std::string d = [] {
-    std::string p = "/tmp/glassbox-cli-signatures-" + std::to_string(::getpid());
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
+  static const std::string d = gbtest::fresh_dir("cli-signatures");
   return d;
 }
 
@@ -50,12 +46,6 @@ const std::string& trained_run() {
     return dir() + "/run";
   }();
   return run;
-}
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  BOOST_REQUIRE_MESSAGE(in.good(), path);
-  return json::parse(in);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "cli_runner.h"
 
 using gbtest::contains;
+using gbtest::read_json;
 using gbtest::run_glassbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string tmp(const std::string& name) {
-  static const std::string dir = [] {
-    std::string d = "/tmp/glassbox-cli-similarity-" + std::to_string(::getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const std::string dir = gbtest::fresh_dir("cli-similarity");
   return dir + "/" + name;
 }
 
@@ -51,12 +47,6 @@ std::string run_experiment(const std::string& name, int seed, const json& simila
   const auto r = run_glassbox("run " + file + " --out " + tmp(name));
   BOOST_REQUIRE_MESSAGE(r.code == 0, r.out);
   return tmp(name);
-}
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  BOOST_REQUIRE_MESSAGE(in.good(), path);
-  return json::parse(in);
 }
 
 }  // namespace
