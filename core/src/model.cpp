@@ -64,8 +64,6 @@ Layer& MyDeepLearning::add(const json& layer_config) {
                                 : "layer " + std::to_string(impl_->layers.size()) + " (" +
                                       layer_config["type"].get<std::string>() + ")";
   std::vector<std::string> inputs;
-  const json* config = &layer_config;
-  json without_inputs;
   if (layer_config.contains("inputs")) {
     const json& v = layer_config["inputs"];
     const bool names = v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const json& e) {
@@ -73,13 +71,10 @@ Layer& MyDeepLearning::add(const json& layer_config) {
                        });
     if (!names) throw ConfigError(where + ": \"inputs\" must be a non-empty list of layer names, got " + v.dump());
     inputs = v.get<std::vector<std::string>>();
-    without_inputs = layer_config;
-    without_inputs.erase("inputs");  // the model's key, not the layer's option
-    config = &without_inputs;
   }
   std::unique_ptr<Layer> layer;
   try {
-    layer = impl_->registry->make_layer(*config);
+    layer = impl_->registry->make_layer(layer_config);  // without "inputs", the model's key
   } catch (const ConfigError& e) {
     throw ConfigError(where + ": " + e.what());
   }

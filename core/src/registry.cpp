@@ -9,7 +9,10 @@ Registry::Registry() = default;
 std::unique_ptr<Layer> Registry::make_layer(const nlohmann::json& config) const {
   if (!config.is_object() || !config.contains("type") || !config.at("type").is_string())
     throw ConfigError("a layer needs a \"type\" string, got " + config.dump());
-  return layers.create(config.at("type").get<std::string>(), config);
+  if (!config.contains("inputs")) return layers.create(config.at("type").get<std::string>(), config);
+  nlohmann::json options = config;
+  options.erase("inputs");
+  return layers.create(config.at("type").get<std::string>(), options);
 }
 
 std::unique_ptr<Optimizer> Registry::make_optimizer(const nlohmann::json& config) const {

@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE cli_signatures
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -85,4 +86,40 @@ BOOST_AUTO_TEST_CASE(a_malformed_class_list_or_no_dataset_is_refused_naming_the_
   BOOST_TEST(contains(r.out, "no dataset: give --data NAME (no run configuration found at " + dir() + "/lone/config.json)"),
              r.out);
   BOOST_TEST(!fs::exists(dir() + "/bad"));
+}
+
+// A residual graph (a skip connection joined by an add node): the signatures and the
+// layer similarity address every node by its name, the merge node included.
+BOOST_AUTO_TEST_CASE(signatures_and_similarity_cover_every_node_of_a_residual_graph) {
+  const json layers = json::parse(R"([
+    {"type": "conv2d", "name": "stem", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"type": "conv2d", "name": "c1", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"type": "conv2d", "name": "c2", "filters": 3, "kernel_size": 3, "padding": "same"},
+    {"type": "add", "name": "sum", "inputs": ["c2", "stem"]},
+    {"type": "max_pool2d", "name": "pool", "pool_size": 2},
+    {"type": "flatten", "name": "flat"},
+    {"type": "dense", "name": "out", "units": 4}])");
+  const json e = {{"name", "residual"},
+                  {"seed", 5},
+                  {"data", {{"dataset", "synthetic"}, {"options", {{"samples", 96}, {"test_samples", 48}}}}},
+                  {"model", {{"layers", layers}}},
+                  {"train", {{"epochs", 1}, {"batch_size", 16}}},
+                  {"signatures", json::object()},
+                  {"similarity", {{"samples", 40}}}};
+  std::ofstream(dir() + "/residual.json") << e.dump();
+  const auto r = run_glassbox("run " + dir() + "/residual.json --out " + dir() + "/residual");
+  BOOST_REQUIRE_MESSAGE(r.code == 0, r.out);
+  const json sig = read_json(dir() + "/residual/signatures.json");
+  std::vector<std::string> names;
+  for (const auto& l : sig["layers"]) {
+    names.push_back(l["name"]);
+    BOOST_TEST(l["classes"].size() == 4u, l["name"]);
+  }
+  for (const char* node : {"stem", "c1", "c2", "sum", "pool", "out"})
+    BOOST_TEST((std::find(names.begin(), names.end(), node) != names.end()), "signatures lack node " << node);
+  const json sim = read_json(dir() + "/residual/similarity.json");
+  std::vector<std::string> sim_names;
+  for (const auto& l : sim["layers"]) sim_names.push_back(l["name"]);
+  BOOST_TEST((std::find(sim_names.begin(), sim_names.end(), "sum") != sim_names.end()), "similarity lacks the add node");
+  BOOST_TEST(sim["cka"].size() == sim_names.size());
 }

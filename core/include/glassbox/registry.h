@@ -77,7 +77,9 @@ class Registry {
   std::vector<LoadedPlugin>& plugins() { return plugins_; }
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
 
-  // Convenience: layer from a JSON config {"type": "...", ...}.
+  // A layer from a model's layer entry {"type": "...", ...}. "inputs" (a graph node's
+  // inputs) is the model's key and is not passed to the factory (MyDeepLearning::add
+  // checks and uses it), so a pre-check of an experiment's layers accepts graph nodes.
   std::unique_ptr<Layer> make_layer(const nlohmann::json& config) const;
   std::unique_ptr<Optimizer> make_optimizer(const nlohmann::json& config) const;
 
