@@ -124,6 +124,24 @@ BOOST_AUTO_TEST_CASE(check_prints_each_layers_output_shape_and_parameters_and_qu
   big["model"]["layers"][1]["units"] = 1000000000;
   std::string too_big = post("/api/check", big.dump(), 200)["error"];
   BOOST_CHECK_MESSAGE(too_big.find("model.layers.1") != std::string::npos, too_big);
+  // A graph (a skip connection joined by add): each node's shapes follow from its inputs,
+  // which its row lists. Parameters by hand: 784*8 + 8 = 6280, 8*8 + 8 = 72, 8*2 + 2 = 18.
+  json graph = tiny_experiment("dry-graph");
+  graph["model"]["layers"] = json::parse(R"([{"type": "flatten", "name": "f"},
+      {"type": "dense", "name": "a", "units": 8, "activation": "relu"},
+      {"type": "dense", "name": "b", "units": 8},
+      {"type": "add", "name": "s", "inputs": ["b", "a"]},
+      {"type": "dense", "name": "out", "units": 2}])");
+  json g = post("/api/check", graph.dump(), 200);
+  BOOST_REQUIRE_MESSAGE(g["valid"].get<bool>(), g.dump());
+  BOOST_REQUIRE_EQUAL(g["layers"].size(), 5u);
+  BOOST_CHECK_EQUAL(g["layers"][3]["inputs"], json::parse(R"(["b", "a"])"));
+  BOOST_CHECK_EQUAL(g["layers"][3]["output_shape"], json::parse("[8]"));
+  BOOST_CHECK_EQUAL(g["layers"][4]["inputs"], json::parse(R"(["s"])"));
+  BOOST_CHECK_EQUAL(g["params"].get<std::size_t>(), 6370u);
+  graph["model"]["layers"][3]["inputs"] = json::parse(R"(["b", "nowhere"])");
+  const std::string unknown = post("/api/check", graph.dump(), 200)["error"];
+  BOOST_CHECK_MESSAGE(unknown.find("nowhere") != std::string::npos, unknown);
   // Nothing was queued and no run folder was made.
   BOOST_CHECK_EQUAL(get("/api/jobs")["jobs"].size(), 0u);
   BOOST_CHECK_EQUAL(get("/api/runs")["runs"].size(), 0u);

@@ -34,6 +34,29 @@ Shape sample_shape_of(const json& data, const Registry& reg, const std::string& 
   return info.sample_shape;
 }
 
+// A graph is built whole (each node's shapes follow from its inputs, not from the layer
+// before it); a node that does not fit is named by build()'s message. Each row also lists
+// the node's inputs.
+json graph_shapes(MyDeepLearning& model, const json& layers, const Shape& input, const std::string& source) {
+  try {
+    model.build(input);
+  } catch (const Error& e) {
+    throw ConfigError(source + ": model.layers: " + e.what());
+  }
+  json out = {{"input_shape", input}, {"layers", json::array()}};
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    const Layer& layer = model.layer(i);
+    total += layer.param_count();
+    out["layers"].push_back({{"index", i}, {"name", layer.name()}, {"type", layers[i].value("type", "")},
+                             {"inputs", model.layer_input_names(i)}, {"input_shape", model.layer_input_shape(i)},
+                             {"output_shape", model.layer_output_shape(i)}, {"params", layer.param_count()}});
+  }
+  out["output_shape"] = model.output_shape();
+  out["params"] = total;
+  return out;
+}
+
 }  // namespace
 
 json check_model_shapes(const json& config, const Registry& reg, const std::string& source) {
@@ -52,6 +75,7 @@ json check_model_shapes(const json& config, const Registry& reg, const std::stri
       throw ConfigError(source + ": model.layers." + std::to_string(i) + ": " + e.what());
     }
   }
+  if (model.is_graph()) return graph_shapes(model, layers, input, source);
   json out = {{"input_shape", input}, {"layers", json::array()}};
   Shape shape = input;
   std::size_t total = 0;
