@@ -69,6 +69,32 @@ BOOST_AUTO_TEST_CASE(run_with_unknown_layer_exits_2_naming_its_position) {
   BOOST_TEST(contains(r.out, "model.layers.1: unknown layer type 'dnese'"), r.out);
 }
 
+// A graph node's "inputs" is the model's to check (not the layer factory's): each mistake
+// exits 2 before training, naming the node.
+BOOST_AUTO_TEST_CASE(run_with_malformed_graph_inputs_exits_2_naming_the_node) {
+  auto run_with_inputs = [](const std::string& tag, const std::string& inputs) {
+    return run_glassbox("run " + write_tmp("inputs-" + tag + ".json", R"({"data": {"dataset": "synthetic"}, "model": {"layers": [
+        {"type": "dense", "units": 8, "name": "a"}, {"type": "relu", "name": "b", "inputs": ["a"]},
+        {"type": "add", "inputs": )" + inputs + R"(}, {"type": "dense", "units": 8}]}})"));
+  };
+  for (const char* bad : {"5", "[]", "[3]", "\"a\""}) {
+    auto r = run_with_inputs("list", bad);
+    BOOST_TEST(r.code == 2, bad);
+    BOOST_TEST(contains(r.out, "model.layers.2: layer 2 (add): \"inputs\" must be a non-empty list of layer names, got " +
+                                   std::string(bad)),
+               r.out);
+  }
+  auto r = run_with_inputs("unknown", R"(["a", "nope"])");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "model.layers: layer 'add_1' (add): unknown input 'nope' (known: "), r.out);
+  r = run_with_inputs("cycle", R"(["dense_1", "a"])");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "the layers form a cycle: 'add_1' -> 'dense_1' -> 'add_1'"), r.out);
+  r = run_with_inputs("one", R"(["a"])");
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.out, "'add_1' (add) is a merge layer and needs at least 2 inputs"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(run_without_file_exits_2) {
   auto r = run_glassbox("run /nonexistent/exp.json");
   BOOST_TEST(r.code == 2);

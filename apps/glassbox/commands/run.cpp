@@ -6,48 +6,10 @@
 #include "experiment_runner.h"
 #include "explain_step.h"
 #include "glassbox/experiment.h"
+#include "glassbox/plugin_check.h"
 #include "options.h"
 
 namespace glassbox::app {
-
-namespace {
-
-// The plugins an experiment needs: its dataset, each layer type, the optimizer.
-void check_factories(const Experiment& e, Registry& reg) {
-  const auto& data = e.section("data");
-  if (data.contains("dataset")) (void)reg.datasets.info(data["dataset"].get<std::string>());
-  const auto& model = e.section("model");
-  if (model.contains("layers"))
-    for (std::size_t i = 0; i < model["layers"].size(); ++i) {
-      const auto& l = model["layers"][i];
-      std::string type = l["type"].get<std::string>();
-      if (!reg.layers.contains(type)) {
-        std::string known;
-        for (const auto& f : reg.layers.list()) known += (known.empty() ? "" : ", ") + f.name;
-        throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": unknown layer type '" +
-                          type + "' (known: " + known + ")");
-      }
-      try {
-        (void)reg.make_layer(l);  // the factory checks the layer's options (names, types)
-      } catch (const ConfigError& err) {
-        throw ConfigError(e.source + ": model.layers." + std::to_string(i) + ": " + err.what());
-      }
-    }
-  const auto& train = e.section("train");
-  if (train.contains("optimizer")) {
-    const auto& o = train["optimizer"];
-    std::string type = o.is_string() ? o.get<std::string>() : o.value("type", "");
-    if (!reg.optimizers.contains(type))
-      throw ConfigError(e.source + ": train.optimizer: unknown optimizer '" + type + "'");
-    try {
-      (void)reg.make_optimizer(o.is_string() ? nlohmann::json{{"type", type}} : o);
-    } catch (const ConfigError& err) {
-      throw ConfigError(e.source + ": train.optimizer: " + err.what());
-    }
-  }
-}
-
-}  // namespace
 
 int cmd_run(const Args& args, Context& ctx) {
   po::options_description desc("run options");
@@ -66,7 +28,7 @@ int cmd_run(const Args& args, Context& ctx) {
 
   Experiment e = load_experiment(vm["config"].as<std::string>(), sets);
   Registry& reg = ctx.registry();
-  check_factories(e, reg);
+  check_experiment_plugins(e.config, reg, e.source);  // dataset, layers, optimizer
   if (e.has("explain")) check_explain_section(e);  // methods, composites, rules
   if (vm.count("check")) {
     std::cout << e.source << ": valid experiment '" << e.name() << "'\n";

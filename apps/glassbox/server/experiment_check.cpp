@@ -2,6 +2,7 @@
 // every plugin it names exists and accepts its options, and its sizes suit a shared
 // machine. Errors are ConfigError naming the key path, answered as 400.
 #include "glassbox/error.h"
+#include "glassbox/plugin_check.h"
 #include "web_server.h"
 
 namespace glassbox::server {
@@ -9,12 +10,6 @@ namespace glassbox::server {
 using nlohmann::json;
 
 namespace {
-
-std::string known_names(const std::vector<FactoryInfo>& list) {
-  std::string s;
-  for (const auto& f : list) s += (s.empty() ? "" : ", ") + f.name;
-  return s;
-}
 
 void check_range(const json& section, const char* key, long lo, long hi, const std::string& where) {
   if (!section.contains(key)) return;
@@ -34,10 +29,6 @@ void check_experiment_factories(const json& config, const Registry& reg, const s
 
   if (!data.contains("dataset") || !data["dataset"].is_string())
     throw ConfigError(source + ": data.dataset: name a dataset (known: " + known_names(reg.datasets.list()) + ")");
-  const std::string dataset = data["dataset"].get<std::string>();
-  if (!reg.datasets.contains(dataset))
-    throw ConfigError(source + ": data.dataset: unknown dataset '" + dataset +
-                      "' (known: " + known_names(reg.datasets.list()) + ")");
   if (data.contains("classes")) {
     const json& c = data["classes"];
     if (!c.is_array() || c.empty())
@@ -50,31 +41,7 @@ void check_experiment_factories(const json& config, const Registry& reg, const s
   if (!model.contains("layers") || !model["layers"].is_array() || model["layers"].empty())
     throw ConfigError(source + ": model.layers: the model needs at least one layer");
   if (model["layers"].size() > 64) throw ConfigError(source + ": model.layers: at most 64 layers on this server");
-  for (std::size_t i = 0; i < model["layers"].size(); ++i) {
-    const json& l = model["layers"][i];
-    const std::string where = source + ": model.layers." + std::to_string(i);
-    const std::string type = l.value("type", "");
-    if (!reg.layers.contains(type))
-      throw ConfigError(where + ": unknown layer type '" + type + "' (known: " + known_names(reg.layers.list()) + ")");
-    try {
-      (void)reg.make_layer(l);  // the factory checks its options (unknown keys, types)
-    } catch (const Error& e) {
-      throw ConfigError(where + " (" + type + "): " + e.what());
-    }
-  }
-
-  if (train.contains("optimizer")) {
-    const json& o = train["optimizer"];
-    const std::string type = o.is_string() ? o.get<std::string>() : o.is_object() ? o.value("type", "") : "";
-    if (!reg.optimizers.contains(type))
-      throw ConfigError(source + ": train.optimizer: unknown optimizer '" + type +
-                        "' (known: " + known_names(reg.optimizers.list()) + ")");
-    try {
-      (void)reg.make_optimizer(o.is_string() ? json{{"type", type}} : o);
-    } catch (const Error& e) {
-      throw ConfigError(source + ": train.optimizer (" + type + "): " + e.what());
-    }
-  }
+  check_experiment_plugins(config, reg, source);  // the checks of `glassbox run`
   check_range(train, "epochs", 1, 1000, source + ": train");
   check_range(train, "batch_size", 1, 65536, source + ": train");
 }
