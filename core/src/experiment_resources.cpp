@@ -47,13 +47,16 @@ std::size_t experiment_batch_size(const Experiment& e) {
   return static_cast<std::size_t>(v.get<long long>());
 }
 
-void check_experiment_resources(const Experiment& e, const Registry& registry) {
-  DatasetInfo info;
+DatasetInfo check_experiment_data(const Experiment& e, const Registry& registry) {
   try {
-    info = describe_experiment_data(e.section("data"), registry, e.source);
+    return describe_experiment_data(e.section("data"), registry, e.source);
   } catch (const DataError& err) {
     throw ConfigError(e.source + ": data: " + err.what());
   }
+}
+
+void check_experiment_resources(const Experiment& e, const Registry& registry) {
+  const DatasetInfo info = check_experiment_data(e, registry);
   if (!info.available || info.sample_shape.empty()) return;  // the job reports what is missing
   MyDeepLearning model(registry, e.seed());
   build_experiment_model(e, model, info.sample_shape);

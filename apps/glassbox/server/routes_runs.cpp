@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <vector>
 
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_resources.h"
+#include "glassbox/model_memory.h"
 #include "path_safety.h"
 #include "route_handler.h"
 #include "web_server.h"
@@ -108,11 +110,18 @@ void add_run_routes(WebServer& s) {
       Experiment e = parse_experiment(req.body, "request");
       check_experiment_factories(e.config, s.registry, "request");
       check_data_paths(e.config, s.data_roots, "request");
-      // The layer table first (its errors name model.layers.N and the input shape), then
-      // what POST /api/runs checks besides: the data's description (validation split) and
-      // the training memory at train.batch_size.
-      json out = check_model_shapes(e.config, s.registry, "request");
-      check_experiment_resources(e, s.registry);
+      // What POST /api/runs checks (check_experiment_resources), with the one model the
+      // layer table is read from: the data's description (classes, validation split), the
+      // layers built for its sample shape (errors name model.layers.N and the input shape),
+      // then the training memory at train.batch_size.
+      const DatasetInfo info = check_experiment_data(e, s.registry);
+      // One dry run at a time: building allocates the parameters (a large dense layer can
+      // take a gigabyte, within max_parameter_bytes), and the page checks as the user types.
+      static std::mutex one_at_a_time;
+      std::lock_guard<std::mutex> lock(one_at_a_time);
+      MyDeepLearning model(s.registry, e.seed());
+      json out = check_model_shapes(e, info, model);
+      check_training_memory(model, experiment_batch_size(e), e.source);
       out["valid"] = true;
       out["name"] = e.name();
       send_json(res, out);

@@ -11,6 +11,9 @@
 #include <httplib.h>
 
 #include "event_hub.h"
+#include "glassbox/dataset.h"
+#include "glassbox/experiment.h"
+#include "glassbox/model.h"
 #include "glassbox/registry.h"
 #include "guarded_server.h"
 #include "inspector.h"
@@ -97,13 +100,13 @@ void check_data_paths(const nlohmann::json& config, const std::vector<std::strin
 void check_experiment_factories(const nlohmann::json& config, const Registry& registry,
                                 const std::string& source);
 
-// The dry run of an experiment that passed the checks above: its model built layer by
-// layer for the dataset's sample shape (from the dataset's description; nothing is
-// loaded or trained). Returns {"input_shape", "layers": [{"index", "name", "type",
-// "input_shape", "output_shape", "params"}], "output_shape", "params"}. Throws
+// The dry run of an experiment that passed the checks above: `model` (empty, made with the
+// experiment's seed) gets its layers and is built for the sample shape of `info` (the
+// data's description; nothing is loaded or trained), so the caller can check its training
+// memory next. Returns {"input_shape", "layers": [{"index", "name", "type", "input_shape",
+// "output_shape", "params"} (+ "inputs" in a graph)], "output_shape", "params"}. Throws
 // ConfigError naming model.layers.N (its name and input shape) for a layer that does not
-// fit, or the dataset when it is not installed.
-nlohmann::json check_model_shapes(const nlohmann::json& config, const Registry& registry,
-                                  const std::string& source);
+// fit (a graph's node by build()'s message), or the dataset when it is not installed.
+nlohmann::json check_model_shapes(const Experiment& e, const DatasetInfo& info, MyDeepLearning& model);
 
 }  // namespace glassbox::server

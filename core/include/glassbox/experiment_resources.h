@@ -4,6 +4,7 @@
 // with build_experiment_model and checks its training memory (model_memory.h) right after
 // loading the data, before training; the web server calls check_experiment_resources when
 // an experiment is submitted, so the same errors are a 400 at once, not a failed job later.
+#include "glassbox/dataset.h"
 #include "glassbox/experiment.h"
 #include "glassbox/model.h"
 #include "glassbox/registry.h"
@@ -21,7 +22,12 @@ void build_experiment_model(const Experiment& e, MyDeepLearning& model, const Sh
 // train.batch_size with its default (32).
 std::size_t experiment_batch_size(const Experiment& e);
 
-// The data section (describe_experiment_data: options, classes, validation split) and, when
+// The data section's description (describe_experiment_data: options, classes, validation
+// split), without loading the data. A data file the description cannot read is a
+// ConfigError naming it; an unavailable dataset is returned with available = false.
+DatasetInfo check_experiment_data(const Experiment& e, const Registry& registry);
+
+// The data section (check_experiment_data: options, classes, validation split) and, when
 // the dataset describes its sample shape, the model built for it within max_model_bytes()
 // and its training memory at train.batch_size (check_training_memory). A data file the
 // description cannot read is a ConfigError naming it. Throws ConfigError naming e.source
