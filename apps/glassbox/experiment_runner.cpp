@@ -263,6 +263,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
     s.effective["model"]["loss"] = "sparse_categorical_crossentropy";
   // Bad configuration or data fail here, before anything is written.
   if (e.has("explain")) check_explain_section(e);
+  if (e.has("signatures")) check_signatures_section(e);
   if (e.has("similarity")) check_similarity_section(e);
   if (e.has("concepts")) check_concepts_section(e);
   load_data(s);

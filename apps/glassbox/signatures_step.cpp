@@ -8,6 +8,10 @@
 
 namespace glassbox::app {
 
+void check_signatures_section(const Experiment& e) {
+  (void)explain::SignatureStudyOptions::from_json(e.section("signatures"), e.source + ": signatures");
+}
+
 void run_signatures_step(RunState& s) {
   const auto& section = s.experiment.section("signatures");
   if (section.is_object() && section.contains("enabled") && section["enabled"].is_boolean() &&

@@ -7,6 +7,10 @@
 
 namespace glassbox::app {
 
+// The section's options checked before any work (a conv_firing typo is not found after
+// training): ConfigError naming the key.
+void check_signatures_section(const Experiment& e);
+
 // Runs when the experiment has a "signatures" section whose "enabled" is not false.
 void run_signatures_step(RunState& s);
 

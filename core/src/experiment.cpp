@@ -57,17 +57,23 @@ std::vector<std::string> keys_under(const std::string& prefix) {
   return out;
 }
 
+// The known key nearest to `key` within 2 edits, or "".
+std::string nearest(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_d = 3;
+  for (const auto& k : known) {
+    std::size_t d = edit_distance(key, k);
+    if (d < best_d) best_d = d, best = k;
+  }
+  return best;
+}
+
 void check_known(const json& value, const std::string& prefix, const std::string& source) {
   const std::vector<std::string> known = keys_under(prefix);
   for (const auto& [key, v] : value.items()) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     const std::string here = prefix.empty() ? key : prefix + "." + key;
-    std::string best;
-    std::size_t best_d = 3;
-    for (const auto& k : known) {
-      std::size_t d = edit_distance(key, k);
-      if (d < best_d) best_d = d, best = k;
-    }
+    const std::string best = nearest(key, known);
     std::string msg = source + ": unknown key '" + here + "'";
     if (!best.empty()) msg += ", did you mean '" + (prefix.empty() ? best : prefix + "." + best) + "'?";
     throw ConfigError(msg);
@@ -123,17 +129,18 @@ void check_names_inside(const json& v, const std::string& path, bool all, const 
     for (std::size_t i = 0; i < v.size(); ++i) check_names_inside(v[i], path + "." + std::to_string(i), all, source);
 }
 
-void check_value(const json& v, const schema::Rule& r, const std::string& source) {
-  const std::string bad = source + ": " + r.path + ": expected " + r.expected + ", got " + shown(v);
+// `label` names the value in messages ("exp.json: train.epochs"); the file-name checks
+// name it by `source` and the rule's path.
+void check_value(const json& v, const schema::Rule& r, const std::string& label, const std::string& source) {
+  const std::string bad = label + ": expected " + r.expected + ", got " + shown(v);
   if (!type_matches(v, r.types) || !in_range(v, r)) throw ConfigError(bad);
   if (v.is_array() && r.items)
     for (std::size_t i = 0; i < v.size(); ++i)
       if (!type_matches(v[i], r.items) || !in_range(v[i], r))
-        throw ConfigError(source + ": " + r.path + "." + std::to_string(i) + ": expected " + r.expected +
-                          ", got " + shown(v[i]));
+        throw ConfigError(label + "." + std::to_string(i) + ": expected " + r.expected + ", got " + shown(v[i]));
   switch (r.special) {
     case schema::Special::shape:
-      if (!v.is_null()) (void)shape_from_json(v, source + ": " + r.path);
+      if (!v.is_null()) (void)shape_from_json(v, label);
       break;
     case schema::Special::file_name:
       check_output_name(v, r.path, source);
@@ -151,10 +158,11 @@ void check_value(const json& v, const schema::Rule& r, const std::string& source
 void check_values(const json& node, const std::string& prefix, const std::string& source) {
   for (const auto& [key, v] : node.items()) {
     const std::string here = prefix.empty() ? key : prefix + "." + key;
-    if (const schema::Rule* r = find_rule(here)) check_value(v, *r, source);
+    if (const schema::Rule* r = find_rule(here)) check_value(v, *r, source + ": " + r->path, source);
     if (!v.is_object()) continue;
     for (const auto& [k2, v2] : v.items())
-      if (const schema::Rule* r2 = find_rule(here + "." + k2); r2 && !prefix.empty()) check_value(v2, *r2, source);
+      if (const schema::Rule* r2 = find_rule(here + "." + k2); r2 && !prefix.empty())
+        check_value(v2, *r2, source + ": " + r2->path, source);
   }
 }
 
@@ -254,6 +262,22 @@ void validate_experiment(const json& config, const std::string& source) {
       !(train["optimizer"].contains("type") && train["optimizer"]["type"].is_string()))
     throw ConfigError(source + ": train.optimizer.type: expected an optimizer name, got " +
                       shown(train["optimizer"].value("type", json())));
+}
+
+void validate_section(const json& section, const std::string& name, const std::string& where) {
+  if (section.is_null()) return;
+  if (!section.is_object()) throw ConfigError(where + ": expected an object, got " + shown(section));
+  const std::vector<std::string> known = keys_under(name);
+  for (const auto& [key, v] : section.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      const std::string best = nearest(key, known);
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw ConfigError(where + "." + key + ": unknown key" + (best.empty() ? "" : ", did you mean '" + best + "'?") +
+                        " (known: " + list + ")");
+    }
+    if (const schema::Rule* r = find_rule(name + "." + key)) check_value(v, *r, where + "." + key, where);
+  }
 }
 
 Experiment parse_experiment(const std::string& text, const std::string& source,

@@ -6,6 +6,8 @@
 #include <numeric>
 
 #include "glassbox/error.h"
+#include "glassbox/experiment.h"
+#include "section_value.h"
 
 namespace glassbox::explain {
 
@@ -13,21 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-template <class T>
-T get(const json& s, const std::string& key, T fallback, const std::string& where) {
-  if (!s.contains(key) || s.at(key).is_null()) return fallback;
-  try {
-    return s.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw ConfigError(where + "." + key + ": wrong type, got " + s.at(key).dump());
-  }
-}
 
-const std::vector<std::string>& option_keys() {
-  static const std::vector<std::string> k = {"enabled",    "composite",      "samples", "top_k",
-                                             "references", "reference_pool", "layers",  "plots"};
-  return k;
-}
 
 // Indices of the `k` largest values (ties: the lower index first).
 std::vector<std::size_t> top_indices(const std::vector<double>& v, std::size_t k) {
@@ -68,24 +56,15 @@ std::vector<std::size_t> class_inputs(const LabeledData& data, const std::vector
 
 ConceptOptions ConceptOptions::from_json(const json& s, const std::string& where) {
   ConceptOptions o;
-  if (s.is_null()) return o;
-  if (!s.is_object()) throw ConfigError(where + ": must be an object, got " + s.dump());
-  for (const auto& [key, v] : s.items())
-    if (std::find(option_keys().begin(), option_keys().end(), key) == option_keys().end()) {
-      std::string known;
-      for (const auto& k : option_keys()) known += (known.empty() ? "" : ", ") + k;
-      throw ConfigError(where + "." + key + ": unknown key (known: " + known + ")");
-    }
-  o.enabled = get<bool>(s, "enabled", o.enabled, where);
-  o.composite = get<std::string>(s, "composite", o.composite, where);
-  o.samples = get<std::size_t>(s, "samples", o.samples, where);
-  o.top_k = get<std::size_t>(s, "top_k", o.top_k, where);
-  o.references = get<std::size_t>(s, "references", o.references, where);
-  o.reference_pool = get<std::size_t>(s, "reference_pool", o.reference_pool, where);
-  o.layers = get<std::vector<std::string>>(s, "layers", o.layers, where);
-  o.plots = get<bool>(s, "plots", o.plots, where);
-  if (o.samples == 0) throw ConfigError(where + ".samples: must be at least 1");
-  if (o.top_k == 0) throw ConfigError(where + ".top_k: must be at least 1");
+  validate_section(s, "concepts", where);  // keys, types and ranges, as in an experiment file
+  o.enabled = section_value<bool>(s, "enabled", o.enabled);
+  o.composite = section_value<std::string>(s, "composite", o.composite);
+  o.samples = section_value<std::size_t>(s, "samples", o.samples);
+  o.top_k = section_value<std::size_t>(s, "top_k", o.top_k);
+  o.references = section_value<std::size_t>(s, "references", o.references);
+  o.reference_pool = section_value<std::size_t>(s, "reference_pool", o.reference_pool);
+  o.layers = section_value<std::vector<std::string>>(s, "layers", o.layers);
+  o.plots = section_value<bool>(s, "plots", o.plots);
   try {
     (void)make_composite(o.composite);  // an unknown name fails here, naming the known ones
   } catch (const ConfigError& e) {

@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "glassbox/error.h"
+#include "glassbox/experiment.h"
 #include "glassbox/explain/plot_image.h"
 #include "glassbox/npy.h"
 #include "glassbox/sample_split.h"
+#include "section_value.h"
 
 namespace glassbox::explain {
 
@@ -25,21 +27,7 @@ namespace {
 // n^2 doubles per layer: 4096 inputs are 128 MB per layer.
 constexpr std::size_t kMaxSamples = 4096;
 
-template <class T>
-T get(const json& s, const std::string& key, T fallback, const std::string& where) {
-  if (!s.contains(key) || s.at(key).is_null()) return fallback;
-  try {
-    return s.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw ConfigError(where + "." + key + ": wrong type, got " + s.at(key).dump());
-  }
-}
 
-const std::vector<std::string>& option_keys() {
-  static const std::vector<std::string> k = {"enabled",         "samples",       "batch_size", "seed", "include_input",
-                                             "include_reshape", "compare_model", "plots"};
-  return k;
-}
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -111,26 +99,15 @@ double linear_cka(const float* x, std::size_t p, const float* y, std::size_t q, 
 
 SimilarityOptions SimilarityOptions::from_json(const json& s, const std::string& where) {
   SimilarityOptions o;
-  if (s.is_null()) return o;
-  if (!s.is_object()) throw ConfigError(where + ": must be an object, got " + s.dump());
-  for (const auto& [key, v] : s.items())
-    if (std::find(option_keys().begin(), option_keys().end(), key) == option_keys().end()) {
-      std::string known;
-      for (const auto& k : option_keys()) known += (known.empty() ? "" : ", ") + k;
-      throw ConfigError(where + "." + key + ": unknown key (known: " + known + ")");
-    }
-  o.enabled = get<bool>(s, "enabled", o.enabled, where);
-  o.samples = get<std::size_t>(s, "samples", o.samples, where);
-  o.batch_size = get<std::size_t>(s, "batch_size", o.batch_size, where);
-  o.seed = get<std::uint64_t>(s, "seed", o.seed, where);
-  o.include_input = get<bool>(s, "include_input", o.include_input, where);
-  o.include_reshape = get<bool>(s, "include_reshape", o.include_reshape, where);
-  o.compare_model = get<std::string>(s, "compare_model", o.compare_model, where);
-  o.plots = get<bool>(s, "plots", o.plots, where);
-  if (o.batch_size == 0) throw ConfigError(where + ".batch_size: must be at least 1");
-  if (o.samples > kMaxSamples)
-    throw ConfigError(where + ".samples: at most " + std::to_string(kMaxSamples) +
-                      " (each layer keeps samples^2 doubles), got " + std::to_string(o.samples));
+  validate_section(s, "similarity", where);  // keys, types and ranges, as in an experiment file
+  o.enabled = section_value<bool>(s, "enabled", o.enabled);
+  o.samples = section_value<std::size_t>(s, "samples", o.samples);
+  o.batch_size = section_value<std::size_t>(s, "batch_size", o.batch_size);
+  o.seed = section_value<std::uint64_t>(s, "seed", o.seed);
+  o.include_input = section_value<bool>(s, "include_input", o.include_input);
+  o.include_reshape = section_value<bool>(s, "include_reshape", o.include_reshape);
+  o.compare_model = section_value<std::string>(s, "compare_model", o.compare_model);
+  o.plots = section_value<bool>(s, "plots", o.plots);
   return o;
 }
 

@@ -5,7 +5,9 @@
 #include <numeric>
 
 #include "glassbox/error.h"
+#include "glassbox/experiment.h"
 #include "glassbox/explain/signature_builder.h"
+#include "section_value.h"
 
 namespace glassbox::explain {
 
@@ -13,16 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-template <class T>
-T get(const nlohmann::json& s, const std::string& key, T fallback, const std::string& where) {
-  if (!s.contains(key)) return fallback;
-  try {
-    return s.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError(where + "." + key + ": wrong type, got " + s.at(key).dump());
-  }
-}
 
 // The first `limit` samples of each class in turn (round robin), so a limit keeps the
 // class balance of the data.
@@ -58,70 +50,38 @@ Tensor first_rows(const LabeledData& data, const std::vector<std::size_t>& idx) 
 
 }  // namespace
 
-const std::vector<std::string>& SignatureStudyOptions::keys() {
-  static const std::vector<std::string> k = {
-      "enabled",        "threshold",     "top_k",          "pattern_capacity", "max_covariance_dim", "batch_size",
-      "include_input",  "include_reshape", "layers",       "separability_threshold", "shrinkage", "heldout_limit",
-      "unseen_limit",   "relevance",     "composite",      "relevance_samples", "plots",
-      "linear_probes",  "probe_epochs",  "probe_batch_size", "probe_learning_rate", "probe_l2",
-      "conv_firing",    "conv_quantile", "pattern_grid",   "calibration_samples"};
-  return k;
-}
 
 SignatureStudyOptions SignatureStudyOptions::from_json(const nlohmann::json& s, const std::string& where) {
   SignatureStudyOptions o;
-  if (s.is_null()) return o;
-  if (!s.is_object()) throw ConfigError(where + ": must be an object, got " + s.dump());
-  for (const auto& [key, v] : s.items())
-    if (std::find(keys().begin(), keys().end(), key) == keys().end()) {
-      std::string known;
-      for (const auto& k : keys()) known += (known.empty() ? "" : ", ") + k;
-      throw ConfigError(where + "." + key + ": unknown key (known: " + known + ")");
-    }
+  validate_section(s, "signatures", where);  // keys, types and ranges, as in an experiment file
   auto& g = o.signature;
-  g.firing_threshold = get<float>(s, "threshold", g.firing_threshold, where);
-  g.top_k = get<std::size_t>(s, "top_k", g.top_k, where);
-  g.conv_firing = get<std::string>(s, "conv_firing", g.conv_firing, where);
-  g.conv_quantile = get<double>(s, "conv_quantile", g.conv_quantile, where);
-  g.pattern_grid = get<std::size_t>(s, "pattern_grid", g.pattern_grid, where);
-  g.calibration_samples = get<std::size_t>(s, "calibration_samples", g.calibration_samples, where);
+  g.firing_threshold = section_value<float>(s, "threshold", g.firing_threshold);
+  g.top_k = section_value<std::size_t>(s, "top_k", g.top_k);
+  g.conv_firing = section_value<std::string>(s, "conv_firing", g.conv_firing);
+  g.conv_quantile = section_value<double>(s, "conv_quantile", g.conv_quantile);
+  g.pattern_grid = section_value<std::size_t>(s, "pattern_grid", g.pattern_grid);
+  g.calibration_samples = section_value<std::size_t>(s, "calibration_samples", g.calibration_samples);
   if (g.conv_firing != "quantile" && g.conv_firing != "threshold")
     throw ConfigError(where + ".conv_firing: expected \"quantile\" or \"threshold\", got \"" + g.conv_firing + "\"");
-  if (!(g.conv_quantile >= 0.0 && g.conv_quantile <= 1.0))
-    throw ConfigError(where + ".conv_quantile: expected a value in [0, 1], got " + std::to_string(g.conv_quantile));
-  if (g.pattern_grid > 64) throw ConfigError(where + ".pattern_grid: expected 0..64, got " + std::to_string(g.pattern_grid));
-  g.pattern_capacity = get<std::size_t>(s, "pattern_capacity", g.pattern_capacity, where);
-  g.max_covariance_dim = get<std::size_t>(s, "max_covariance_dim", g.max_covariance_dim, where);
-  g.batch_size = get<std::size_t>(s, "batch_size", g.batch_size, where);
-  g.include_input = get<bool>(s, "include_input", g.include_input, where);
-  g.include_reshape = get<bool>(s, "include_reshape", g.include_reshape, where);
-  g.layers = get<std::vector<std::string>>(s, "layers", g.layers, where);
-  o.separability_threshold = get<double>(s, "separability_threshold", o.separability_threshold, where);
-  o.shrinkage = get<double>(s, "shrinkage", o.shrinkage, where);
-  o.heldout_limit = get<std::size_t>(s, "heldout_limit", o.heldout_limit, where);
-  o.unseen_limit = get<std::size_t>(s, "unseen_limit", o.unseen_limit, where);
-  o.relevance = get<bool>(s, "relevance", o.relevance, where);
-  o.composite = get<std::string>(s, "composite", o.composite, where);
-  o.relevance_samples = get<std::size_t>(s, "relevance_samples", o.relevance_samples, where);
-  o.plots = get<bool>(s, "plots", o.plots, where);
-  o.linear_probes = get<bool>(s, "linear_probes", o.linear_probes, where);
-  o.probe.epochs = get<std::size_t>(s, "probe_epochs", o.probe.epochs, where);
-  o.probe.batch_size = get<std::size_t>(s, "probe_batch_size", o.probe.batch_size, where);
-  o.probe.learning_rate = get<double>(s, "probe_learning_rate", o.probe.learning_rate, where);
-  o.probe.l2 = get<double>(s, "probe_l2", o.probe.l2, where);
-  if (o.probe.epochs == 0) throw ConfigError(where + ".probe_epochs: must be at least 1");
-  if (o.probe.batch_size == 0) throw ConfigError(where + ".probe_batch_size: must be at least 1");
-  if (!(o.probe.learning_rate > 0))
-    throw ConfigError(where + ".probe_learning_rate: expected a positive number, got " +
-                      std::to_string(o.probe.learning_rate));
-  if (!(o.probe.l2 >= 0))
-    throw ConfigError(where + ".probe_l2: expected a number >= 0, got " + std::to_string(o.probe.l2));
-  if (g.batch_size == 0) throw ConfigError(where + ".batch_size: must be at least 1");
-  if (o.separability_threshold <= 0 || o.separability_threshold > 1)
-    throw ConfigError(where + ".separability_threshold: expected a value in (0, 1], got " +
-                      std::to_string(o.separability_threshold));
-  if (o.shrinkage < 0 || o.shrinkage >= 1)
-    throw ConfigError(where + ".shrinkage: expected a value in [0, 1), got " + std::to_string(o.shrinkage));
+  g.pattern_capacity = section_value<std::size_t>(s, "pattern_capacity", g.pattern_capacity);
+  g.max_covariance_dim = section_value<std::size_t>(s, "max_covariance_dim", g.max_covariance_dim);
+  g.batch_size = section_value<std::size_t>(s, "batch_size", g.batch_size);
+  g.include_input = section_value<bool>(s, "include_input", g.include_input);
+  g.include_reshape = section_value<bool>(s, "include_reshape", g.include_reshape);
+  g.layers = section_value<std::vector<std::string>>(s, "layers", g.layers);
+  o.separability_threshold = section_value<double>(s, "separability_threshold", o.separability_threshold);
+  o.shrinkage = section_value<double>(s, "shrinkage", o.shrinkage);
+  o.heldout_limit = section_value<std::size_t>(s, "heldout_limit", o.heldout_limit);
+  o.unseen_limit = section_value<std::size_t>(s, "unseen_limit", o.unseen_limit);
+  o.relevance = section_value<bool>(s, "relevance", o.relevance);
+  o.composite = section_value<std::string>(s, "composite", o.composite);
+  o.relevance_samples = section_value<std::size_t>(s, "relevance_samples", o.relevance_samples);
+  o.plots = section_value<bool>(s, "plots", o.plots);
+  o.linear_probes = section_value<bool>(s, "linear_probes", o.linear_probes);
+  o.probe.epochs = section_value<std::size_t>(s, "probe_epochs", o.probe.epochs);
+  o.probe.batch_size = section_value<std::size_t>(s, "probe_batch_size", o.probe.batch_size);
+  o.probe.learning_rate = section_value<double>(s, "probe_learning_rate", o.probe.learning_rate);
+  o.probe.l2 = section_value<double>(s, "probe_l2", o.probe.l2);
   return o;
 }
 

@@ -45,6 +45,13 @@ void apply_override(nlohmann::json& config, const std::string& assignment);
 // '/tmp/victim.txt'"). Layer and optimizer options are checked by their factories.
 void validate_experiment(const nlohmann::json& config, const std::string& source);
 
+// One section given on its own (an analysis reading its section, or a command's --set
+// options) checked against the same schema: each key known, typed and in range. Messages
+// start with `where`, then the key: "exp.json: similarity.samples: expected an integer in
+// [0, 4096], got 5000", "--set.sampels: unknown key, did you mean 'samples'? (known: ...)".
+// A null section is accepted (all defaults).
+void validate_section(const nlohmann::json& section, const std::string& name, const std::string& where);
+
 // A relative path of plain components ("training.csv", "logs/train.csv"): not empty,
 // not absolute, no "." or ".." component, no backslash, colon or control character.
 bool is_inside_results_name(const std::string& name);

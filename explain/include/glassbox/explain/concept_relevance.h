@@ -43,9 +43,10 @@ struct ConceptOptions {
   std::vector<std::string> layers;   // concept layers by name; empty = the default ones
   bool plots = true;
 
-  // From an experiment's "concepts" section or `--set` options; every key is checked
-  // (ConfigError naming `where`.key). Keys: enabled, composite, samples, top_k,
-  // references, reference_pool, layers, plots.
+  // From an experiment's "concepts" section or `--set` options. Every key is checked
+  // against the experiment schema's concepts.* keys (type and range; validate_section),
+  // and the composite by name: ConfigError naming `where`.key. An absent or null key
+  // keeps the default above.
   static ConceptOptions from_json(const nlohmann::json& section, const std::string& where);
 };
 

@@ -59,9 +59,9 @@ struct SimilarityOptions {
   std::string compare_model;       // a second model folder to compare layer by layer ("" none)
   bool plots = true;
 
-  // From an experiment's "similarity" section or `--set` options; every key is checked
-  // (ConfigError naming `where`.key). Keys: enabled, samples, batch_size, seed,
-  // include_input, include_reshape, compare_model, plots.
+  // From an experiment's "similarity" section or `--set` options. Every key is checked
+  // against the experiment schema's similarity.* keys (type and range; validate_section):
+  // ConfigError naming `where`.key. An absent or null key keeps the default above.
   static SimilarityOptions from_json(const nlohmann::json& section, const std::string& where);
 };
 

@@ -41,15 +41,11 @@ struct SignatureStudyOptions {
   bool linear_probes = true;             // fit a linear probe per layer (decides divergence)
   LinearProbeOptions probe;
 
-  // From an experiment's "signatures" section or CLI options; every key is checked
-  // (ConfigError naming `where`.key). Keys: threshold, top_k, pattern_capacity,
-  // max_covariance_dim, batch_size, include_input, include_reshape, layers,
-  // separability_threshold, shrinkage, heldout_limit, unseen_limit, relevance, composite,
-  // relevance_samples, plots, enabled, linear_probes, probe_epochs, probe_batch_size,
-  // probe_learning_rate, probe_l2, conv_firing, conv_quantile, pattern_grid,
-  // calibration_samples.
+  // From an experiment's "signatures" section or CLI options. Every key is checked against
+  // the experiment schema's signatures.* keys (core/src/experiment_schema.cpp: type and
+  // range; validate_section), and conv_firing against its two values: ConfigError naming
+  // `where`.key. An absent or null key keeps the default above.
   static SignatureStudyOptions from_json(const nlohmann::json& section, const std::string& where);
-  static const std::vector<std::string>& keys();
 };
 
 struct SignatureStudy {
