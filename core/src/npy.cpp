@@ -122,14 +122,21 @@ std::vector<std::int64_t> NpyArray::as_int() const {
   return out;
 }
 
-NpyArray read_npy(const std::string& path) {
-  InputFile f = open_regular_file(path, kMaxDataFileBytes, ".npy file");
-  std::size_t offset = 0;  // bytes read so far
-  auto read = [&](void* out, std::size_t n) {
-    const std::size_t got = f.read(out, n);
-    offset += got;
-    return got;
-  };
+namespace {
+
+// The dtypes convert() reads (the little-endian numeric ones).
+bool supported_dtype(const std::string& d) {
+  static const char* const kSupported[] = {"<f4", "<f8", "|u1", "<u1", "|i1", "<i1", "<i2",
+                                           "<u2", "<i4", "<u4", "<i8", "<u8", "|b1"};
+  for (const char* s : kSupported)
+    if (d == s) return true;
+  return false;
+}
+
+// The header text after the magic, version and header length (format versions 1 to 3).
+// `read(out, n)` returns the bytes it read.
+template <class Read>
+std::string read_header(Read& read, const std::string& path) {
   char magic[8];
   if (read(magic, 8) != 8 || std::memcmp(magic, "\x93NUMPY", 6) != 0)
     throw DataError(path + ": not a .npy file (bad magic at byte 0)");
@@ -149,53 +156,81 @@ NpyArray read_npy(const std::string& path) {
   if (header_len > (1u << 20)) throw DataError(path + ": oversized .npy header");
   std::string header(header_len, '\0');
   if (read(header.data(), header_len) != header_len) throw DataError(path + ": truncated .npy header");
+  return header;
+}
 
-  auto field = [&](const std::string& key) -> std::string {
-    auto k = header.find("'" + key + "'");
-    if (k == std::string::npos) throw DataError(path + ": .npy header has no '" + key + "' field: " + header);
-    auto colon = header.find(':', k);
-    if (colon == std::string::npos) throw DataError(path + ": malformed .npy header: " + header);
-    return header.substr(colon + 1);
-  };
-  NpyArray a;
-  std::string descr = field("descr");
+// The header from just after "'key':" to its end.
+std::string header_field(const std::string& header, const std::string& key, const std::string& path) {
+  auto k = header.find("'" + key + "'");
+  if (k == std::string::npos) throw DataError(path + ": .npy header has no '" + key + "' field: " + header);
+  auto colon = header.find(':', k);
+  if (colon == std::string::npos) throw DataError(path + ": malformed .npy header: " + header);
+  return header.substr(colon + 1);
+}
+
+std::string header_dtype(const std::string& header, const std::string& path) {
+  const std::string descr = header_field(header, "descr", path);
   auto q1 = descr.find('\'');
   auto q2 = descr.find('\'', q1 + 1);
   if (q1 == std::string::npos || q2 == std::string::npos) throw DataError(path + ": malformed 'descr' in .npy header");
-  a.dtype = descr.substr(q1 + 1, q2 - q1 - 1);
-  if (a.dtype.size() >= 2 && a.dtype[0] == '>' && dtype_size(a.dtype) > 1)
-    throw DataError(path + ": big-endian dtype '" + a.dtype + "' is not supported (save as little-endian)");
-  static const char* supported[] = {"<f4", "<f8", "|u1", "<u1", "|i1", "<i1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "|b1"};
-  bool ok = false;
-  for (const char* s : supported) ok = ok || a.dtype == s;
-  if (!ok) throw DataError(path + ": unsupported dtype '" + a.dtype + "' (expected a numeric dtype such as <f4, |u1, <i8)");
-  std::string fortran = field("fortran_order");
-  if (fortran.find("True") < fortran.find(',')) throw DataError(path + ": Fortran-ordered arrays are not supported (save with C order)");
-  std::string shape = field("shape");
+  const std::string dtype = descr.substr(q1 + 1, q2 - q1 - 1);
+  if (dtype.size() >= 2 && dtype[0] == '>' && dtype_size(dtype) > 1)
+    throw DataError(path + ": big-endian dtype '" + dtype + "' is not supported (save as little-endian)");
+  if (!supported_dtype(dtype))
+    throw DataError(path + ": unsupported dtype '" + dtype + "' (expected a numeric dtype such as <f4, |u1, <i8)");
+  const std::string fortran = header_field(header, "fortran_order", path);
+  if (fortran.find("True") < fortran.find(','))
+    throw DataError(path + ": Fortran-ordered arrays are not supported (save with C order)");
+  return dtype;
+}
+
+Shape header_shape(const std::string& header, const std::string& path) {
+  const std::string shape = header_field(header, "shape", path);
   auto p1 = shape.find('(');
   auto p2 = shape.find(')');
   if (p1 == std::string::npos || p2 == std::string::npos) throw DataError(path + ": malformed 'shape' in .npy header");
   std::stringstream ss(shape.substr(p1 + 1, p2 - p1 - 1));
   std::string dim;
+  Shape out;
   while (std::getline(ss, dim, ',')) {
     auto b = dim.find_first_not_of(' ');
     if (b == std::string::npos) continue;
     try {
-      a.shape.push_back(std::stoul(dim.substr(b)));
+      out.push_back(std::stoul(dim.substr(b)));
     } catch (...) {
       throw DataError(path + ": malformed dimension '" + dim + "' in .npy shape");
     }
   }
-  // Compare with what the file holds before allocating: a damaged header must not make
-  // us reserve terabytes (or overflow the size computation).
-  const std::size_t item = dtype_size(a.dtype);
+  return out;
+}
+
+// The data's size in bytes, checked before anything is allocated: a damaged header must
+// not make us reserve terabytes (or overflow the size computation).
+std::size_t data_bytes(const NpyArray& a, const std::string& path) {
   std::size_t count = 1;
   for (std::size_t d : a.shape) {
     if (d != 0 && count > (std::size_t{1} << 40) / d)
       throw DataError(path + ": .npy header declares an impossibly large shape " + shape_to_string(a.shape));
     count *= d;
   }
-  const std::size_t bytes = count * item;
+  return count * dtype_size(a.dtype);
+}
+
+}  // namespace
+
+NpyArray read_npy(const std::string& path) {
+  InputFile f = open_regular_file(path, kMaxDataFileBytes, ".npy file");
+  std::size_t offset = 0;  // bytes read so far
+  auto read = [&](void* out, std::size_t n) {
+    const std::size_t got = f.read(out, n);
+    offset += got;
+    return got;
+  };
+  const std::string header = read_header(read, path);
+  NpyArray a;
+  a.dtype = header_dtype(header, path);
+  a.shape = header_shape(header, path);
+  const std::size_t bytes = data_bytes(a, path);
   // The file must hold exactly the data the header declares: nothing missing, nothing after.
   const std::size_t available = f.size() - offset;
   if (available != bytes)
