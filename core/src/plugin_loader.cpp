@@ -110,16 +110,17 @@ std::vector<PluginDir> plugin_search_path(const PluginSearch& search) {
   return dirs;
 }
 
-void load_plugin(Registry& registry, const std::string& path) {
-  std::lock_guard<std::mutex> lock(loader_mutex());
+namespace {
+
+// The library loaded with its symbols resolved now; a library the loader refuses is a
+// PluginError in the loader's own words (Boost.DLL keeps only an errno-like code).
+std::unique_ptr<boost::dll::shared_library> open_library(const std::string& path) {
   if (!fs::is_regular_file(path)) throw PluginError(path + ": no such plugin file");
   if (!has_elf_magic(path)) throw PluginError(path + ": not a shared library (no ELF header)");
-
   auto lib = std::make_unique<boost::dll::shared_library>();
   boost::system::error_code ec;
   lib->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) {
-    // Boost.DLL keeps only an errno-like code; the loader's own words say what is missing.
     std::string reason = ec.message();
     if (void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
       ::dlclose(h);
@@ -130,10 +131,14 @@ void load_plugin(Registry& registry, const std::string& path) {
   }
   if (!lib->has("glassbox_plugin"))
     throw PluginError(path + ": not a glassbox plugin (no 'glassbox_plugin' entry point)");
+  return lib;
+}
 
-  // Nothing is read or called through the symbol before it proves to be the alias that
-  // GLASSBOX_PLUGIN defines: an `int glassbox_plugin` would otherwise be jumped through.
-  const PluginEntry& entry = checked_plugin_entry(::dlsym(lib->native(), "glassbox_plugin"), path);
+// The entry point, checked before anything is read or called through it: the alias that
+// GLASSBOX_PLUGIN defines (an `int glassbox_plugin` would otherwise be jumped through),
+// this glassbox's ABI version and data layout, a name not loaded yet, a register function.
+const PluginEntry& checked_entry(boost::dll::shared_library& lib, const Registry& registry, const std::string& path) {
+  const PluginEntry& entry = checked_plugin_entry(::dlsym(lib.native(), "glassbox_plugin"), path);
   if (entry.abi_version != kPluginAbiVersion)
     throw PluginError(path + ": plugin ABI version " + std::to_string(entry.abi_version) +
                       ", this glassbox expects " + std::to_string(kPluginAbiVersion) +
@@ -142,21 +147,18 @@ void load_plugin(Registry& registry, const std::string& path) {
     throw PluginError(path + ": plugin data layout differs from this glassbox's: plugin has " +
                       to_string(entry.abi) + ", this glassbox has " + to_string(current_abi_fingerprint()) +
                       " (rebuild the plugin against this glassbox with the same xtensor and xsimd)");
-  std::string name = entry.name ? entry.name : "";
+  const std::string name = entry.name ? entry.name : "";
   for (const auto& p : registry.plugins())
-    if (p.name == name)
-      throw PluginError(path + ": plugin '" + name + "' is already loaded from " + p.path);
+    if (p.name == name) throw PluginError(path + ": plugin '" + name + "' is already loaded from " + p.path);
   if (!entry.register_factories) throw PluginError(path + ": plugin entry has no register function");
+  return entry;
+}
 
-  auto layers_before = names_of(registry.layers);
-  auto optimizers_before = names_of(registry.optimizers);
-  auto datasets_before = names_of(registry.datasets);
-  // From here on the library's code runs: it stays resident even if registration fails,
-  // because the exception being thrown (and any factory it added) may live in it.
-  resident_libraries().push_back(std::move(lib));
+// Runs the plugin's registration with `path` as the factories' origin: all or nothing (what
+// it registered before failing is removed again).
+void register_from(const PluginEntry& entry, Registry& registry, const std::string& path) {
   const std::string previous_origin = registry.origin();
-  const std::string origin = path;
-  registry.set_origin(origin);
+  registry.set_origin(path);
   std::string failure;
   try {
     entry.register_factories(registry);
@@ -167,16 +169,29 @@ void load_plugin(Registry& registry, const std::string& path) {
     failure = path + ": registration failed with a non-standard exception";
   }
   registry.set_origin(previous_origin);
-  if (!failure.empty()) {
-    // Undo what the plugin registered before failing: all or nothing.
-    registry.layers.remove_origin(origin);
-    registry.optimizers.remove_origin(origin);
-    registry.datasets.remove_origin(origin);
-    throw PluginError(failure);
-  }
+  if (failure.empty()) return;
+  registry.layers.remove_origin(path);
+  registry.optimizers.remove_origin(path);
+  registry.datasets.remove_origin(path);
+  throw PluginError(failure);
+}
+
+}  // namespace
+
+void load_plugin(Registry& registry, const std::string& path) {
+  std::lock_guard<std::mutex> lock(loader_mutex());
+  auto lib = open_library(path);
+  const PluginEntry& entry = checked_entry(*lib, registry, path);
+  auto layers_before = names_of(registry.layers);
+  auto optimizers_before = names_of(registry.optimizers);
+  auto datasets_before = names_of(registry.datasets);
+  // From here on the library's code runs: it stays resident even if registration fails,
+  // because the exception being thrown (and any factory it added) may live in it.
+  resident_libraries().push_back(std::move(lib));
+  register_from(entry, registry, path);
 
   LoadedPlugin info;
-  info.name = name;
+  info.name = entry.name ? entry.name : "";
   info.version = entry.version ? entry.version : "";
   info.path = fs::canonical(path).string();
   info.layers = added(registry.layers, layers_before);
