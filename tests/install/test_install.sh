@@ -58,3 +58,32 @@ for arch in native x86-64; do
   fi
 done
 echo "installed package: the embedding example builds with and without -march=native and explains"
+
+# The Python package, when the build has it: imported from the install folder (not the
+# build tree's), loading the installed libraries, and training and explaining a model.
+if [[ -d "$build/python/glassbox" ]]; then
+  pkg="$work/prefix/lib/python3/dist-packages"
+  [[ -f "$pkg/glassbox/__init__.py" ]] || { echo "FAIL: the Python package is not installed in $pkg"; exit 1; }
+  if ! run=$(cd "$work" && GLASSBOX_PLUGIN_PATH="$plugins" PYTHONPATH="$pkg" OPENBLAS_NUM_THREADS=1 /usr/bin/python3 - <<'PY' 2>&1
+import numpy as np
+import glassbox
+from glassbox import explain
+print("module", glassbox.__file__)
+print("core", [l.split()[-1] for l in open("/proc/self/maps") if "libglassbox_core" in l][0])
+m = glassbox.MyDeepLearning(seed=3)
+m.add("dense", units=4, activation="relu", use_bias=False)
+m.add("dense", units=2, use_bias=False)
+m.compile(optimizer="adam")
+x = np.random.default_rng(0).random((32, 5), dtype=np.float32)
+m.fit(x, (x[:, 0] > 0.5).astype(np.int64), epochs=1, verbose=0)
+r = explain.lrp(m, x[:2], composite="lrp0")
+print("conservation", float(np.abs(r["input_sum"] - r["logit"]).max()))
+PY
+  ); then
+    echo "$run"; echo "FAIL: the installed Python package does not import and run"; exit 1
+  fi
+  grep -q "^module $pkg/glassbox/__init__.py" <<<"$run" || { echo "$run"; echo "FAIL: glassbox imported from elsewhere"; exit 1; }
+  grep -q "^core $work/prefix/" <<<"$run" || { echo "$run"; echo "FAIL: not the installed libglassbox_core"; exit 1; }
+  awk '/^conservation/ { exit !($2 < 1e-4) }' <<<"$run" || { echo "$run"; echo "FAIL: LRP-0 does not conserve"; exit 1; }
+  echo "installed package: the Python module imports from $pkg and explains"
+fi
