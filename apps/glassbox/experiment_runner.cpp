@@ -2,6 +2,7 @@
 #include "explain_step.h"
 #include "signatures_step.h"
 #include "similarity_step.h"
+#include "projection_step.h"
 #include "concepts_step.h"
 
 #include <chrono>
@@ -265,6 +266,7 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   if (e.has("explain")) check_explain_section(e);
   if (e.has("signatures")) check_signatures_section(e);
   if (e.has("similarity")) check_similarity_section(e);
+  if (e.has("projection")) check_projection_section(e);
   if (e.has("concepts")) check_concepts_section(e);
   load_data(s);
   build_model(s, train);
@@ -296,6 +298,10 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
 
   // ---- Similarity step (explain/: linear CKA between layers, see similarity_step.h) ----
   if (e.has("similarity")) run_similarity_step(s);
+  // ----
+
+  // ---- Projection step (explain/: PCA per layer, unseen classes projected, see projection_step.h) ----
+  if (e.has("projection")) run_projection_step(s);
   // ----
 
   // ---- Concepts step (explain/: concept relevance propagation, see concepts_step.h) ----

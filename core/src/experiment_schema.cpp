@@ -136,6 +136,15 @@ const std::vector<Rule>& rules() {
       input_file("similarity.compare_model"),
       boolean("similarity.plots"),
 
+      boolean("projection.enabled"),
+      integer("projection.samples", 0, 4096, "an integer in [0, 4096] (0: all)"),
+      integer("projection.unseen_samples", 0, 4096, "an integer in [0, 4096] (0: all)"),
+      integer("projection.components", 1, 16, "an integer in [1, 16]"),
+      integer("projection.batch_size", 1, 1048576, "an integer in [1, 1048576]"),
+      integer("projection.seed", 0, kMaxU64, "a non-negative integer"),
+      boolean("projection.include_input"), boolean("projection.include_reshape"),
+      boolean("projection.plots"),
+
       boolean("concepts.enabled"),
       str("concepts.composite"),
       integer("concepts.samples", 1, 1e5, "an integer in [1, 100000]"),
