@@ -145,14 +145,18 @@ std::string layer_projection_report(const ProjectionStudy& s) {
     o << "  " << std::left << std::setw(20) << l.layer.name << std::right << " variance on " << k
       << " axes " << std::setw(6) << shown;
     if (!l.unseen_coords.empty() && !s.class_names.empty()) {
+      std::vector<std::vector<double>> centres;
+      for (std::size_t c = 0; c < s.class_names.size(); ++c)
+        centres.push_back(centre(l.coords, k, s.labels, static_cast<int>(c)));
       const auto u = centre(l.unseen_coords, k, {}, 0);
       std::size_t nearest = 0;
-      double best = std::numeric_limits<double>::infinity();
-      for (std::size_t c = 0; c < s.class_names.size(); ++c) {
-        const double d = distance(u, centre(l.coords, k, s.labels, static_cast<int>(c)));
-        if (d < best) best = d, nearest = c;
-      }
-      o << "   unseen centre nearest '" << s.class_names[nearest] << "' at " << best;
+      for (std::size_t c = 1; c < centres.size(); ++c)
+        if (distance(u, centres[c]) < distance(u, centres[nearest])) nearest = c;
+      double apart = std::numeric_limits<double>::infinity();  // the closest two class centres
+      for (std::size_t a = 0; a < centres.size(); ++a)
+        for (std::size_t b = a + 1; b < centres.size(); ++b) apart = std::min(apart, distance(centres[a], centres[b]));
+      o << "   unseen centre nearest '" << s.class_names[nearest] << "' at " << distance(u, centres[nearest]);
+      if (std::isfinite(apart)) o << " (class centres " << apart << " apart)";
     }
     o << "\n";
   }

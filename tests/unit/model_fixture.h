@@ -21,6 +21,17 @@ inline const Registry& model_registry() {
   return *r;
 }
 
+// The three built-in families: layers, optimizers and datasets.
+inline const Registry& builtin_registry() {
+  static const std::unique_ptr<Registry> r = [] {
+    auto reg = std::make_unique<Registry>();
+    for (const char* lib : {"layers", "optimizers", "datasets"})
+      load_plugin(*reg, std::string(GLASSBOX_TEST_PLUGIN_DIR) + "/libglassbox_" + lib + ".so");
+    return reg;
+  }();
+  return *r;
+}
+
 // `classes` Gaussian blobs in `dim` dimensions, centres on the axes at distance 3,
 // unit noise: linearly separable enough that a small MLP gets well above 90%.
 inline LabeledData blobs(std::size_t n, std::size_t dim, int classes, unsigned long long seed) {

@@ -6,6 +6,8 @@
 #define BOOST_TEST_MODULE lrp_synthetic
 #include <boost/test/unit_test.hpp>
 
+#include "model_fixture.h"
+
 #include "glassbox/explain/attributions.h"
 #include "glassbox/explain/lrp.h"
 #include "glassbox/explain/perturbation.h"
@@ -18,15 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-const Registry& registry() {
-  static const std::unique_ptr<Registry> r = [] {
-    auto reg = std::make_unique<Registry>();
-    for (const char* p : {"layers", "optimizers", "datasets"})
-      load_plugin(*reg, std::string(GLASSBOX_TEST_PLUGIN_DIR) + "/libglassbox_" + p + ".so");
-    return reg;
-  }();
-  return *r;
-}
+const Registry& registry() { return glassbox::testing::builtin_registry(); }
 
 // Fraction of the positive input relevance of each row that falls inside the patch of
 // class `target` (rows 7*(k/4)+1..+6, columns 7*(k%4)+1..+6, see docs/datasets.md).

@@ -6,6 +6,8 @@
 #define BOOST_TEST_MODULE option_sets
 #include <boost/test/unit_test.hpp>
 
+#include "model_fixture.h"
+
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -22,15 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-const Registry& plugins() {
-  static const std::unique_ptr<Registry> registry = [] {
-    auto r = std::make_unique<Registry>();
-    for (const char* lib : {"layers", "optimizers", "datasets"})
-      load_plugin(*r, std::string(GLASSBOX_TEST_PLUGIN_DIR) + "/libglassbox_" + lib + ".so");
-    return r;
-  }();
-  return *registry;
-}
+const Registry& plugins() { return glassbox::testing::builtin_registry(); }
 
 std::string error_of(const std::function<void()>& f) {
   try {

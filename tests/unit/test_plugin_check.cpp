@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE plugin_check
 #include <boost/test/unit_test.hpp>
 
+#include "model_fixture.h"
+
 #include "glassbox/error.h"
 #include "glassbox/plugin_check.h"
 #include "glassbox/plugin_loader.h"
@@ -12,15 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-const Registry& registry() {
-  static const std::unique_ptr<Registry> r = [] {
-    auto reg = std::make_unique<Registry>();
-    for (const char* lib : {"layers", "optimizers", "datasets"})
-      load_plugin(*reg, std::string(GLASSBOX_TEST_PLUGIN_DIR) + "/libglassbox_" + lib + ".so");
-    return reg;
-  }();
-  return *r;
-}
+const Registry& registry() { return glassbox::testing::builtin_registry(); }
 
 json experiment() {
   return json::parse(R"({
