@@ -69,12 +69,14 @@ export function networkGraph(nodes, { label = 'the network as a graph' } = {}) {
   const els = nodes.map((n) => h('div.graph-node', { dataset: { node: n.name } }, n.content));
   const box = h('div.network-graph', { role: 'group', 'aria-label': label }, edgeLayer, els);
   box.dataset.nodes = String(nodes.length);
-  const whenShown = () => new Promise((resolve) => {
-    const wait = () => (box.isConnected ? resolve() : requestAnimationFrame(wait));
+  // Placed once shown; a graph never put into the page stops waiting after ~10 s of frames.
+  const whenShown = () => new Promise((resolve, reject) => {
+    let frames = 0;
+    const wait = () => (box.isConnected ? resolve() : ++frames > 600 ? reject(new Error('never shown')) : requestAnimationFrame(wait));
     wait();
   });
   Promise.all([loadDagre(), whenShown()]).then(([dagre]) => place(dagre, box, els, nodes, edgeLayer))
-    .catch((e) => box.replaceChildren(h('div.error', `the graph could not be drawn: ${e.message || e}`), ...els));
+    .catch((e) => { if (box.isConnected) box.replaceChildren(h('div.error', `the graph could not be drawn: ${e.message || e}`)); });
   return h('div.graph-scroll', box);
 }
 
