@@ -145,7 +145,8 @@ function layerRows(r, scale, chosen, onunit) {
         l.activation !== 'linear' ? ` (${l.activation})` : '', takes.length > 1 ? h('span.node-inputs', ` of ${takes.join(' and ')}`) : null,
         h('span.muted', ` shape ${l.values.shape.join('×')} · range ${fmt(l.min, 3)} … ${fmt(l.max, 3)}`)),
       range ? colorBar(range[0], range[1], `${l.name} activation${global ? ' (one scale for all layers)' : ''}`, { gradient: viridisRamp }) : null,
-      layerPicture(l.values, l.values.shape, { name: l.name, range, selected: chosen?.layer === l.name ? chosen.unit : -1,
+      // Many channels get smaller tiles, so a wide layer's box stays a few rows high.
+      layerPicture(l.values, l.values.shape, { name: l.name, range, size: l.values.shape[0] > 8 ? 40 : 56, selected: chosen?.layer === l.name ? chosen.unit : -1,
         onunit: (u) => onunit(l, u) }));
   });
 }
