@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the web page's front-end packages from npm (package.json / package-lock.json
+# Installs the web page's front-end packages (uPlot, dagre) from npm (package.json / package-lock.json
 # at the repository root) and copies what the page loads into apps/web/vendor/, which
 # `glassbox serve` serves. Nothing is loaded from a CDN at run time.
 set -euo pipefail
@@ -17,4 +17,9 @@ fi
 mkdir -p apps/web/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css apps/web/vendor/
 cp node_modules/uplot/LICENSE apps/web/vendor/uPlot.LICENSE 2>/dev/null || true
-echo "fetch-web: uPlot $(node -p "require('./node_modules/uplot/package.json').version") in apps/web/vendor/"
+# dagre: the layered layout of the inside and relevance views' network graph (its ES
+# module build bundles graphlib).
+cp node_modules/@dagrejs/dagre/dist/dagre.esm.js apps/web/vendor/
+cp node_modules/@dagrejs/dagre/LICENSE apps/web/vendor/dagre.LICENSE 2>/dev/null || true
+echo "fetch-web: uPlot $(node -p "require('./node_modules/uplot/package.json').version")," \
+  "dagre $(node -p "require('./node_modules/@dagrejs/dagre/package.json').version") in apps/web/vendor/"

@@ -79,16 +79,16 @@ std::vector<ConceptLayer> concept_layers(const MyDeepLearning& model, const std:
     const Shape& shape = model.layer_output_shape(i);
     out.push_back({i, model.layer(i).name(), model.layer(i).type(), shape.empty() ? 0 : shape[0]});
   };
+  const std::vector<std::size_t>& order = model.execution_order();
   if (!names.empty()) {
-    std::vector<std::size_t> idx;
-    for (const auto& n : names) idx.push_back(model.layer_index(n));  // throws naming the known layers
-    std::sort(idx.begin(), idx.end());
-    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
-    for (std::size_t i : idx) add(i);
+    std::vector<bool> wanted(model.size(), false);
+    for (const auto& n : names) wanted[model.layer_index(n)] = true;  // throws naming the known layers
+    for (std::size_t i : order)
+      if (wanted[i]) add(i);
     return out;
   }
   std::vector<std::size_t> linear;
-  for (std::size_t i = 0; i < model.size(); ++i)
+  for (std::size_t i : order)
     if (model.layer(i).kind() == LayerKind::linear && !model.layer(i).params().empty()) linear.push_back(i);
   if (!linear.empty()) linear.pop_back();  // the logits
   for (std::size_t i : linear) add(i);

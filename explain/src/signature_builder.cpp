@@ -148,7 +148,10 @@ SignatureBuilder::SignatureBuilder(const MyDeepLearning& model, std::vector<std:
   // The input is seen as pixels (neurons), not as a 1-channel image: one feature per pixel.
   if (options.include_input && wanted("input"))
     add_layer(-1, "input", "input", LayerKind::other, "linear", model.input_shape(), FeatureKind::neuron);
-  for (std::size_t i = 0; i < model.size(); ++i) {
+  // In the order a pass runs the layers: a graph's layers may be listed in another order
+  // (inputs may name later layers), and "from which layer on" (separability, divergence)
+  // reads the positions in this order.
+  for (const std::size_t i : model.execution_order()) {
     const Layer& layer = model.layer(i);
     const bool duplicate = layer.kind() == LayerKind::reshape || layer.kind() == LayerKind::dropout;
     if (duplicate && !options.include_reshape && options.layers.empty()) continue;

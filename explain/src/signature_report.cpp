@@ -26,13 +26,14 @@ std::string pad(std::string s, std::size_t w) {
 }
 
 // The hidden layer the report lists neurons of: the last recorded layer before the
-// model's output layer (the representation the classifier reads).
+// model's output layer (the representation the classifier reads). Layers are recorded in
+// execution order, so the output (the last layer added) is recorded last.
 std::size_t hidden_position(const Signatures& sig) {
   int last_index = -1;
   for (const auto& l : sig.layers) last_index = std::max(last_index, l.index);
   std::size_t best = sig.layers.size() - 1;
   for (std::size_t p = 0; p < sig.layers.size(); ++p)
-    if (sig.layers[p].index >= 0 && sig.layers[p].index < last_index) best = p;
+    if (sig.layers[p].index >= 0 && sig.layers[p].index != last_index) best = p;
   return best;
 }
 

@@ -806,6 +806,116 @@ const views = () => [
 const ready = { build: '#run-button', run: '#test-accuracy', runs: 'table.runs tbody a', compare: 'table.compare',
   inside: '.layer-view', relevance: 'table.layer-sums', signatures: 'table.matrix' };
 
+// A residual network (a skip connection joined by an add node): the inside and relevance
+// views draw it as a graph laid out by dagre, with one box per node (the input and every
+// layer) and one arrow per input a layer names, each target below its sources; each box
+// shows its activations (inside) or its relevance with its sum as the API gives it.
+const residualLayers = [
+  { type: 'conv2d', name: 'stem', filters: 3, kernel_size: 3, padding: 'same', activation: 'relu' },
+  { type: 'conv2d', name: 'c1', filters: 3, kernel_size: 3, padding: 'same', activation: 'relu' },
+  { type: 'conv2d', name: 'c2', filters: 3, kernel_size: 3, padding: 'same' },
+  { type: 'add', name: 'sum', inputs: ['c2', 'stem'] },
+  { type: 'max_pool2d', name: 'pool', pool_size: 2 },
+  { type: 'flatten', name: 'flat' },
+  { type: 'dense', name: 'out', units: 2 }];
+const residualNodes = ['input', 'stem', 'c1', 'c2', 'sum', 'pool', 'flat', 'out'];
+const residualEdges = ['input->stem', 'stem->c1', 'c1->c2', 'c2->sum', 'stem->sum', 'sum->pool', 'pool->flat', 'flat->out'];
+
+// The drawn graph: node names in document order, edges, and each node's box.
+async function drawnGraph() {
+  await page.waitForSelector('.network-graph[data-laid-out="true"]');
+  return page.$eval('.network-graph', (g) => ({
+    nodes: [...g.querySelectorAll('.graph-node')].map((n) => n.dataset.node),
+    edges: [...g.querySelectorAll('path[data-from]')].map((p) => `${p.dataset.from}->${p.dataset.to}`),
+    boxes: Object.fromEntries([...g.querySelectorAll('.graph-node')].map((n) => {
+      const r = n.getBoundingClientRect();
+      return [n.dataset.node, { top: r.top, bottom: r.bottom }];
+    })),
+  }));
+}
+
+function checkLayered(g) {
+  assert.deepEqual(g.nodes, residualNodes);
+  assert.deepEqual([...g.edges].sort(), [...residualEdges].sort());
+  for (const e of residualEdges) {
+    const [a, b] = e.split('->');
+    assert.ok(g.boxes[b].top >= g.boxes[a].bottom, `${b} is drawn below ${a}`);
+  }
+  // The skip connection: stem and c2 feed sum; c1 and c2 sit between stem and sum.
+  assert.ok(g.boxes.c1.top > g.boxes.stem.bottom && g.boxes.c2.bottom < g.boxes.sum.top);
+}
+
+test('graph: a residual run is drawn as a graph in the inside and relevance views', async () => {
+  const exp = { name: 'browser-residual', seed: 5, data: { dataset, classes: [1, 3], normalize: 'scale', limit: 600 },
+    model: { layers: residualLayers }, train: { epochs: 1, batch_size: 32 } };
+  const { id } = await api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exp) });
+  await waitDone(id);
+  await page.goto(`${base}/#/inside/${encodeURIComponent(id)}?split=test&index=0`);
+  await page.waitForSelector('#prediction');
+  const inside = await drawnGraph();
+  checkLayered(inside);
+  for (const n of residualNodes)
+    assert.ok(await inkedPixels(`.graph-node[data-node="${n}"] canvas`) > 0, `the ${n} box shows its values`);
+  assert.match(await page.textContent('.graph-node[data-node="sum"] .layer-title'), /of c2 and stem/);
+  await shot('inside-graph');
+
+  await page.goto(`${base}/#/relevance/${encodeURIComponent(id)}?split=test&index=0`);
+  await page.waitForSelector('table.layer-sums');
+  checkLayered(await drawnGraph());
+  const header = await page.evaluate(async (runId) => (await import('/js/api.js')).postPacked(
+    `/api/runs/${encodeURIComponent(runId)}/inspect`, { split: 'test', index: 0, relevance: { layers_for: 'predicted' } }), id);
+  const t = header.relevance.targets.find((x) => x.class === header.prediction);
+  for (const l of t.layers) {
+    const shown = await page.textContent(`.graph-node[data-node="${l.name}"] .node-sum`);
+    const v = Number(shown.replace('Σ', '').trim());
+    assert.ok(Math.abs(v - l.sum) <= 1e-3 * Math.max(1e-3, Math.abs(l.sum)), `${l.name}: shown ${shown}, API ${l.sum}`);
+    assert.ok(await inkedPixels(`.graph-node[data-node="${l.name}"] canvas`) > 0, `the ${l.name} box shows its relevance`);
+  }
+  await shot('relevance-graph');
+});
+
+// The builder edits the graph: a merge inserted between two layers names both as its
+// inputs (and fixes every layer's name), a layer's inputs typed in its row, a renamed
+// layer renamed in the inputs that name it, an unknown input refused; the config box
+// holds exactly the experiment JSON these edits make, and the server's dry run builds it.
+test('builder: a merge inserted and inputs set give the expected graph in the config', async () => {
+  const start = { name: 'graph-edit', seed: 1, data: { dataset, classes: [1, 3], normalize: 'scale' },
+    model: { layers: [
+      { type: 'conv2d', filters: 4, kernel_size: 3, padding: 'same', activation: 'relu' },
+      { type: 'conv2d', filters: 4, kernel_size: 3, padding: 'same' },
+      { type: 'flatten' }, { type: 'dense', units: 2 }] },
+    train: { epochs: 1, batch_size: 32, optimizer: { type: 'adam' } } };
+  const c = Buffer.from(JSON.stringify(start)).toString('base64url');
+  await page.goto(`${base}/#/build?c=${c}`);
+  await page.waitForSelector('select[name=merge-type]');
+  await page.selectOption('select[name=merge-type]', 'add');
+  await page.selectOption('select[name=merge-first]', 'conv2d_2');
+  await page.selectOption('select[name=merge-second]', 'conv2d_1');
+  await page.click('button[data-focus=insert-merge]');
+  await page.waitForSelector('input[name=layer-4-name]');
+  // A second branch from the model's input: conv2d_2 takes the input, as conv2d_1 does.
+  await page.fill('input[name=layer-1-inputs]', 'input');
+  await page.fill('input[name=layer-0-name]', 'stem');
+  await page.press('input[name=layer-0-name]', 'Enter');  // a name is taken on change
+  await page.waitForFunction(() => document.querySelector('.config-json').value.includes('"stem"'));
+  const layers = JSON.parse(await page.inputValue('.config-json')).model.layers;
+  assert.deepEqual(layers, [
+    { type: 'conv2d', filters: 4, kernel_size: 3, padding: 'same', activation: 'relu', name: 'stem' },
+    { type: 'conv2d', filters: 4, kernel_size: 3, padding: 'same', name: 'conv2d_2', inputs: ['input'] },
+    { type: 'add', name: 'add_1', inputs: ['conv2d_2', 'stem'] },
+    { type: 'flatten', name: 'flatten_1' },
+    { type: 'dense', units: 2, name: 'dense_1' }]);
+  // The server builds the graph: each row's shape, the merge's row lists its inputs.
+  await page.waitForFunction(() => /output 2 /.test(document.querySelector('#shape-summary').textContent));
+  assert.equal(await page.textContent('#layer-2-shape'), '→ 4×28×28 · 0 params');
+  assert.equal(await page.isDisabled('#run-button'), false);
+  await page.fill('input[name=layer-3-inputs]', 'nowhere');
+  await page.waitForSelector('#problems li[data-key="model.layers.3.inputs"]');
+  assert.match(await page.textContent('#problems'), /layer 4 \(flatten\) takes 'nowhere', which is no layer's name/);
+  assert.equal(await page.isDisabled('#run-button'), true);
+  await shot('builder-graph');
+});
+
 test('axe-core: no critical or serious violation on any view', async () => {
   const found = [];
   for (const [name, path] of views()) {

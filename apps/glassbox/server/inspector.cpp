@@ -187,7 +187,9 @@ void read_sample(const json& request, InspectInput& in,
   if (split != "unseen") in.source["target"] = d.label(index);
 }
 
-// One forward pass, every layer's output into the pack; their descriptions into `layers`.
+// One forward pass, every layer's output into the pack; their descriptions into `layers`,
+// in the order the pass runs them, each naming the nodes it takes ("inputs": "input" for
+// the model's input), so the page can draw the graph whatever its topology.
 Tensor forward_layers(MyDeepLearning& model, const Tensor& input, TensorPack& pack, json& layers) {
   return model.forward(input, [&](std::size_t i, const Layer& layer, const Tensor&, const Tensor& output) {
     auto desc = pack.add(output.data(), output.size(), sample_shape_of(output));
@@ -198,6 +200,7 @@ Tensor forward_layers(MyDeepLearning& model, const Tensor& input, TensorPack& pa
                       {"type", layer.type()},
                       {"kind", to_string(layer.kind())},
                       {"activation", to_string(layer.activation())},
+                      {"inputs", model.layer_input_names(i)},
                       {"values", desc},
                       {"min", lo},
                       {"max", hi}});
@@ -353,24 +356,43 @@ void check_neuron_options(const json& request) {
 
 }  // namespace
 
-json Inspector::neuron(const std::string& run_id, const json& request) {
-  if (!request.is_object() || !request.contains("layer") || !request["layer"].is_number_integer() ||
-      !request.contains("unit") || !request["unit"].is_number_integer())
-    throw HttpError(400, "the neuron request needs integer 'layer' and 'unit'");
-  auto run = load(run_id);
-  std::lock_guard<std::mutex> lock(run->mutex);
-  MyDeepLearning& model = *run->model;
-  long layer = request["layer"].get<long>(), unit = request["unit"].get<long>();
+namespace {
+
+// The neuron request's "layer": a node's name (any topology) or a model index.
+long requested_layer(const MyDeepLearning& model, const json& v) {
+  if (v.is_string()) {
+    for (std::size_t i = 0; i < model.size(); ++i)
+      if (model.layer(i).name() == v.get<std::string>()) return long(i);
+    std::string known;
+    for (std::size_t i = 0; i < model.size() && i < 64; ++i) known += (i ? ", " : "") + model.layer(i).name();
+    throw HttpError(400, "layer '" + v.get<std::string>().substr(0, 100) + "' is not a layer of this model (its layers: " +
+                             known + (model.size() > 64 ? ", ..." : "") + ")");
+  }
+  const long layer = v.get<long>();
   if (layer < 0 || std::size_t(layer) >= model.size())
     throw HttpError(400, "layer " + std::to_string(layer) + " does not exist (the model has " +
                              std::to_string(model.size()) + " layers)");
+  return layer;
+}
+
+}  // namespace
+
+json Inspector::neuron(const std::string& run_id, const json& request) {
+  if (!request.is_object() || !request.contains("layer") ||
+      !(request["layer"].is_number_integer() || request["layer"].is_string()) || !request.contains("unit") ||
+      !request["unit"].is_number_integer())
+    throw HttpError(400, "the neuron request needs 'layer' (a layer's name or index) and an integer 'unit'");
+  auto run = load(run_id);
+  std::lock_guard<std::mutex> lock(run->mutex);
+  MyDeepLearning& model = *run->model;
+  const long layer = requested_layer(model, request["layer"]), unit = request["unit"].get<long>();
   const Shape& out_shape = model.layer_output_shape(layer);
   // Conv-like outputs (C, H, W): a unit is a channel; otherwise a unit is one value.
   const bool channels = out_shape.size() == 3;
   const std::size_t units = channels ? out_shape[0] : shape_size(out_shape);
   const std::size_t per_unit = channels ? out_shape[1] * out_shape[2] : 1;
   if (unit < 0 || std::size_t(unit) >= units)
-    throw HttpError(400, "unit " + std::to_string(unit) + " does not exist in layer " + std::to_string(layer) +
+    throw HttpError(400, "unit " + std::to_string(unit) + " does not exist in layer " + model.layer(layer).name() +
                              " (" + std::to_string(units) + " units)");
   check_neuron_options(request);
   const std::size_t limit = std::clamp<long long>(request.value("limit", 2000LL), 1LL, 20000LL);

@@ -29,7 +29,8 @@ class Inspector {
   // GET /api/runs/{id}/samples: images of a split, by offset/count or by indices.
   std::string samples(const std::string& run_id, const std::string& split, std::size_t offset,
                       std::size_t count, const std::vector<std::size_t>& indices);
-  // POST /api/runs/{id}/neuron {"layer": L, "unit": U, "limit": N, "top": K}: per-class
+  // POST /api/runs/{id}/neuron {"layer": L, "unit": U, "limit": N, "top": K} (L: a layer's
+  // name or model index): per-class
   // firing rate and mean activation (conv channels by their spatial maximum) and the
   // top-activating inputs of each split.
   nlohmann::json neuron(const std::string& run_id, const nlohmann::json& request);

@@ -18,8 +18,9 @@ nlohmann::json relevance_capabilities();
 // "rule_parameters": {...}, "parameters": {...} (baselines), "layers_for": "predicted"
 // (default) | "all" | class | [class, ...]}, a class being an index into class_names or
 // one of its names. Returns {"method", "parameters", "composite" (LRP), "targets":
-// [{"class", "logit", "input_sum", "input": descriptor, "layers": [{"index", "sum",
-// "values": descriptor}] (empty without per-layer relevance)}], "plan"}. Throws HttpError
+// [{"class", "logit", "input_sum", "input": descriptor, "layers": [{"index", "name",
+// "inputs" (node names, "input" for the model's input), "sum", "values": descriptor}]
+// (model order; empty without per-layer relevance)}], "plan"}. Throws HttpError
 // 400 naming the option for a value of the wrong type or an unknown class, ConfigError
 // (400) for an unknown method, composite, rule or rule parameter.
 nlohmann::json explain_relevance(MyDeepLearning& model, const Tensor& input, int prediction,

@@ -149,6 +149,10 @@ json explain_relevance(MyDeepLearning& model, const Tensor& input, int predictio
       t["conservation_error"] = layerwise->conservation_error(row);
       for (std::size_t i = 0; i < layerwise->layer_sums[row].size(); ++i) {
         json l = {{"index", i}, {"sum", layerwise->layer_sums[row][i]}};
+        if (i < model.size()) {  // by name, with the nodes it takes: the page draws the graph
+          l["name"] = model.layer(i).name();
+          l["inputs"] = model.layer_input_names(i);
+        }
         if (want_layers(cls) && i < layerwise->layer_relevance.size() && layerwise->layer_relevance[i].size())
           l["values"] = add_row(pack, layerwise->layer_relevance[i], row);
         layers.push_back(l);
@@ -160,7 +164,8 @@ json explain_relevance(MyDeepLearning& model, const Tensor& input, int predictio
   json plan = json::array();
   if (layerwise)
     for (const auto& p : layerwise->plan)
-      plan.push_back({{"index", p.index}, {"name", p.name}, {"rule", p.rule}, {"parameters", p.rule_parameters}});
+      plan.push_back({{"index", p.index}, {"name", p.name}, {"rule", p.rule}, {"parameters", p.rule_parameters},
+                      {"inputs", p.inputs}});
   json out = {{"method", a.method}, {"parameters", a.parameters}, {"targets", targets}, {"plan", plan}};
   if (layerwise) out["composite"] = layerwise->composite;
   return out;

@@ -1,5 +1,5 @@
-// Experiment builder: dataset, classes to train on and unseen classes, layer list,
-// optimizer, training settings. The experiment is kept as the config JSON itself; it is
+// Experiment builder: dataset, classes to train on and unseen classes, layer list (a
+// graph when layers name their inputs: builder_graph.js), optimizer, training settings. The experiment is kept as the config JSON itself; it is
 // shown, editable, and encoded in the URL (#/build?c=...) so a link reproduces it. Run is
 // enabled only while the JSON parses, the checks of builder_checks.js pass and the
 // server's dry run (builder_shapes.js) has not refused the model; each layer's row shows
@@ -11,6 +11,7 @@ import { clear, errorBox, h } from './dom.js';
 import { keepingFocus } from './focus.js';
 import { parameterFields } from './form.js';
 import { presets } from './presets.js';
+import { beforeReshape, graphFields, mergeInserter } from './builder_graph.js';
 import { shapeChecker } from './builder_shapes.js';
 import { presetList, trainedRunsBox } from './builder_start.js';
 
@@ -233,23 +234,31 @@ function layerRow(b, layer, i) {
   const type = h('select', { name: `layer-${i}-type`, 'aria-label': `layer ${i + 1} type` },
     layerTypes.map((t) => h('option', { value: t, selected: t === layer.type }, t)));
   if (!layerInfo[layer.type]) type.appendChild(h('option', { value: layer.type, selected: true }, layer.type + ' (unknown)'));
-  type.addEventListener('change', () => { layers[i] = { type: type.value }; changed({ rerender: true }); });
+  // A new type starts with its defaults; the layer keeps its name and inputs (its place in the graph).
+  type.addEventListener('change', () => {
+    const keep = Object.fromEntries(['name', 'inputs'].filter((k) => layer[k] !== undefined).map((k) => [k, layer[k]]));
+    layers[i] = { type: type.value, ...keep };
+    changed({ rerender: true });
+  });
   // The focus follows the moved layer, so ↑ pressed three times moves it three places.
   const move = (d, which) => () => {
     const j = i + d;
     if (j < 0 || j >= layers.length) return;
+    beforeReshape(layers);
     [layers[i], layers[j]] = [layers[j], layers[i]];
     const atEdge = j === 0 || j === layers.length - 1;
     changed({ rerender: true, moveTo: ['data-focus', `layer-${j}-${atEdge ? (which === 'up' ? 'down' : 'up') : which}`] });
   };
   const remove = () => {
+    beforeReshape(layers);
     layers.splice(i, 1);
     changed({ rerender: true, moveTo: ['data-focus', layers.length ? `layer-${Math.min(i, layers.length - 1)}-remove` : 'add-layer'] });
   };
   const label = `layer ${i + 1} (${layer.type})`;
   return h('div.layer' + (layerInfo[layer.type] ? '' : '.bad'),
     h('span.layer-index', String(i + 1)), type,
-    h('div.layer-options', parameterFields(layerInfo[layer.type]?.parameters, layer, () => changed(), { prefix: `layer-${i}-` })),
+    h('div.layer-options', graphFields(layers, i, changed),
+      parameterFields(layerInfo[layer.type]?.parameters, layer, () => changed(), { prefix: `layer-${i}-`, skip: ['type', 'name', 'inputs'] })),
     h('div.layer-buttons',
       h('button.icon', { type: 'button', 'aria-label': `move ${label} up`, title: 'move up', 'data-focus': `layer-${i}-up`, onclick: move(-1, 'up'), disabled: i === 0 }, '↑'),
       h('button.icon', { type: 'button', 'aria-label': `move ${label} down`, title: 'move down', 'data-focus': `layer-${i}-down`, onclick: move(1, 'down'), disabled: i === layers.length - 1 }, '↓'),
@@ -267,11 +276,15 @@ function modelSection(b) {
     const layers = b.config.model.layers;
     // New layers go before the output layer, where they usually belong.
     const at = Math.max(0, layers.length - 1);
+    beforeReshape(layers);
     layers.splice(at, 0, { type: kind.value });
     changed({ rerender: true, moveTo: ['name', `layer-${at}-type`] });
   } }, '+ add layer');
+  const merge = mergeInserter(b.config.model.layers, layerTypes,
+    (at) => changed({ rerender: true, moveTo: ['name', `layer-${at}-inputs`] }));
   return section('Model', h('div.layers', b.config.model.layers.map((l, i) => layerRow(b, l, i))),
-    h('div.row', kind, add, h('span.muted', 'inserted before the output layer, whose units follow the number of classes')));
+    h('div.row', kind, add, h('span.muted', 'inserted before the output layer, whose units follow the number of classes')),
+    merge);
 }
 
 function trainSection(b) {

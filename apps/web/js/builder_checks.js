@@ -1,6 +1,7 @@
 // What the builder checks before it lets an experiment run, and the settings it keeps
 // consistent by itself (the output layer's units follow the number of classes). Each
 // problem names the config key, so the form can mark its field.
+import { inputProblems } from './builder_graph.js';
 
 // The names of the dataset's classes, or null when the server does not know them.
 export function datasetClassNames(info) {
@@ -61,6 +62,7 @@ export function configProblems(config, info) {
       if (l[k] !== undefined && !(isInt(l[k]) && l[k] >= 1 && l[k] <= 1e6))
         add(`model.layers.${i}.${k}`, `layer ${i + 1} (${l.type}): ${k} must be a whole number from 1 to 1,000,000`);
   });
+  out.push(...inputProblems(layers));
   const o = outputLayerIndex(layers);
   if (n !== null && o >= 0 && layers[o].units !== undefined && layers[o].units !== n)
     add(`model.layers.${o}.units`, `the output layer (layer ${o + 1}) has ${layers[o].units} units for ${n} classes`);

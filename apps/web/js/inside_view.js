@@ -1,5 +1,6 @@
 // Inside the network, on one screen: one input's prediction with its novelty per layer
-// (novelty.js), every layer as a row of small pictures (conv channel maps with their
+// (novelty.js), the network drawn as a graph (network_graph.js) whose every layer is a box
+// of small pictures (conv channel maps with their
 // colour bar, per layer or one scale for all layers; dense units as bars), and the
 // clicked unit in a side panel next to the rows: this input's value (for a channel its
 // maximum and where it is), its kernel or incoming weights, its firing rate per class and
@@ -10,6 +11,7 @@ import { colorBar } from './color_scale.js';
 import { clear, errorBox, fmt, h, pct } from './dom.js';
 import { mapCanvas } from './draw.js';
 import { barsCanvas, layerPicture, mapRange } from './layer_picture.js';
+import { inputsOf, networkGraph } from './network_graph.js';
 import { fetchNpy } from './npy.js';
 import { noveltyPanel, signatureModel } from './novelty.js';
 import { samplePicker } from './sample_picker.js';
@@ -109,7 +111,7 @@ async function showNeuron(panel, runId, l, unit, inShape) {
   clear(panel, h('h2', `${l.name} · unit ${unit}`), h('div#unit-value', unitValue(l, unit)), weights,
     h('div.muted', 'computing over the test set…'));
   try {
-    const n = await postJSON(`/api/runs/${encodeURIComponent(runId)}/neuron`, { layer: l.index, unit, limit: 2000, top: 8 });
+    const n = await postJSON(`/api/runs/${encodeURIComponent(runId)}/neuron`, { layer: l.name, unit, limit: 2000, top: 8 });
     clear(panel, h('h2', `${n.layer_name} · unit ${unit}`, h('span.muted', ` (${n.unit_kind}, fires when > ${n.threshold})`)),
       h('div#unit-value', unitValue(l, unit)), weights,
       Object.entries(n.splits).map(([split, s]) => splitStats(runId, split, s)));
@@ -118,17 +120,33 @@ async function showNeuron(panel, runId, l, unit, inShape) {
   }
 }
 
-// One row per layer; `chosen` {layer, unit} is marked; onunit(l, unit) on a click.
+// The network as a graph (network_graph.js): the input, then one box per layer with its
+// activations, joined as the layers take each other's outputs; `chosen` {layer, unit} is
+// marked; onunit(l, unit) on a click.
+function layerGraph(r, scale, chosen, onunit) {
+  const inShape = r.input.shape, W = inShape[inShape.length - 1], H = inShape.length > 1 ? inShape[inShape.length - 2] : 1;
+  const input = mapCanvas(r.input, H, W, { cmap: 'gray', range: [0, 1] }, 56);
+  input.setAttribute('role', 'img');
+  input.setAttribute('aria-label', 'the input of the network');
+  const nodes = [{ name: 'input', inputs: [], content: [h('div.layer-title', h('strong', 'input'), h('span.muted', ` ${inShape.join('×')}`)), input] }];
+  layerRows(r, scale, chosen, onunit).forEach((row, k) => nodes.push({ name: r.layers[k].name, inputs: inputsOf(r.layers, k), content: row }));
+  return networkGraph(nodes, { label: 'the network: each layer with its activations, arrows from the layers it takes' });
+}
+
+// One box per layer; `chosen` {layer, unit} is marked; onunit(l, unit) on a click.
 function layerRows(r, scale, chosen, onunit) {
   const maps = r.layers.filter((l) => isMaps(l.values.shape));
   const global = scale === 'global' && maps.length ? mapRange(maps.flatMap((l) => mapRange(l.values))) : null;
-  return r.layers.map((l) => {
+  return r.layers.map((l, k) => {
     const range = isMaps(l.values.shape) ? global || mapRange(l.values) : null;
+    const takes = inputsOf(r.layers, k);
     return h('div.layer-view', { dataset: { layer: l.name } },
       h('div.layer-title', h('strong', l.name), ` ${l.type}`,
-        l.activation !== 'linear' ? ` (${l.activation})` : '', h('span.muted', ` shape ${l.values.shape.join('×')} · range ${fmt(l.min, 3)} … ${fmt(l.max, 3)}`)),
+        l.activation !== 'linear' ? ` (${l.activation})` : '', takes.length > 1 ? h('span.node-inputs', ` of ${takes.join(' and ')}`) : null,
+        h('span.muted', ` shape ${l.values.shape.join('×')} · range ${fmt(l.min, 3)} … ${fmt(l.max, 3)}`)),
       range ? colorBar(range[0], range[1], `${l.name} activation${global ? ' (one scale for all layers)' : ''}`, { gradient: viridisRamp }) : null,
-      layerPicture(l.values, l.values.shape, { name: l.name, range, selected: chosen?.layer === l.name ? chosen.unit : -1,
+      // Many channels get smaller tiles, so a wide layer's box stays a few rows high.
+      layerPicture(l.values, l.values.shape, { name: l.name, range, size: l.values.shape[0] > 8 ? 40 : 56, selected: chosen?.layer === l.name ? chosen.unit : -1,
         onunit: (u) => onunit(l, u) }));
   });
 }
@@ -146,11 +164,13 @@ export async function insideView(root, runId, params = new URLSearchParams()) {
   let last = null, input = null;
   const title = () => setTitle('inside', runId, inputName(input), chosen ? `${chosen.layer} unit ${chosen.unit}` : null);
 
-  // The shape a layer reads: the previous layer's output, or the input's.
+  // The shape a layer reads: its (first) input's output, or the model input's; through a
+  // flatten, the image before it (a dense unit's weights on that image).
   const inShapeOf = (l) => {
-    let i = l.index - 1;  // through a flatten: a dense unit's weights on the image before it
-    while (i >= 0 && last.layers.find((x) => x.index === i)?.type === 'flatten') --i;
-    return i < 0 ? last.input.shape : last.layers.find((x) => x.index === i)?.values.shape || [];
+    const byName = (name) => last.layers.find((x) => x.name === name);
+    let from = byName(inputsOf(last.layers, last.layers.indexOf(l))[0]);
+    while (from && from.type === 'flatten') from = byName(inputsOf(last.layers, last.layers.indexOf(from))[0]);
+    return from ? from.values.shape : last.input.shape;
   };
   const onunit = (l, unit) => {
     chosen = { layer: l.name, unit };
@@ -163,7 +183,7 @@ export async function insideView(root, runId, params = new URLSearchParams()) {
     clear(result, h('div.row.prediction-row', inputCanvas(r, H, W), predictionBars(r), h('div#novelty-slot')),
       h('div.row', h('span.muted', `forward pass ${fmt(r.timing.forward_ms, 3)} ms on the server · click a unit to see what makes it fire`),
         h('label.field', h('span', 'colour scale'), scale)),
-      layerRows(r, scale.value, chosen, onunit));
+      layerGraph(r, scale.value, chosen, onunit));
     signatureModel(runId).then((m) => { if (last === r) result.querySelector('#novelty-slot')?.replaceWith(noveltyPanel(r, m)); });
   }
   async function inspect(i) {

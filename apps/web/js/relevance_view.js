@@ -1,6 +1,7 @@
 // Relevance: LRP heatmaps of one input for every output class (which pixels speak for
 // and against each class), the composite selectable, and the relevance of each layer's
-// neurons for a chosen class with its total (conservation).
+// neurons for a chosen class with its total (conservation): drawn on the network's graph
+// and listed in a table.
 //
 // Per layer, the API gives the relevance on the layer's OUTPUT and the rule that passes
 // it on to the layer's INPUT; the table's column headings say so, and its last row is the
@@ -12,6 +13,7 @@ import { mapCanvas } from './draw.js';
 import { arrowKeys, keepingFocus } from './focus.js';
 import { inputCanvas, predictionBars } from './inside_view.js';
 import { layerPicture } from './layer_picture.js';
+import { inputsOf, networkGraph } from './network_graph.js';
 import { samplePicker } from './sample_picker.js';
 import { inputFromQuery, setQuery, setTitle } from './view_state.js';
 
@@ -42,8 +44,33 @@ function mapBar(values) {
   return colorBar(-bound, bound, 'relevance', { gradient: divergingRamp });
 }
 
+// A layer's name by its model index (the inspect answer lists layers in the order the
+// pass runs them, which for a graph model is not the index order).
+const layerName = (r, rel, i) => r.layers.find((l) => l.index === i)?.name || rel.plan.find((p) => p.index === i)?.name || `layer ${i + 1}`;
+
+// The network as a graph (network_graph.js), each node with the relevance on its output
+// for the chosen class: its total, the rule passing it on, its neurons' maps or bars; the
+// input node shows the class's heatmap.
+function relevanceGraph(r, rel, chosen, bound) {
+  const inShape = r.input.shape, W = inShape[inShape.length - 1], H = inShape.length > 1 ? inShape[inShape.length - 2] : 1;
+  const heat = mapCanvas(chosen.input, H, W, { cmap: 'diverging', range: [-bound, bound] }, 56);
+  heat.setAttribute('role', 'img');
+  heat.setAttribute('aria-label', 'relevance at the input');
+  const nodes = [{ name: 'input', inputs: [], content: [h('div.layer-title', h('strong', 'input'), ` Σ ${fmt(chosen.input_sum, 4)}`), heat] }];
+  r.layers.forEach((l, k) => {
+    const lr = chosen.layers.find((x) => x.index === l.index);
+    const plan = rel.plan.find((p) => p.index === l.index);
+    const name = layerName(r, rel, l.index);
+    nodes.push({ name, inputs: lr?.inputs || inputsOf(r.layers, k), content: h('div.relevance-node', { dataset: { layer: name } },
+      h('div.layer-title', h('strong', name), ` ${l.type}`, h('span.node-sum', ` Σ ${lr ? fmt(lr.sum, 4) : '–'}`),
+        plan ? h('span.muted', ` · ${plan.rule}`) : null),
+      lr?.values ? [mapBar(lr.values), layerPicture(lr.values, lr.values.shape, { diverging: true, size: 32, name: name + ' relevance (graph)' })] : null) });
+  });
+  return networkGraph(nodes, { label: 'the network: each layer with the relevance on its output, arrows from the layers it takes' });
+}
+
 function layerTable(r, rel, chosen) {
-  const name = (i) => r.layers[i]?.name || rel.plan.find((p) => p.index === i)?.name || `layer ${i + 1}`;
+  const name = (i) => layerName(r, rel, i);
   const err = chosen.conservation_error;
   return h('div.table-scroll', h('table.layer-sums',
     h('caption', `Relevance for class ${r.class_names[chosen.class] ?? chosen.class}, from the output (top) to the input (bottom)`),
@@ -99,6 +126,7 @@ export async function relevanceView(root, runId, params = new URLSearchParams())
         heatmaps(r, rel, chosen.class, bound, (c) => { layerClass = c; explain(); }),
         h('h2', `Per-layer relevance for class ${r.class_names[chosen.class] ?? chosen.class}`,
           h('span.muted', ' (choose the class with its heatmap)')),
+        relevanceGraph(r, rel, chosen, bound),
         layerTable(r, rel, chosen)));
     } catch (e) {
       clear(result, errorBox(e));

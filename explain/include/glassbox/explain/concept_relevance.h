@@ -56,6 +56,10 @@ struct ConceptLayer {
   std::size_t concepts = 0;  // channels or neurons
 };
 
+// The concept layers: those `names` gives, else every linear layer with parameters but the
+// last (the logits); in the model's execution order (for a graph model the order a pass
+// runs its nodes, whatever order they are listed in), so the path graph's flows go from
+// each concept layer to the next one along the network.
 std::vector<ConceptLayer> concept_layers(const MyDeepLearning& model, const std::vector<std::string>& names);
 
 // Relevance per concept of layer relevance rows (rows, C, ...): rows x C sums, double.

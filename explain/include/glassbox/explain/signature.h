@@ -89,6 +89,8 @@ struct Signatures {
   std::vector<int> source_labels;             // class c's label in the source dataset
   std::vector<std::int64_t> class_counts;
   std::int64_t samples = 0;
+  // The recorded layers: the input first, then in the model's execution order (for a
+  // graph model, the order a pass runs its nodes, whatever order they were listed in).
   std::vector<LayerSignature> layers;
 
   std::size_t num_classes() const { return class_names.size(); }
