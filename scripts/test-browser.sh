@@ -16,7 +16,7 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
-[ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] && [ -f apps/web/vendor/uPlot.esm.js ] && [ -f apps/web/vendor/dagre.esm.js ] || scripts/fetch-web.sh
+[ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] && [ -f apps/web/vendor/uPlot.esm.js ] && [ -f apps/web/vendor/dagre.esm.js ] && [ -f apps/web/vendor/umap-js.min.js ] || scripts/fetch-web.sh
 [ -x "$build/glassbox" ] || { echo "test-browser: no $build/glassbox (build first)" >&2; exit 1; }
 
 runs="$(mktemp -d)"

@@ -16,8 +16,9 @@ void run_projection_step(RunState& s) {
   if (!options.enabled) return;
   if (s.options.on_stage) s.options.on_stage("projection");
   const LabeledData& heldout = s.data.test.size() ? s.data.test : s.data.validation;
-  const auto study = explain::layer_projections(s.model, heldout, s.data.unseen.size() ? &s.data.unseen : nullptr,
+  auto study = explain::layer_projections(s.model, heldout, s.data.unseen.size() ? &s.data.unseen : nullptr,
                                                 options);
+  study.split = s.data.test.size() ? "test" : "validation";
   explain::write_layer_projections(study, s.out_dir);
   if (s.options.log) *s.options.log << explain::layer_projection_report(study) << std::flush;
 }

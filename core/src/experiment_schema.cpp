@@ -139,7 +139,7 @@ const std::vector<Rule>& rules() {
       boolean("projection.enabled"),
       integer("projection.samples", 0, 4096, "an integer in [0, 4096] (0: all)"),
       integer("projection.unseen_samples", 0, 4096, "an integer in [0, 4096] (0: all)"),
-      integer("projection.components", 1, 16, "an integer in [1, 16]"),
+      integer("projection.components", 1, 50, "an integer in [1, 50]"),
       integer("projection.batch_size", 1, 1048576, "an integer in [1, 1048576]"),
       integer("projection.seed", 0, kMaxU64, "a non-negative integer"),
       boolean("projection.include_input"), boolean("projection.include_reshape"),

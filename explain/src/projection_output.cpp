@@ -95,7 +95,7 @@ json layer_projection_json(const ProjectionStudy& s) {
     if (s.options.plots) j["plot"] = "projection/plots/" + stem + ".png";
     layers.push_back(j);
   }
-  json j = {{"method", "pca"}, {"samples", s.inputs.size()}, {"unseen_samples", s.unseen_inputs.size()},
+  json j = {{"method", "pca"}, {"split", s.split}, {"samples", s.inputs.size()}, {"unseen_samples", s.unseen_inputs.size()},
             {"seed", s.options.seed}, {"class_names", s.class_names}, {"unseen_classes", s.unseen_names},
             {"layers", layers}, {"seconds", s.seconds},
             {"arrays", {{"inputs", "projection/arrays/inputs.npy"}, {"labels", "projection/arrays/labels.npy"}}}};

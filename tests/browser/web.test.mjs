@@ -83,6 +83,7 @@ async function startSignatureRun() {
       loss: 'sparse_categorical_crossentropy' },
     train: { epochs: 1, batch_size: 64, optimizer: { type: 'adam', learning_rate: 0.001 } },
     signatures: { threshold: 0.0, separability_threshold: 0.9, relevance: false },
+    projection: { samples: 300, unseen_samples: 100, components: 8 },
   };
   const r = await api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exp) });
   return r.id;
@@ -217,6 +218,47 @@ test('signatures view shows the divergence layer and the novelty table of the ru
     });
   });
   await shot('signatures');
+});
+
+// The projection view against the run's own files: one dot per held-out input and one
+// cross per unseen input, the rightmost dot the input with the largest first PCA
+// coordinate; a click links that input; UMAP (umap-js in the page) draws the same
+// picture twice.
+test('projection view: points where PCA puts them, a click opens the input, UMAP is seeded', async () => {
+  await waitDone(sigRunId);
+  const id = encodeURIComponent(sigRunId);
+  const st = await api(`/api/runs/${id}/files/projection.json`);
+  const layer = st.layers.at(-1);
+  const coords = await npyMatrix(sigRunId, layer.coords);
+  const inputs = await npyInts(sigRunId, st.arrays.inputs);
+  await page.goto(`${base}/#/projection/${id}`);
+  await page.waitForSelector('svg.projection-plot');
+  const points = () => page.$$eval('svg.projection-plot .point', (els) => els.map((e) => ({
+    tag: e.tagName, split: e.dataset.split, index: Number(e.dataset.index),
+    x: e.tagName === 'circle' ? Number(e.getAttribute('cx')) : null, y: e.tagName === 'circle' ? Number(e.getAttribute('cy')) : null })));
+  const pts = await points();
+  const dots = pts.filter((p) => p.tag === 'circle'), crosses = pts.filter((p) => p.tag === 'path');
+  assert.equal(dots.length, st.samples);
+  assert.equal(crosses.length, st.unseen_samples);
+  assert.ok(crosses.every((p) => p.split === 'unseen'));
+  const k = coords.shape[1];
+  let best = 0;
+  for (let i = 1; i < coords.shape[0]; ++i) if (coords.data[i * k] > coords.data[best * k]) best = i;
+  const right = dots.reduce((a, b) => (b.x > a.x ? b : a));
+  assert.equal(right.index, inputs[best], 'the rightmost dot is the largest first coordinate');
+  await page.locator(`svg.projection-plot circle.point[data-index="${inputs[best]}"]`).dispatchEvent('click');
+  assert.equal(await page.getAttribute('#open-inside', 'href'), `#/inside/${id}?split=test&index=${inputs[best]}`);
+  assert.equal(await page.getAttribute('#open-relevance', 'href'), `#/relevance/${id}?split=test&index=${inputs[best]}`);
+  const umap = async () => {
+    await page.goto(`${base}/#/projection/${id}?method=umap&layer=${encodeURIComponent(layer.name)}`);
+    await page.waitForFunction(() => /UMAP \(umap-js/.test(document.querySelector('.projection')?.textContent || ''));
+    return points();
+  };
+  const a = await umap(), b = await umap();
+  assert.equal(a.length, st.samples + st.unseen_samples);
+  assert.deepEqual(a, b, 'the same seed, the same embedding');
+  assert.notDeepEqual(a.filter((p) => p.tag === 'circle').map((p) => p.x), dots.map((p) => p.x), 'UMAP is not the PCA picture');
+  await shot('projection');
 });
 
 test('runs list and comparison of two runs', async () => {
@@ -578,6 +620,13 @@ async function npyMatrix(id, name) {
   const data = [];
   for (let k = 0; k < shape.reduce((a, b) => a * b, 1); ++k) data.push(buf.readFloatLE(10 + hlen + 4 * k));
   return { shape, data };
+}
+async function npyInts(id, name) {
+  const buf = Buffer.from(await (await fetch(`${base}/api/runs/${encodeURIComponent(id)}/files/${name}`)).arrayBuffer());
+  const hlen = buf.readUInt16LE(8), header = buf.subarray(10, 10 + hlen).toString();
+  assert.match(header, /'descr': '<i8'/);
+  const n = Number(/'shape': \((\d+),?\)/.exec(header)[1]);
+  return Array.from({ length: n }, (_, k) => Number(buf.readBigInt64LE(10 + hlen + 8 * k)));
 }
 async function study(id) {
   let sig = (await api('/api/runs/' + encodeURIComponent(id))).signatures;

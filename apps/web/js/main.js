@@ -17,6 +17,7 @@ const runView = async (...a) => (await import('./run_view.js')).runView(...a);
 const runsView = async (...a) => (await import('./runs_view.js')).runsView(...a);
 const compareView = async (...a) => (await import('./runs_view.js')).compareView(...a);
 const signaturesView = async (...a) => (await import('./signatures_view.js')).signaturesView(...a);
+const projectionView = async (...a) => (await import('./projection_view.js')).projectionView(...a);
 
 const root = document.getElementById('view');
 let cleanup = [];
@@ -51,6 +52,7 @@ async function route() {
       case 'inside': await (arg ? insideView(root, arg, params) : pickRun('inside')); break;
       case 'relevance': await (arg ? relevanceView(root, arg, params) : pickRun('relevance')); break;
       case 'signatures': await (arg ? signaturesView(root, arg, params) : pickRun('signatures')); break;
+      case 'projection': await (arg ? projectionView(root, arg, params) : pickRun('projection')); break;
       default: clear(root, h('h1', 'Not found'), h('p', h('a', { href: '#/build' }, 'Start here.')));
     }
   } catch (e) {

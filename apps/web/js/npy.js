@@ -1,6 +1,7 @@
 // NumPy .npy files of a run (signature arrays), read in the page.
 
-// A float32/float64/int32 .npy file as {shape, data}.
+// A float32/float64/int32/int64 .npy file as {shape, data} (Float32Array; Float64Array for
+// int64, exact for indices).
 export async function fetchNpy(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
@@ -15,7 +16,8 @@ export async function fetchNpy(url) {
   const n = shape.reduce((a, b) => a * b, 1);
   const body = buf.slice(start, start + n * (descr.endsWith('8') ? 8 : 4));
   const data = descr === '<f4' ? new Float32Array(body) : descr === '<f8' ? Float32Array.from(new Float64Array(body))
-    : descr === '<i4' ? Float32Array.from(new Int32Array(body)) : null;
+    : descr === '<i4' ? Float32Array.from(new Int32Array(body))
+    : descr === '<i8' ? Float64Array.from(new BigInt64Array(body), Number) : null;
   if (!data) throw new Error(`${url}: unsupported dtype ${descr}`);
   return { shape, data };
 }

@@ -62,7 +62,8 @@ function resultsPart(id, d) {
     h('div.row', d.has_model !== false ? [
       h('a.button', { href: `#/inside/${encodeURIComponent(id)}` }, 'Look inside →'),
       h('a.button', { href: `#/relevance/${encodeURIComponent(id)}` }, 'Relevance (LRP) →'),
-      h('a.button', { href: `#/signatures/${encodeURIComponent(id)}` }, 'Signatures →')] : null)];
+      h('a.button', { href: `#/signatures/${encodeURIComponent(id)}` }, 'Signatures →'),
+      d.has_projection ? h('a.button', { href: `#/projection/${encodeURIComponent(id)}` }, 'Projection →') : null] : null)];
 }
 
 function progressText(d) {

@@ -21,7 +21,8 @@ struct ProjectionOptions {
   bool enabled = true;
   std::size_t samples = 1000;         // held-out inputs the axes are fitted on (a seeded subset; 0 = all)
   std::size_t unseen_samples = 500;   // unseen-class inputs projected (0 = all)
-  std::size_t components = 2;         // axes per layer (fewer when a layer has fewer features)
+  std::size_t components = 10;        // axes per layer (fewer when a layer has fewer features);
+                                      // the plots show the first two, the page's UMAP uses all
   std::size_t batch_size = 256;       // forward batch
   std::uint64_t seed = 1;             // which inputs
   bool include_input = true;          // the pixels as layer -1
@@ -43,6 +44,7 @@ struct LayerProjection {
 
 struct ProjectionStudy {
   ProjectionOptions options;
+  std::string split = "test";              // the held-out data's split, as the inspector names it
   std::vector<std::size_t> inputs;         // indices into the held-out data, ascending
   std::vector<int> labels;                 // their classes (the model's numbering)
   std::vector<std::string> class_names;
