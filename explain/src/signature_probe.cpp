@@ -61,21 +61,66 @@ double SignatureScorer::min_hamming(std::size_t position, const BitPattern& p) c
   return static_cast<double>(best);
 }
 
-Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std::size_t batch_size) const {
-  const std::size_t k = sig_.num_classes();
+namespace {
+
+// A probe of `data` with every score zero, for `layers` signature layers of k classes.
+Probe empty_probe(const LabeledData& data, std::size_t k, std::size_t layers) {
   Probe pr;
   pr.size = data.size();
   pr.classes = k;
   pr.labels = data.labels();
   pr.original_labels.resize(data.size());
   for (std::size_t i = 0; i < data.size(); ++i) pr.original_labels[i] = data.original_label(i);
-  pr.layers.resize(sig_.layers.size());
+  pr.layers.resize(layers);
   for (auto& lp : pr.layers) {
     lp.centroid_distance.assign(data.size() * k, 0.0f);
     lp.mahalanobis.assign(data.size(), 0.0);
     lp.min_hamming.assign(data.size(), 0.0);
   }
-  std::vector<int> slot(model.size() + 1, -1);
+  return pr;
+}
+
+// The output baselines of n rows of logits: prediction, max-softmax, energy.
+void add_output_scores(Probe& pr, const Tensor& logits, std::size_t n) {
+  const std::size_t outputs = logits.size() / n;
+  pr.outputs = outputs;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* z = logits.data() + i * outputs;
+    const SoftmaxRow<double> s = softmax_row<double>(z, outputs);
+    pr.predicted.push_back(static_cast<int>(std::max_element(z, z + outputs) - z));
+    pr.max_softmax.push_back(1.0 / s.sum);
+    pr.energy.push_back(-s.log_sum_exp());
+    pr.logits.insert(pr.logits.end(), z, z + outputs);
+  }
+}
+
+}  // namespace
+
+void SignatureScorer::score_rows(std::size_t p, FeatureExtractor& ex, const Tensor& output, std::size_t begin,
+                                 std::size_t n, Probe& pr) const {
+  const auto& l = sig_.layers[p];
+  auto& lp = pr.layers[p];
+  const std::size_t k = sig_.num_classes(), f = l.features;
+  ex.reduce(output.data(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* x = ex.features_of(i);
+    for (std::size_t c = 0; c < k; ++c) {
+      const float* m = centroids_[p][c].data();
+      double d2 = 0;
+      for (std::size_t j = 0; j < f; ++j) {
+        const double d = static_cast<double>(x[j]) - m[j];
+        d2 += d * d;
+      }
+      lp.centroid_distance[(begin + i) * k + c] = static_cast<float>(std::sqrt(d2));
+    }
+    lp.mahalanobis[begin + i] = maha_[p].score(x);
+    lp.min_hamming[begin + i] = min_hamming(p, l.binarize(ex.peaks_of(i), ex.cells_of(i)));
+  }
+}
+
+Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std::size_t batch_size) const {
+  Probe pr = empty_probe(data, sig_.num_classes(), sig_.layers.size());
+  std::vector<int> slot(model.size() + 1, -1);  // model index + 1 -> signature layer
   std::vector<FeatureExtractor> extractors;
   for (std::size_t p = 0; p < sig_.layers.size(); ++p) {
     const auto& l = sig_.layers[p];
@@ -91,59 +136,20 @@ Probe SignatureScorer::probe(MyDeepLearning& model, const LabeledData& data, std
   // the final layer run without its fused activation.
   const bool softmax_layer = last_layer.kind() == LayerKind::softmax;
   const bool fused_softmax = !softmax_layer && last_layer.activation() == Activation::softmax;
-  Tensor last_input;
   const std::size_t bs = std::max<std::size_t>(1, batch_size);
-  std::size_t begin = 0;
-  auto score_layer = [&](int index, const Tensor& output, std::size_t n) {
-    const int s = slot[static_cast<std::size_t>(index + 1)];
-    if (s < 0) return;
-    const auto p = static_cast<std::size_t>(s);
-    const auto& l = sig_.layers[p];
-    auto& ex = extractors[p];
-    auto& lp = pr.layers[p];
-    ex.reduce(output.data(), n);
-    const std::size_t f = l.features;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float* x = ex.features_of(i);
-      for (std::size_t c = 0; c < k; ++c) {
-        const float* m = centroids_[p][c].data();
-        double d2 = 0;
-        for (std::size_t j = 0; j < f; ++j) {
-          const double d = static_cast<double>(x[j]) - m[j];
-          d2 += d * d;
-        }
-        lp.centroid_distance[(begin + i) * k + c] = static_cast<float>(std::sqrt(d2));
-      }
-      lp.mahalanobis[begin + i] = maha_[p].score(x);
-      lp.min_hamming[begin + i] = min_hamming(p, l.binarize(ex.peaks_of(i), ex.cells_of(i)));
-    }
-  };
-  for (; begin < data.size(); begin += bs) {
-    const std::size_t end = std::min(data.size(), begin + bs);
-    const std::size_t n = end - begin;
-    Tensor x = data.batch_range(begin, end);
-    score_layer(-1, x, n);
+  for (std::size_t begin = 0; begin < data.size(); begin += bs) {
+    const std::size_t n = std::min(data.size(), begin + bs) - begin;
+    auto score = [&](int index, const Tensor& output) {
+      const int s = slot[static_cast<std::size_t>(index + 1)];
+      if (s >= 0) score_rows(static_cast<std::size_t>(s), extractors[static_cast<std::size_t>(s)], output, begin, n, pr);
+    };
+    Tensor x = data.batch_range(begin, begin + n), last_input;
+    score(-1, x);
     Tensor out = model.forward(x, [&](std::size_t index, const Layer&, const Tensor& input, const Tensor& output) {
-      score_layer(static_cast<int>(index), output, n);
+      score(static_cast<int>(index), output);
       if (index == last && (softmax_layer || fused_softmax)) last_input = input;
     });
-    Tensor logits;
-    if (softmax_layer)
-      logits = last_input;
-    else if (fused_softmax)
-      logits = model.layer(last).forward(last_input, Mode::linear);
-    else
-      logits = out;
-    const std::size_t outputs = logits.size() / n;
-    pr.outputs = outputs;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float* z = logits.data() + i * outputs;
-      const SoftmaxRow<double> s = softmax_row<double>(z, outputs);
-      pr.predicted.push_back(static_cast<int>(std::max_element(z, z + outputs) - z));
-      pr.max_softmax.push_back(1.0 / s.sum);
-      pr.energy.push_back(-s.log_sum_exp());
-      pr.logits.insert(pr.logits.end(), z, z + outputs);
-    }
+    add_output_scores(pr, softmax_layer ? last_input : fused_softmax ? model.layer(last).forward(last_input, Mode::linear) : out, n);
   }
   return pr;
 }

@@ -20,6 +20,8 @@
 
 namespace glassbox::explain {
 
+class FeatureExtractor;  // signature_builder.h
+
 struct LayerProbe {
   std::vector<float> centroid_distance;  // n * classes, row-major
   std::vector<double> mahalanobis;       // n
@@ -51,6 +53,11 @@ class SignatureScorer {
   const MahalanobisScorer& mahalanobis(std::size_t position) const { return maha_[position]; }
 
  private:
+  // Rows [begin, begin + n) of the probe at signature layer p, from that layer's output
+  // reduced by `ex`: the distance to each class centroid, Mahalanobis, minimum Hamming.
+  void score_rows(std::size_t p, FeatureExtractor& ex, const Tensor& output, std::size_t begin, std::size_t n,
+                  Probe& pr) const;
+
   const Signatures& sig_;
   std::vector<MahalanobisScorer> maha_;
   std::vector<std::vector<BitPattern>> stored_;
