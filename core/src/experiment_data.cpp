@@ -205,25 +205,21 @@ json ExperimentData::describe() const {
   return j;
 }
 
-ExperimentData load_experiment_data(const json& section, const Registry& registry, const std::string& source) {
-  if (!section.is_object() || !section.contains("dataset") || !section["dataset"].is_string())
-    throw ConfigError(source + ": data.dataset: missing; name a dataset (see 'glassbox datasets')");
-  ExperimentData e;
-  e.dataset = section["dataset"].get<std::string>();
-  const View view = parse_view(section, source);
-  const json opts = dataset_options(section, source);
+namespace {
 
-  DatasetSplits splits;
+// The dataset's splits as its plugin loads them; its ConfigErrors name the data section.
+DatasetSplits load_splits(const std::string& dataset, const json& opts, const Registry& registry,
+                          const std::string& source) {
   try {
-    auto dataset = registry.datasets.create(e.dataset, opts);
-    splits = dataset->load(opts);
+    return registry.datasets.create(dataset, opts)->load(opts);
   } catch (const ConfigError& err) {
     throw ConfigError(source + ": data: " + err.what());
   }
-  if (splits.train.size() == 0) throw DataError(e.dataset + ": the training set is empty");
-  e.source_class_names = splits.train.source_class_names();
-  const std::size_t num_classes = e.source_class_names.size();
+}
 
+// data.classes (default: all) and data.unseen_classes (default: every other class).
+void choose_classes(const json& section, ExperimentData& e, const std::string& source) {
+  const std::size_t num_classes = e.source_class_names.size();
   if (section.contains("classes"))
     e.classes = parse_classes(section["classes"], e.source_class_names, source + ": data.classes", e.dataset);
   else
@@ -240,33 +236,50 @@ ExperimentData load_experiment_data(const json& section, const Registry& registr
     for (std::size_t c = 0; c < num_classes; ++c)
       if (!used.count(static_cast<int>(c))) e.unseen_classes.push_back(static_cast<int>(c));
   }
+}
 
-  const bool all_classes = e.classes.size() == num_classes &&
+// e.train and e.validation from the training samples: the validation split stratified
+// (shuffle) or the last fraction in order (as Keras does without shuffling).
+void split_validation(LabeledData train, const View& view, ExperimentData& e, const std::string& source) {
+  if (view.validation_split <= 0.0) {
+    e.train = std::move(train);
+    return;
+  }
+  IndexSplit s;
+  if (view.shuffle) {
+    s = stratified_split(train.labels(), view.validation_split, view.seed ^ kValidationStream);
+  } else {
+    const auto held = static_cast<std::size_t>(std::llround(view.validation_split * static_cast<double>(train.size())));
+    for (std::size_t i = 0; i < train.size(); ++i) (i + held < train.size() ? s.kept : s.held).push_back(i);
+  }
+  if (s.held.empty() || s.kept.empty())
+    throw ConfigError(source + ": data.validation_split: " + std::to_string(view.validation_split) + " of " +
+                      std::to_string(train.size()) + " training samples leaves an empty split");
+  e.validation = train.select(s.held);
+  e.train = train.select(s.kept);
+}
+
+}  // namespace
+
+ExperimentData load_experiment_data(const json& section, const Registry& registry, const std::string& source) {
+  if (!section.is_object() || !section.contains("dataset") || !section["dataset"].is_string())
+    throw ConfigError(source + ": data.dataset: missing; name a dataset (see 'glassbox datasets')");
+  ExperimentData e;
+  e.dataset = section["dataset"].get<std::string>();
+  const View view = parse_view(section, source);
+  const DatasetSplits splits = load_splits(e.dataset, dataset_options(section, source), registry, source);
+  if (splits.train.size() == 0) throw DataError(e.dataset + ": the training set is empty");
+  e.source_class_names = splits.train.source_class_names();
+  choose_classes(section, e, source);
+
+  const bool all_classes = e.classes.size() == e.source_class_names.size() &&
                            std::is_sorted(e.classes.begin(), e.classes.end());
   LabeledData train = all_classes ? splits.train : splits.train.subset_classes(e.classes);
   e.test = all_classes ? splits.test : splits.test.subset_classes(e.classes);
   if (!e.unseen_classes.empty() && splits.test.size() > 0) e.unseen = splits.test.subset_classes(e.unseen_classes);
   if (train.size() == 0)
     throw DataError(source + ": data.classes: the training set has no samples of these classes");
-
-  train = cap_samples(train, view.limit, view.shuffle, view.seed ^ kLimitStream);
-  if (view.validation_split > 0.0) {
-    IndexSplit s;
-    if (view.shuffle) {
-      s = stratified_split(train.labels(), view.validation_split, view.seed ^ kValidationStream);
-    } else {
-      // Like Keras: the last fraction of the samples, in order.
-      const auto held = static_cast<std::size_t>(std::llround(view.validation_split * static_cast<double>(train.size())));
-      for (std::size_t i = 0; i < train.size(); ++i) (i + held < train.size() ? s.kept : s.held).push_back(i);
-    }
-    if (s.held.empty() || s.kept.empty())
-      throw ConfigError(source + ": data.validation_split: " + std::to_string(view.validation_split) + " of " +
-                        std::to_string(train.size()) + " training samples leaves an empty split");
-    e.validation = train.select(s.held);
-    e.train = train.select(s.kept);
-  } else {
-    e.train = std::move(train);
-  }
+  split_validation(cap_samples(train, view.limit, view.shuffle, view.seed ^ kLimitStream), view, e, source);
   e.test = cap_samples(e.test, view.test_limit, view.shuffle, view.seed ^ kTestLimitStream);
   e.unseen = cap_samples(e.unseen, view.test_limit, view.shuffle, view.seed ^ kTestLimitStream);
 
