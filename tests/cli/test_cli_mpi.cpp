@@ -170,3 +170,27 @@ BOOST_AUTO_TEST_CASE(w2_on_two_ranks_reaches_one_process_test_accuracy, *gbtest:
   BOOST_TEST(std::fabs(a1 - a2) <= 0.002, "one process " << a1 << ", two ranks " << a2);
   BOOST_TEST(a1 > 0.6, "the network learned: " << a1);
 }
+
+// Acceptance: a 2 x 2 sweep on two ranks runs four runs, two on each rank, and its
+// comparison lists them with the figures a local sweep gives.
+BOOST_AUTO_TEST_CASE(a_two_by_two_sweep_is_dealt_to_the_ranks) {
+  const std::string config = gbtest::write_file(dir(), "sweep.json", mlp_experiment().dump());
+  const std::string grid = " --grid train.optimizer.learning_rate=0.001,0.01 --grid model.layers.1.units=8,16";
+  const auto ranks = run_ranks(2, "sweep " + config + grid + " --out " + dir() + "/sweep-2");
+  BOOST_TEST_REQUIRE(ranks.code == 0, ranks.out);
+  const auto local = run_ranks(0, "sweep " + config + grid + " --out " + dir() + "/sweep-local");
+  BOOST_TEST_REQUIRE(local.code == 0, local.out);
+  const json c2 = gbtest::read_json(dir() + "/sweep-2/sweep.json");
+  const json c1 = gbtest::read_json(dir() + "/sweep-local/sweep.json");
+  BOOST_TEST_REQUIRE(c2["runs"].size() == 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    BOOST_TEST(c2["runs"][i]["status"] == "ok");
+    BOOST_TEST(c2["runs"][i]["rank"].get<int>() == static_cast<int>(i % 2));
+    BOOST_TEST(c2["runs"][i]["assignments"] == c1["runs"][i]["assignments"]);
+    BOOST_TEST(c2["runs"][i]["test_accuracy"].get<double>() == c1["runs"][i]["test_accuracy"].get<double>());
+    BOOST_TEST(c2["runs"][i]["test_loss"].get<double>() == c1["runs"][i]["test_loss"].get<double>(),
+               boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(fs::exists(dir() + "/sweep-2/run-" + std::to_string(i + 1) + "/metrics.json"));
+  }
+  BOOST_TEST(contains(ranks.out, "on 2 ranks"), ranks.out);
+}
