@@ -194,3 +194,67 @@ BOOST_AUTO_TEST_CASE(a_two_by_two_sweep_is_dealt_to_the_ranks) {
   }
   BOOST_TEST(contains(ranks.out, "on 2 ranks"), ranks.out);
 }
+
+namespace {
+
+// Largest relative difference of two JSON documents' numbers (keys under "seconds" are
+// clock readings and skipped); anything else must be equal. Returns -1 on a mismatch.
+double json_difference(const json& a, const json& b, const std::string& path) {
+  if (path.find("seconds") != std::string::npos) return 0;
+  if (a.is_number_float() || b.is_number_float()) {
+    if (!a.is_number() || !b.is_number()) return -1;
+    const double x = a.get<double>(), y = b.get<double>();
+    return std::fabs(x - y) / std::max(std::fabs(x), 1e-12);
+  }
+  if (a.type() != b.type() || a.size() != b.size()) return -1;
+  if (!a.is_structured()) return a == b ? 0 : -1;
+  double worst = 0;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    const std::string key = a.is_object() ? it.key() : std::to_string(std::distance(a.begin(), it));
+    const json& other = a.is_object() ? (b.contains(it.key()) ? b[it.key()] : json()) : b[std::distance(a.begin(), it)];
+    const double d = json_difference(*it, other, path + "." + key);
+    if (d < 0) {
+      BOOST_TEST_MESSAGE("differs at " << path << "." << key);
+      return -1;
+    }
+    worst = std::max(worst, d);
+  }
+  return worst;
+}
+
+}  // namespace
+
+// Acceptance: signatures computed on two ranks (each folds its shard, the accumulators are
+// merged) equal one process's. The model is the seeded untrained one (epochs 0), the same
+// on both, so only the sharded pass differs; a conv layer covers channel peaks, quantile
+// calibration and grid patterns, a held-out class the novelty scores.
+BOOST_AUTO_TEST_CASE(signatures_on_two_ranks_equal_one_process) {
+  json e = mlp_experiment();
+  e["data"]["options"]["num_classes"] = 4;
+  e["data"]["classes"] = {0, 1, 2};
+  e["data"]["unseen_classes"] = {3};
+  e["model"]["layers"] = {{{"type", "conv2d"}, {"filters", 4}, {"kernel_size", 3}, {"activation", "relu"}},
+                          {{"type", "max_pool2d"}, {"pool_size", 2}},
+                          {{"type", "flatten"}},
+                          {{"type", "dense"}, {"units", 3}}};
+  e["train"]["epochs"] = 0;
+  e["signatures"] = {{"relevance", false}, {"plots", false}, {"batch_size", 16}};
+  const std::string one = train(e, "sig-1", 0), two = train(e, "sig-2", 2);
+  std::size_t arrays = 0;
+  for (const auto& f : fs::directory_iterator(one + "/signatures/arrays")) {
+    const auto x = glassbox::read_npy(f.path().string()).as_float();
+    const auto y = glassbox::read_npy(two + "/signatures/arrays/" + f.path().filename().string()).as_float();
+    BOOST_TEST_REQUIRE(x.size() == y.size(), f.path().filename());
+    double diff = 0, scale = 1e-30;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      diff = std::max(diff, static_cast<double>(std::fabs(x[i] - y[i])));
+      scale = std::max(scale, static_cast<double>(std::fabs(x[i])));
+    }
+    BOOST_TEST(diff / scale < 1e-6, f.path().filename() << " differs by " << diff / scale);
+    ++arrays;
+  }
+  BOOST_TEST(arrays >= 15u);
+  const double d = json_difference(gbtest::read_json(one + "/signatures.json"), gbtest::read_json(two + "/signatures.json"), "");
+  BOOST_TEST(d >= 0, "signatures.json: a count, pattern or name differs");
+  BOOST_TEST(d < 1e-6, "signatures.json figures differ by " << d);
+}
