@@ -2,7 +2,9 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <memory>
 
 #include "glassbox/error.h"
@@ -38,6 +40,7 @@ class MpiWorld final : public ReplicaGroup {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
   }
   ~MpiWorld() override {
+    report_stats();
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Finalize();
@@ -74,12 +77,25 @@ class MpiWorld final : public ReplicaGroup {
     MPI_Type_size(type, &bytes);
     constexpr std::size_t kChunk = 1u << 28;
     auto* p = static_cast<char*>(data);
+    const double t0 = MPI_Wtime();
     for (std::size_t done = 0; done < count; done += kChunk) {
       const int n = static_cast<int>(std::min(kChunk, count - done));
       check(MPI_Allreduce(MPI_IN_PLACE, p + done * bytes, n, type, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
     }
+    sum_seconds_ += MPI_Wtime() - t0;
+    sum_calls_ += 1;
+    sum_bytes_ += static_cast<double>(count) * bytes;
+  }
+  // GLASSBOX_MPI_STATS=1: each rank prints the time its sums took (the allreduce per step
+  // of a data-parallel fit, bench/mpi_scaling.sh).
+  void report_stats() const {
+    const char* v = std::getenv("GLASSBOX_MPI_STATS");
+    if (!v || std::string(v) != "1" || sum_calls_ == 0) return;
+    std::fprintf(stderr, "glassbox mpi: rank %d of %d: %.0f sums, %.3f s, %.3f ms and %.0f bytes per sum\n", rank_,
+                 size_, sum_calls_, sum_seconds_, 1e3 * sum_seconds_ / sum_calls_, sum_bytes_ / sum_calls_);
   }
   int rank_ = 0, size_ = 1;
+  double sum_seconds_ = 0, sum_calls_ = 0, sum_bytes_ = 0;
 };
 
 std::unique_ptr<MpiWorld>& world_slot() {
