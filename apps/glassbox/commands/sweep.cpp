@@ -168,7 +168,9 @@ int sweep_command(const Args& args, Context& ctx, const ReplicaLaunch& launch) {
   if (launch.lead() && !ctx.quiet)
     std::cout << "sweep: " << s.points.size() << " runs of " << e.source << " into " << s.out_dir
               << (launch.parallel() ? " on " + std::to_string(launch.world->size()) + " ranks" : "") << "\n" << std::flush;
-  const json records = launch.parallel() ? run_on_ranks(s, ctx.registry(), *launch.world) : run_locally(s, ctx);
+  // Under any MPI launch (even of one rank) the runs stay in this process: a child would
+  // inherit the launcher's environment and try to join it.
+  const json records = launch.world ? run_on_ranks(s, ctx.registry(), *launch.world) : run_locally(s, ctx);
   if (!launch.lead()) return kExitOk;
   const json comparison = sweep_comparison(e.source, e.name(), s.axes, records);
   const std::string table = sweep_table(comparison);
