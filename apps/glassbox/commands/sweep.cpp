@@ -73,8 +73,9 @@ std::vector<std::string> child_command(const Sweep& s, std::size_t i, const Cont
 
 // Locally: `jobs` child processes at a time; a failed run is recorded, the others go on.
 json run_locally(const Sweep& s, const Context& ctx) {
-  const fs::path logs = fs::path(s.out_dir) / "logs";
-  fs::create_directories(logs);
+  // Each run's output beside its folder (a file, so `glassbox serve --runs DIR` lists only
+  // the runs).
+  const fs::path logs = fs::path(s.out_dir);
   std::vector<json> records(s.points.size());
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0;
