@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -126,13 +127,21 @@ BOOST_AUTO_TEST_CASE(two_ranks_train_the_model_of_one_process_up_to_float_sum_or
   }
 }
 
+// The replicas' scratch folders now in the temporary folder.
+std::set<std::string> scratch_folders() {
+  std::set<std::string> out;
+  for (const auto& f : fs::directory_iterator(fs::temp_directory_path()))
+    if (f.path().filename().string().rfind("glassbox-replica-", 0) == 0) out.insert(f.path().string());
+  return out;
+}
+
 BOOST_AUTO_TEST_CASE(only_rank_0_writes_and_the_others_leave_no_scratch_folder) {
+  const auto before = scratch_folders();  // a killed earlier launch may have left some
   const std::string run = train(mlp_experiment(), "mlp-files", 2);
   BOOST_TEST(fs::exists(run + "/metrics.json"));
   BOOST_TEST(fs::exists(run + "/model/model.json"));
   BOOST_TEST(!fs::exists(run + ".tmp"));
-  for (const auto& f : fs::directory_iterator(fs::temp_directory_path()))
-    BOOST_TEST(f.path().filename().string().rfind("glassbox-replica-", 0) != 0, f.path());
+  for (const auto& f : scratch_folders()) BOOST_TEST(before.count(f) == 1u, f << " was left behind");
 }
 
 BOOST_AUTO_TEST_CASE(batch_statistics_are_averaged_so_the_ranks_stay_one_model) {
