@@ -10,8 +10,8 @@ namespace glassbox::app {
 
 // True when this build has MPI support.
 bool mpi_built();
-// The world of this launch: null in a plain start (or a build without MPI). MPI is
-// initialized on the first call and finalized at exit.
+// The world of this launch: null in a plain start. MPI is initialized on the first call
+// and finalized at exit. A build without MPI started by an MPI launcher throws ConfigError.
 ReplicaGroup* mpi_world();
 // Ends every process of the launch with exit code `code` (a failure on one replica would
 // leave the others waiting in a collective). Without a world: std::exit(code).
