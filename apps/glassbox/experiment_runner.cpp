@@ -134,6 +134,7 @@ void train_model(RunState& s, const json& train) {
     fit.callback(progress);
   }
   if (s.options.cancel) fit.cancel(s.options.cancel);
+  fit.replicas(s.options.replicas);
   s.result.history = s.model.fit(s.data.train, fit);
   s.result.cancelled = s.options.cancel && s.options.cancel->load();
   check_finite_training(s);

@@ -19,6 +19,7 @@
 #include "glassbox/experiment_data.h"
 #include "glassbox/model.h"
 #include "glassbox/registry.h"
+#include "glassbox/replica_group.h"
 
 namespace glassbox::app {
 
@@ -34,6 +35,8 @@ struct RunOptions {
   // out_dir only when complete, so out_dir never mixes two runs (folder_swap.h). An
   // existing out_dir must be empty or a glassbox results folder. `glassbox run` sets it.
   bool staged = false;
+  // Data-parallel training across these replicas (FitOptions::replicas); null: one process.
+  ReplicaGroup* replicas = nullptr;
 };
 
 struct RunResult {

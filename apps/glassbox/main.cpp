@@ -14,6 +14,7 @@ namespace glassbox::app {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run an experiment file: data, model, training, evaluation, explanations", cmd_run},
+      {"sweep", "run an experiment over a grid of settings (locally or across MPI ranks) and compare the runs", cmd_sweep},
       {"serve", "the web interface: vary parameters, run experiments, look inside", cmd_serve},
       {"datasets", "list the datasets: sample shape, split sizes, classes, how to install", cmd_datasets},
       {"explain", "explain a saved model's decisions: LRP and baseline heatmaps, perturbation curves", cmd_explain},

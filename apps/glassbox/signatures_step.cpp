@@ -17,7 +17,8 @@ void run_signatures_step(RunState& s) {
   if (section.is_object() && section.contains("enabled") && section["enabled"].is_boolean() &&
       !section["enabled"].get<bool>())
     return;
-  const auto options = explain::SignatureStudyOptions::from_json(section, s.experiment.source + ": signatures");
+  auto options = explain::SignatureStudyOptions::from_json(section, s.experiment.source + ": signatures");
+  options.replicas = s.options.replicas;  // under mpirun: the signature pass is sharded
   if (s.options.on_stage) s.options.on_stage("signatures");
   if (s.options.log) *s.options.log << "signatures: building class signatures and probing held-out and unseen inputs\n" << std::flush;
   const auto study = explain::run_signature_study(s.model, s.data.train, s.data.test,

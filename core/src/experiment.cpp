@@ -34,8 +34,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const char* const kSections[] = {"data",       "model",      "train",     "explain",
-                                 "signatures", "similarity", "projection", "concepts"};
+const char* const kSections[] = {"data",       "model",      "train",      "explain", "signatures",
+                                 "similarity", "projection", "concepts",   "sweep"};
 
 const schema::Rule* find_rule(const std::string& path) {
   for (const auto& r : schema::rules())

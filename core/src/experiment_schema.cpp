@@ -153,6 +153,10 @@ const std::vector<Rule>& rules() {
       integer("concepts.reference_pool", 0, kMaxU64, "a non-negative integer (0: all)"),
       list("concepts.layers", kString, "a list of layer names"),
       boolean("concepts.plots"),
+
+      // glassbox sweep (docs/mpi.md): {"key.path": [values], ...}; read by the command.
+      object("sweep.grid"),
+      integer("sweep.jobs", 1, 64, "an integer in [1, 64]"),
   };
   return r;
 }

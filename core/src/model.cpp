@@ -13,6 +13,7 @@
 #include "glassbox/error.h"
 #include "glassbox/shape_check.h"
 #include "glassbox/loss.h"
+#include "glassbox/replica_group.h"
 #include "model_impl.h"
 
 namespace glassbox {
@@ -348,15 +349,24 @@ bool MyDeepLearning::Impl::train_epoch(MyDeepLearning& self, FitRun& run, EpochL
   bool finished = true;
   for (std::size_t b = 0; b < run.batches; ++b) {
     const std::size_t begin = b * bs, n = std::min(bs, run.n_train - begin);
-    Tensor& x = input_buffer(n);
-    run.train->gather(run.order.data() + begin, n, x.data());
-    for (std::size_t i = 0; i < n; ++i) run.labels[i] = run.train->label(run.order[begin + i]);
-
-    const Tensor& out = run_forward(x, m, Mode::train);
-    loss_sum += loss->compute(out, run.labels.data(), &loss_grad);
-    correct += count_correct(out, run.labels.data(), loss->from_logits());
+    // With replicas, this process takes its shard of the global batch [begin, begin + n).
+    const Shard shard = run.replicas ? shard_of(n, run.replicas->rank(), run.replicas->size()) : Shard{0, n};
+    const std::size_t rows = shard.size(), first = begin + shard.begin;
+    double batch_loss = 0;
+    std::size_t batch_correct = 0;
+    if (rows > 0) {
+      Tensor& x = input_buffer(rows);
+      run.train->gather(run.order.data() + first, rows, x.data());
+      for (std::size_t i = 0; i < rows; ++i) run.labels[i] = run.train->label(run.order[first + i]);
+      const Tensor& out = run_forward(x, m, Mode::train);
+      batch_loss = loss->compute(out, run.labels.data(), &loss_grad);
+      batch_correct = count_correct(out, run.labels.data(), loss->from_logits());
+      run_backward(loss_grad, m);
+    }
+    if (run.replicas) reduce_step(run, rows, n, batch_loss, batch_correct);
+    loss_sum += batch_loss;
+    correct += batch_correct;
     seen += n;
-    run_backward(loss_grad, m);
     optimizer->step(*run.params);
 
     BatchLog bl{log.epoch, b + 1, run.batches, loss_sum / seen, static_cast<double>(correct) / seen,
@@ -389,7 +399,9 @@ History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options)
   run.cancel = options.cancel_;
   run.batch_size = options.batch_size_;
   run.batches = (run.n_train + run.batch_size - 1) / run.batch_size;
+  if (options.replicas_ && options.replicas_->size() > 1) run.replicas = options.replicas_;
   im.batch_rows = std::min(run.batch_size, run.n_train);
+  if (run.replicas) im.batch_rows = shard_of(im.batch_rows, run.replicas->rank(), run.replicas->size()).size();
   run.order.resize(run.n_train);
   for (std::size_t i = 0; i < run.n_train; ++i) run.order[i] = i;
   run.labels.resize(run.batch_size);
@@ -407,6 +419,7 @@ History MyDeepLearning::fit(const LabeledData& train, const FitOptions& options)
     EpochLog log;
     log.epoch = epoch;
     const bool finished = im.train_epoch(*this, run, log, t0);
+    if (run.replicas) im.synchronize_replicas(run, epoch);
     log.val_loss = log.val_accuracy = std::numeric_limits<double>::quiet_NaN();
     log.learning_rate = im.optimizer->learning_rate();
     if (validation && finished) {

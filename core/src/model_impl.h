@@ -61,11 +61,20 @@ struct MyDeepLearning::Impl {
     std::vector<std::shared_ptr<Callback>> callbacks;
     const std::atomic<bool>* cancel = nullptr;
     std::vector<ParamRef>* params = nullptr;
+    ReplicaGroup* replicas = nullptr;  // null or of size 1: one process
+    std::vector<float> reduce_buffer;  // the gradients of one step and its loss and hits
   };
   void check_fit_options(const FitOptions& options) const;
   const LabeledData* validation_set(const LabeledData& train, const FitOptions& options, FitRun& run,
                                     LabeledData& split);
   bool train_epoch(MyDeepLearning& self, FitRun& run, EpochLog& log, std::chrono::steady_clock::time_point t0);
+  // data_parallel.cpp. Sums the step's gradients (each replica's weighted by its rows of
+  // the global batch of n) and its loss sum and hits over the replicas; a replica without
+  // rows adds zeros.
+  void reduce_step(FitRun& run, std::size_t rows, std::size_t n, double& loss_sum, std::size_t& correct);
+  // Averages the non-trainable parameters, then throws Error when the trainable ones
+  // differ between replicas.
+  void synchronize_replicas(FitRun& run, int epoch);
 
   // Reused batch buffers of fit.
   std::size_t batch_rows = 0;

@@ -1,5 +1,7 @@
 #include "glassbox/explain/bit_pattern.h"
 
+#include "glassbox/error.h"
+
 #include <algorithm>
 #include <bitset>
 
@@ -70,6 +72,58 @@ std::vector<std::pair<BitPattern, std::int64_t>> PatternCounts::most_common(std:
   });
   if (all.size() > k) all.resize(k);
   return all;
+}
+
+}  // namespace glassbox::explain
+
+namespace glassbox::explain {
+
+void PatternCounts::merge(const PatternCounts& other) {
+  total_ += other.total_;
+  overflow_ += other.overflow_;
+  // In a fixed order (most common first, ties by hex), so every process merges alike.
+  for (const auto& [pattern, n] : other.most_common(other.counts_.size())) {
+    auto it = counts_.find(pattern);
+    if (it != counts_.end())
+      it->second += n;
+    else if (counts_.size() < capacity_)
+      counts_.emplace(pattern, n);
+    else
+      overflow_ += n;
+  }
+}
+
+nlohmann::json PatternCounts::state() const {
+  nlohmann::json patterns = nlohmann::json::array();
+  std::size_t bits = 0;
+  for (const auto& [pattern, n] : most_common(counts_.size())) {
+    nlohmann::json row = {n};
+    for (auto w : pattern.words()) row.push_back(w);
+    patterns.push_back(row);
+    bits = pattern.bits();
+  }
+  return {{"capacity", capacity_}, {"total", total_}, {"overflow", overflow_}, {"bits", bits}, {"patterns", patterns}};
+}
+
+PatternCounts PatternCounts::from_state(const nlohmann::json& state) {
+  try {
+    PatternCounts out(state.at("capacity").get<std::size_t>());
+    out.total_ = state.at("total").get<std::int64_t>();
+    out.overflow_ = state.at("overflow").get<std::int64_t>();
+    const auto bits = state.at("bits").get<std::size_t>();
+    for (const auto& row : state.at("patterns")) {
+      BitPattern p(bits);
+      for (std::size_t w = 0; w + 1 < row.size(); ++w) {
+        const auto word = row.at(w + 1).get<std::uint64_t>();
+        for (std::size_t b = 0; b < 64; ++b)
+          if ((word >> b) & 1u) p.set(w * 64 + b);
+      }
+      out.counts_.emplace(std::move(p), row.at(0).get<std::int64_t>());
+    }
+    return out;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("PatternCounts: malformed state: ") + e.what());
+  }
 }
 
 }  // namespace glassbox::explain

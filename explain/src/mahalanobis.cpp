@@ -178,3 +178,62 @@ double MahalanobisScorer::score(const float* x, std::size_t* nearest) const {
 }
 
 }  // namespace glassbox::explain
+
+namespace glassbox::explain {
+
+void SharedCovariance::merge(const SharedCovariance& other) {
+  if (other.d_ != d_ || other.k_ != k_ || other.full_ != full_)
+    throw Error("SharedCovariance::merge: the accumulators differ in features, classes or form");
+  if (other.n_ == 0) return;
+  if (!shifted_) {
+    *this = other;
+    return;
+  }
+  // other's samples about this shift: x - s = (x - s_o) + delta, delta = s_o - s.
+  std::vector<double> delta(d_), sum(d_, 0.0);
+  for (std::size_t j = 0; j < d_; ++j) delta[j] = other.shift_[j] - shift_[j];
+  for (std::size_t c = 0; c < k_; ++c)
+    for (std::size_t j = 0; j < d_; ++j) sum[j] += other.class_sum_[c * d_ + j];
+  const double n = static_cast<double>(other.n_);
+  if (full_) {
+    for (std::size_t i = 0; i < d_; ++i)
+      for (std::size_t j = i; j < d_; ++j)
+        scatter_[i * d_ + j] += other.scatter_[i * d_ + j] + sum[i] * delta[j] + delta[i] * sum[j] + n * delta[i] * delta[j];
+  } else {
+    for (std::size_t j = 0; j < d_; ++j) scatter_[j] += other.scatter_[j] + 2 * sum[j] * delta[j] + n * delta[j] * delta[j];
+  }
+  for (std::size_t c = 0; c < k_; ++c) {
+    const double nc = static_cast<double>(other.class_n_[c]);
+    for (std::size_t j = 0; j < d_; ++j) class_sum_[c * d_ + j] += other.class_sum_[c * d_ + j] + nc * delta[j];
+    class_n_[c] += other.class_n_[c];
+  }
+  n_ += other.n_;
+}
+
+nlohmann::json SharedCovariance::state() const {
+  return {{"d", d_}, {"k", k_}, {"full", full_}, {"shifted", shifted_}, {"n", n_}, {"shift", shift_},
+          {"scatter", scatter_}, {"class_sum", class_sum_}, {"class_n", class_n_}};
+}
+
+SharedCovariance SharedCovariance::from_state(const nlohmann::json& state) {
+  SharedCovariance out;
+  try {
+    out.d_ = state.at("d").get<std::size_t>();
+    out.k_ = state.at("k").get<std::size_t>();
+    out.full_ = state.at("full").get<bool>();
+    out.shifted_ = state.at("shifted").get<bool>();
+    out.n_ = state.at("n").get<std::int64_t>();
+    out.shift_ = state.at("shift").get<std::vector<double>>();
+    out.scatter_ = state.at("scatter").get<std::vector<double>>();
+    out.class_sum_ = state.at("class_sum").get<std::vector<double>>();
+    out.class_n_ = state.at("class_n").get<std::vector<std::int64_t>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("SharedCovariance: malformed state: ") + e.what());
+  }
+  if (out.shift_.size() != out.d_ || out.scatter_.size() != (out.full_ ? out.d_ * out.d_ : out.d_) ||
+      out.class_sum_.size() != out.k_ * out.d_ || out.class_n_.size() != out.k_)
+    throw Error("SharedCovariance: inconsistent state");
+  return out;
+}
+
+}  // namespace glassbox::explain

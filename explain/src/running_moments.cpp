@@ -45,6 +45,21 @@ void RunningMoments::merge(const RunningMoments& other) {
   count_ += other.count_;
 }
 
+nlohmann::json RunningMoments::state() const { return {{"n", count_}, {"mean", mean_}, {"m2", m2_}}; }
+
+RunningMoments RunningMoments::from_state(const nlohmann::json& state) {
+  RunningMoments m;
+  try {
+    m.count_ = state.at("n").get<std::int64_t>();
+    m.mean_ = state.at("mean").get<std::vector<double>>();
+    m.m2_ = state.at("m2").get<std::vector<double>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("RunningMoments: malformed state: ") + e.what());
+  }
+  if (m.mean_.size() != m.m2_.size() || m.count_ < 0) throw Error("RunningMoments: inconsistent state");
+  return m;
+}
+
 std::vector<double> RunningMoments::variance() const {
   std::vector<double> v(size(), 0.0);
   if (count_ < 1) return v;

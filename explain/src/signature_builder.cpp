@@ -253,7 +253,8 @@ void SignatureBuilder::add_batch(MyDeepLearning& model, const Tensor& x, const s
 
 Signatures SignatureBuilder::finish() { return std::move(sig_); }
 
-Signatures build_signatures(MyDeepLearning& model, const LabeledData& data, const SignatureOptions& options) {
+Signatures build_signatures(MyDeepLearning& model, const LabeledData& data, const SignatureOptions& options,
+                            ReplicaGroup* replicas) {
   std::vector<int> source(data.num_classes());
   // Class c's label in the source numbering: read it off the first sample of that class.
   for (std::size_t c = 0; c < source.size(); ++c) source[c] = static_cast<int>(c);
@@ -280,14 +281,20 @@ Signatures build_signatures(MyDeepLearning& model, const LabeledData& data, cons
     }
     builder.finish_calibration();
   }
+  const bool sharded = replicas && replicas->size() > 1;
+  const Shard shard = sharded ? shard_of(data.size(), replicas->rank(), replicas->size()) : Shard{0, data.size()};
   std::vector<int> labels;
-  for (std::size_t b = 0; b < data.size(); b += bs) {
-    const std::size_t e = std::min(data.size(), b + bs);
+  for (std::size_t b = shard.begin; b < shard.end; b += bs) {
+    const std::size_t e = std::min(shard.end, b + bs);
     labels.assign(data.labels().begin() + static_cast<std::ptrdiff_t>(b),
                   data.labels().begin() + static_cast<std::ptrdiff_t>(e));
     builder.add_batch(model, data.batch_range(b, e), labels);
   }
-  return builder.finish();
+  Signatures sig = builder.finish();
+  if (!sharded) return sig;
+  const auto states = replicas->all_gather(signature_accumulators(sig).dump());
+  for (std::size_t r = 0; r < states.size(); ++r) merge_signature_accumulators(sig, nlohmann::json::parse(states[r]), r == 0);
+  return sig;
 }
 
 }  // namespace glassbox::explain

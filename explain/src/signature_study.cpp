@@ -96,7 +96,7 @@ SignatureStudy run_signature_study(MyDeepLearning& model, const LabeledData& fit
   if (st.source_class_names.empty()) st.source_class_names = fit.source_class_names();
 
   auto t0 = Clock::now();
-  st.signatures = build_signatures(model, fit, options.signature);
+  st.signatures = build_signatures(model, fit, options.signature, options.replicas);
   st.seconds_signatures = since(t0);
 
   t0 = Clock::now();

@@ -187,3 +187,57 @@ BOOST_AUTO_TEST_CASE(mahalanobis_matches_closed_form_on_gaussians) {
   const double expect = (1 - m0[0]) * (1 - m0[0]) / s[0] + (1 - m0[1]) * (1 - m0[1]) / s[3];
   BOOST_TEST(dscore.distance2(x, 0) == expect, boost::test_tools::tolerance(1e-6));
 }
+
+// Sharded signatures (signature_merge.cpp) rest on these: an accumulator sent as its state
+// and merged gives what one accumulator fed every sample gives.
+BOOST_AUTO_TEST_CASE(shared_covariance_merged_from_two_halves_equals_one_pass) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> g(2.0f, 1.5f);
+  for (std::size_t max_full : {std::size_t{256}, std::size_t{1}}) {  // full and diagonal
+    SharedCovariance all(3, 2, max_full), a(3, 2, max_full), b(3, 2, max_full);
+    for (int i = 0; i < 40; ++i) {
+      const float x[3] = {g(rng), g(rng) * 0.5f, g(rng) + 3.0f};
+      all.add(x, i % 2);
+      (i < 17 ? a : b).add(x, i % 2);
+    }
+    SharedCovariance merged = SharedCovariance::from_state(a.state());
+    merged.merge(SharedCovariance::from_state(b.state()));
+    BOOST_TEST(merged.count() == 40);
+    BOOST_TEST(merged.class_count(1) == 20);
+    const auto want = all.covariance(), got = merged.covariance();
+    BOOST_TEST_REQUIRE(want.size() == got.size());
+    for (std::size_t i = 0; i < want.size(); ++i) BOOST_TEST(got[i] == want[i], boost::test_tools::tolerance(1e-9));
+    for (int c = 0; c < 2; ++c)
+      for (std::size_t j = 0; j < 3; ++j)
+        BOOST_TEST(merged.class_mean(c)[j] == all.class_mean(c)[j], boost::test_tools::tolerance(1e-9));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(moments_and_patterns_survive_their_state_and_merge_like_counting) {
+  RunningMoments m(2);
+  const float x1[2] = {1, 2}, x2[2] = {3, 6};
+  m.add(x1);
+  m.add(x2);
+  const RunningMoments back = RunningMoments::from_state(m.state());
+  BOOST_TEST(back.count() == 2);
+  BOOST_TEST(back.mean()[1] == 4.0);
+  BOOST_TEST(back.m2()[1] == 8.0);  // (2-4)^2 + (6-4)^2
+  // Capacity 2: a counter keeps the first two distinct patterns; a third overflows.
+  BitPattern p(70), q(70), r(70);
+  p.set(1);
+  q.set(65);
+  r.set(3);
+  PatternCounts a(2), b(2);
+  a.add(p);
+  a.add(p);
+  b.add(q);
+  b.add(p);
+  b.add(r);  // b holds q and p: r overflows there
+  PatternCounts merged = PatternCounts::from_state(a.state());
+  merged.merge(PatternCounts::from_state(b.state()));
+  BOOST_TEST(merged.total() == 5);
+  BOOST_TEST(merged.counts().at(p) == 3);
+  BOOST_TEST(merged.counts().at(q) == 1);
+  BOOST_TEST(merged.overflow() == 1);  // b's overflow carries over
+  BOOST_TEST(merged.distinct() == 2u);
+}

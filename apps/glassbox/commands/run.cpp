@@ -1,4 +1,7 @@
 // glassbox run CONFIG [--set key.path=value]... [--out DIR]
+// Under mpirun: data-parallel training across the ranks, rank 0 writes the results folder
+// (replica_launch.h, docs/mpi.md).
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -8,10 +11,13 @@
 #include "glassbox/experiment.h"
 #include "glassbox/plugin_check.h"
 #include "options.h"
+#include "replica_launch.h"
 
 namespace glassbox::app {
 
-int cmd_run(const Args& args, Context& ctx) {
+namespace {
+
+int run_command(const Args& args, Context& ctx, const ReplicaLaunch& launch) {
   po::options_description desc("run options");
   std::vector<std::string> sets;
   desc.add_options()
@@ -31,7 +37,7 @@ int cmd_run(const Args& args, Context& ctx) {
   check_experiment_plugins(e.config, reg, e.source);  // dataset, layers, optimizer
   if (e.has("explain")) check_explain_section(e);  // methods, composites, rules
   if (vm.count("check")) {
-    std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
+    if (launch.lead()) std::cout << e.source << ": valid experiment '" << e.name() << "'\n";
     return kExitOk;
   }
 
@@ -40,10 +46,29 @@ int cmd_run(const Args& args, Context& ctx) {
   options.staged = true;  // a killed run never leaves a folder mixing two runs
   options.verbose = ctx.quiet ? 0 : option<int>(e.section("train"), "verbose", 1);
   if (!ctx.quiet) options.log = &std::cout;
+  options.replicas = launch.world;
+  if (!launch.lead()) {
+    // The others train alike but keep nothing: their folder is scratch.
+    options.out_dir = replica_scratch_dir(launch);
+    options.staged = false;
+    options.verbose = 0;
+  }
   RunResult r = run_experiment(e, reg, options);
+  if (!launch.lead()) {
+    std::error_code ec;
+    std::filesystem::remove_all(options.out_dir, ec);
+    return kExitOk;
+  }
   std::cout << std::fixed << std::setprecision(4) << "test accuracy " << r.test.accuracy << ", test loss "
             << r.test.loss << " after " << r.history.epochs.size() << " epoch(s); results in " << r.out_dir << "\n";
   return kExitOk;
+}
+
+}  // namespace
+
+int cmd_run(const Args& args, Context& ctx) {
+  const ReplicaLaunch launch = start_replicas(ctx);
+  return run_on_replicas(launch, "run", [&] { return run_command(args, ctx, launch); });
 }
 
 }  // namespace glassbox::app

@@ -51,6 +51,7 @@ namespace glassbox {
 
 class Callback;
 class Loss;
+class ReplicaGroup;
 
 // One epoch's figures; val_* are NaN when there was no validation data.
 struct EpochLog {
@@ -96,6 +97,13 @@ struct FitOptions {
   // Checked after every batch: when it becomes true, fit stops (another thread may set it,
   // e.g. the web server cancelling a run). The stop reason is "cancelled".
   const std::atomic<bool>* cancel_ = nullptr;
+  // Data-parallel training (replica_group.h): every replica calls fit with the same data,
+  // seed and options; each trains on its shard of every global batch (shard_of), the
+  // gradients are summed over one flat buffer per step, so every replica takes the same
+  // step. At each epoch end non-trainable parameters (batch-norm statistics) are averaged
+  // and the trainable ones checked equal (Error otherwise). Loss and accuracy are those of
+  // the global batches. Null: one process.
+  ReplicaGroup* replicas_ = nullptr;
 
   FitOptions& epochs(int v) { epochs_ = v; return *this; }
   FitOptions& batch_size(std::size_t v) { batch_size_ = v; return *this; }
@@ -105,6 +113,7 @@ struct FitOptions {
   FitOptions& verbose(int v) { verbose_ = v; return *this; }
   FitOptions& callback(std::shared_ptr<Callback> c) { callbacks_.push_back(std::move(c)); return *this; }
   FitOptions& cancel(const std::atomic<bool>* flag) { cancel_ = flag; return *this; }
+  FitOptions& replicas(ReplicaGroup* group) { replicas_ = group; return *this; }
 };
 
 // What a forward pass shows to an observer: layer i's input and output for the batch.

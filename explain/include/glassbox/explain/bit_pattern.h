@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace glassbox::explain {
 
 class BitPattern {
@@ -52,6 +54,13 @@ class PatternCounts {
   // The most frequent patterns, most frequent first (ties: lower hex first, so stable).
   std::vector<std::pair<BitPattern, std::int64_t>> most_common(std::size_t k) const;
   const std::unordered_map<BitPattern, std::int64_t, BitPatternHash>& counts() const { return counts_; }
+  // Adds another counter's patterns: a pattern known here or while room is left is
+  // counted, others go to overflow. Equal to adding its inputs one by one unless the
+  // capacity is reached (then which patterns are kept depends on the order).
+  void merge(const PatternCounts& other);
+  // {"capacity", "total", "overflow", "bits", "patterns": [[count, word, ...], ...]} and back.
+  nlohmann::json state() const;
+  static PatternCounts from_state(const nlohmann::json& state);
 
  private:
   std::size_t capacity_;

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace glassbox::explain {
 
 class SharedCovariance {
@@ -28,6 +30,12 @@ class SharedCovariance {
   // Pooled within-class covariance, divided by (n - classes); d*d row-major when full(),
   // else its diagonal (d values).
   std::vector<double> covariance() const;
+  // Adds another accumulator's samples (same features and classes), re-centred on this
+  // one's shift: the same covariance up to rounding.
+  void merge(const SharedCovariance& other);
+  // The raw sums as numbers (doubles round-trip exactly), and back; Error when malformed.
+  nlohmann::json state() const;
+  static SharedCovariance from_state(const nlohmann::json& state);
 
  private:
   std::size_t d_ = 0, k_ = 0;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace glassbox::explain {
 
 class RunningMoments {
@@ -28,6 +30,10 @@ class RunningMoments {
   std::vector<double> sample_variance() const;
   // Sum of squared deviations from the mean, per feature.
   const std::vector<double>& m2() const { return m2_; }
+  // The accumulator as numbers, for another process to merge ({"n", "mean", "m2"}; the
+  // doubles round-trip exactly), and back; from_state throws Error on a malformed state.
+  nlohmann::json state() const;
+  static RunningMoments from_state(const nlohmann::json& state);
 
  private:
   std::int64_t count_ = 0;

@@ -7,6 +7,7 @@
 #include "glassbox/dataset.h"
 #include "glassbox/explain/signature.h"
 #include "glassbox/model.h"
+#include "glassbox/replica_group.h"
 
 namespace glassbox::explain {
 
@@ -64,7 +65,19 @@ class SignatureBuilder {
 };
 
 // Builds the signatures of `data` (its labels, class names and original labels).
+// With replicas (replica_group.h; every replica calls it alike): the calibration pass runs
+// on every replica (the same seeded subset), the signature pass on each replica's shard
+// (shard_of over the samples); the accumulators are then exchanged and merged in rank
+// order, so every replica returns the same signatures, equal to one process's up to
+// float rounding (and, once a class passes pattern_capacity distinct patterns, to which
+// patterns are kept).
 Signatures build_signatures(MyDeepLearning& model, const LabeledData& data,
-                            const SignatureOptions& options = {});
+                            const SignatureOptions& options = {}, ReplicaGroup* replicas = nullptr);
+
+// The per-class accumulators of `s` (moments, firing counts, patterns, covariance, class
+// counts) as numbers, and their merge into signatures of the same model and options
+// (`first`: replace rather than add). Error when the layers do not match.
+nlohmann::json signature_accumulators(const Signatures& s);
+void merge_signature_accumulators(Signatures& into, const nlohmann::json& state, bool first);
 
 }  // namespace glassbox::explain

@@ -40,6 +40,9 @@ struct SignatureStudyOptions {
   bool plots = true;
   bool linear_probes = true;             // fit a linear probe per layer (decides divergence)
   LinearProbeOptions probe;
+  // Not read from JSON: the replicas the signature pass is sharded over (build_signatures);
+  // null for one process. The later analyses run alike on every replica.
+  ReplicaGroup* replicas = nullptr;
 
   // From an experiment's "signatures" section or CLI options. Every key is checked against
   // the experiment schema's signatures.* keys (core/src/experiment_schema.cpp: type and
