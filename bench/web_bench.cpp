@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
   load_plugins(registry, search);
 
   Experiment e = load_experiment(config_path, {"train.epochs=" + std::to_string(epochs)});
-  e.config.erase("signatures");  // training cost only
-  e.config.erase("explain");
+  for (const char* analysis : {"explain", "signatures", "similarity", "projection", "concepts"})
+    e.config.erase(analysis);  // training cost only
   fs::path root = fs::temp_directory_path() / ("glassbox-web-bench-" + std::to_string(::getpid()));
   fs::remove_all(root);
 
