@@ -26,34 +26,75 @@ struct ExplainPlan {
   explain::PerturbationOptions eval;
 };
 
+std::vector<std::string> parse_methods(const json& m, const std::string& where) {
+  std::vector<std::string> out;
+  if (m.is_string()) return {m.get<std::string>()};
+  if (!m.is_array()) throw ConfigError(where + ".methods: expected a list of method names");
+  for (const auto& v : m) {
+    if (!v.is_string()) throw ConfigError(where + ".methods: expected method names, got " + v.dump());
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+// rule_params, composites, composite, parameters and target: what every method shares.
+void parse_request(const json& sec, const std::string& where, explain::ExplainRequest& base) {
+  if (sec.contains("rule_params")) {
+    base.rule_params = sec["rule_params"];
+    explain::check_rule_params(base.rule_params, where + ".rule_params");
+  }
+  if (sec.contains("composites")) {
+    base.composites = sec["composites"];
+    explain::check_composite_definitions(base.composites, base.rule_params, where + ".composites");
+  }
+  if (sec.contains("composite")) base.composite = sec["composite"];
+  (void)explain::composite_from_json(base.composite, base.rule_params, where + ".composite", base.composites);
+  base.attribution = explain::AttributionOptions::from_json(sec.value("parameters", json::object()), where + ".parameters");
+  if (sec.contains("target")) {
+    const json& t = sec["target"];
+    try {
+      base.target = explain::Target::parse(t.is_string() ? t.get<std::string>() : t.dump());
+    } catch (const ConfigError& err) {
+      throw ConfigError(where + ".target: " + err.what());
+    }
+  }
+}
+
+// "samples": a count of test inputs, or a list of their indices.
+void parse_samples(const json& s, const std::string& where, ExplainPlan& p) {
+  if (s.is_number_unsigned() || (s.is_number_integer() && s.get<long>() >= 0)) {
+    p.count = s.get<std::size_t>();
+    return;
+  }
+  if (!s.is_array())
+    throw ConfigError(where + ".samples: expected a count or a list of test sample indices, got " + s.dump());
+  for (const auto& v : s) {
+    if (!v.is_number_integer() || v.get<long>() < 0)
+      throw ConfigError(where + ".samples: expected test sample indices, got " + v.dump());
+    p.samples.push_back(v.get<std::size_t>());
+  }
+}
+
+void parse_evaluation(const json& evaluation, const std::string& where, ExplainPlan& p) {
+  if (evaluation.is_boolean() && !evaluation.get<bool>()) return;
+  p.evaluate = true;
+  const json ev = evaluation.is_object() ? evaluation : json::object();
+  if (ev.contains("samples")) {
+    if (!ev["samples"].is_number_integer() || ev["samples"].get<long>() < 1)
+      throw ConfigError(where + ".evaluation.samples: expected a positive count");
+    p.eval_samples = ev["samples"].get<std::size_t>();
+  }
+  p.eval = explain::PerturbationOptions::from_json(ev, where + ".evaluation");
+}
+
 ExplainPlan parse_plan(const Experiment& e) {
   const json& sec = e.section("explain");
   const std::string where = e.source + ": explain";
   ExplainPlan p;
   if (!sec.is_object()) throw ConfigError(where + ": must be an object");
-  if (sec.contains("methods")) {
-    const json& m = sec["methods"];
-    p.methods.clear();
-    if (m.is_string()) p.methods.push_back(m.get<std::string>());
-    else if (m.is_array())
-      for (const auto& v : m) {
-        if (!v.is_string()) throw ConfigError(where + ".methods: expected method names, got " + v.dump());
-        p.methods.push_back(v.get<std::string>());
-      }
-    else throw ConfigError(where + ".methods: expected a list of method names");
-  }
-  if (sec.contains("rule_params")) {
-    p.base.rule_params = sec["rule_params"];
-    explain::check_rule_params(p.base.rule_params, where + ".rule_params");
-  }
-  if (sec.contains("composites")) {
-    p.base.composites = sec["composites"];
-    explain::check_composite_definitions(p.base.composites, p.base.rule_params, where + ".composites");
-  }
-  if (sec.contains("composite")) p.base.composite = sec["composite"];
-  (void)explain::composite_from_json(p.base.composite, p.base.rule_params, where + ".composite", p.base.composites);
-  p.base.attribution = explain::AttributionOptions::from_json(sec.value("parameters", json::object()), where + ".parameters");
-  for (const auto& name : p.methods) {
+  if (sec.contains("methods")) p.methods = parse_methods(sec["methods"], where);
+  parse_request(sec, where, p.base);
+  for (const auto& name : p.methods) {  // each method made once: unknown names and options fail here
     explain::ExplainRequest r = p.base;
     r.method = name;
     try {
@@ -62,37 +103,8 @@ ExplainPlan parse_plan(const Experiment& e) {
       throw ConfigError(where + ".methods: " + err.what());
     }
   }
-  if (sec.contains("target")) {
-    const json& t = sec["target"];
-    try {
-      p.base.target = explain::Target::parse(t.is_string() ? t.get<std::string>() : t.dump());
-    } catch (const ConfigError& err) {
-      throw ConfigError(where + ".target: " + err.what());
-    }
-  }
-  if (sec.contains("samples")) {
-    const json& s = sec["samples"];
-    if (s.is_number_unsigned() || (s.is_number_integer() && s.get<long>() >= 0)) p.count = s.get<std::size_t>();
-    else if (s.is_array()) {
-      for (const auto& v : s) {
-        if (!v.is_number_integer() || v.get<long>() < 0)
-          throw ConfigError(where + ".samples: expected test sample indices, got " + v.dump());
-        p.samples.push_back(v.get<std::size_t>());
-      }
-    } else {
-      throw ConfigError(where + ".samples: expected a count or a list of test sample indices, got " + s.dump());
-    }
-  }
-  if (sec.contains("evaluation") && !(sec["evaluation"].is_boolean() && !sec["evaluation"].get<bool>())) {
-    p.evaluate = true;
-    json ev = sec["evaluation"].is_object() ? sec["evaluation"] : json::object();
-    if (ev.contains("samples")) {
-      if (!ev["samples"].is_number_integer() || ev["samples"].get<long>() < 1)
-        throw ConfigError(where + ".evaluation.samples: expected a positive count");
-      p.eval_samples = ev["samples"].get<std::size_t>();
-    }
-    p.eval = explain::PerturbationOptions::from_json(ev, where + ".evaluation");
-  }
+  if (sec.contains("samples")) parse_samples(sec["samples"], where, p);
+  if (sec.contains("evaluation")) parse_evaluation(sec["evaluation"], where, p);
   return p;
 }
 
