@@ -191,6 +191,39 @@ void write_png(const std::string& path, const RgbImage& image) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot write '" + path + "': rename failed");
 }
 
+namespace {
+
+// libpng transformations that turn every PNG variant (palette, grey, 16 bit, with or
+// without transparency) into 8-bit RGBA rows. Called inside read_png's setjmp scope.
+void expand_to_rgba(png_structp png, png_infop info) {
+  const int color = png_get_color_type(png, info);
+  if (png_get_bit_depth(png, info) == 16) png_set_strip_16(png);
+  if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+  if (color == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) png_set_expand_gray_1_2_4_to_8(png);
+  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+  if (!(color & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS)) png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
+  png_read_update_info(png, info);
+}
+
+// (channels, h, w) in [0, 1] from h x w RGBA bytes: one channel is the ITU-R BT.601 luma
+// (as PIL's convert("L")), more take R, G, B (B again for a fourth).
+Tensor rgba_to_tensor(const std::vector<std::uint8_t>& pixels, std::size_t w, std::size_t h, std::size_t channels) {
+  Tensor out = Tensor::from_shape({channels, h, w});
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      const std::uint8_t* p = &pixels[(y * w + x) * 4];
+      if (channels == 1) {
+        out.data()[y * w + x] = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+      } else {
+        for (std::size_t c = 0; c < channels; ++c) out.data()[(c * h + y) * w + x] = p[std::min<std::size_t>(c, 2)] / 255.0f;
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
 Tensor read_png(const std::string& path, std::size_t channels) {
   // Only a regular file of at most kMaxPngFileBytes (a FIFO would block libpng forever).
   InputFile checked = open_regular_file(path, kMaxPngFileBytes, "PNG file");
@@ -227,15 +260,7 @@ Tensor read_png(const std::string& path, std::size_t channels) {
     throw DataError("'" + path + "': a PNG of " + std::to_string(w) + "x" + std::to_string(h) +
                     " pixels is larger than the limit of " + std::to_string(kMaxPngPixels) + " pixels");
   }
-  const int color = png_get_color_type(png, info);
-  // Normalise every variant to 8-bit RGBA.
-  if (png_get_bit_depth(png, info) == 16) png_set_strip_16(png);
-  if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
-  if (color == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) png_set_expand_gray_1_2_4_to_8(png);
-  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
-  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-  if (!(color & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS)) png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
-  png_read_update_info(png, info);
+  expand_to_rgba(png, info);
   pixels.resize(static_cast<std::size_t>(w) * h * 4);
   rows.resize(h);
   for (png_uint_32 y = 0; y < h; ++y) rows[y] = &pixels[static_cast<std::size_t>(y) * w * 4];
@@ -243,18 +268,7 @@ Tensor read_png(const std::string& path, std::size_t channels) {
   png_read_end(png, nullptr);
   png_destroy_read_struct(&png, &info, nullptr);
 
-  Tensor out = Tensor::from_shape({channels, h, w});
-  for (std::size_t y = 0; y < h; ++y)
-    for (std::size_t x = 0; x < w; ++x) {
-      const std::uint8_t* p = &pixels[(y * w + x) * 4];
-      if (channels == 1) {
-        // ITU-R BT.601 luma, as PIL's convert("L").
-        out.data()[y * w + x] = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
-      } else {
-        for (std::size_t c = 0; c < channels; ++c) out.data()[(c * h + y) * w + x] = p[std::min<std::size_t>(c, 2)] / 255.0f;
-      }
-    }
-  return out;
+  return rgba_to_tensor(pixels, w, h, channels);
 }
 
 }  // namespace glassbox::explain
