@@ -25,6 +25,8 @@ int cmd_signatures(const Args& args, Context& ctx);
 int cmd_similarity(const Args& args, Context& ctx);
 int cmd_concepts(const Args& args, Context& ctx);
 int cmd_serve(const Args& args, Context& ctx);
+int cmd_import(const Args& args, Context& ctx);
+int cmd_export(const Args& args, Context& ctx);
 
 const std::vector<Command>& commands();
 

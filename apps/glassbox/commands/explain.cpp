@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_data.h"
@@ -290,7 +291,7 @@ int cmd_explain(const Args& args, Context& ctx) {
   const auto eval_options = explain::PerturbationOptions::from_json(parse_assignments(a.eval_params, "eval-param"), "--eval-param");
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   std::string source;
   const json data = run_data_section(model_dir, vm, source);
   explain::ReportOptions report;

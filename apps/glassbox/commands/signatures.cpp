@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/json_text.h"
 #include "glassbox/experiment.h"
@@ -51,7 +52,7 @@ int cmd_signatures(const Args& args, Context& ctx) {
   const auto options = explain::SignatureStudyOptions::from_json(section, "--set");
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   ExperimentData ed = load_experiment_data(data, reg, source);
   if (ed.train.num_classes() != 0 && model.output_shape().size() == 1 && model.output_shape()[0] < ed.train.num_classes())
     throw ConfigError(model_dir + ": the model has " + std::to_string(model.output_shape()[0]) +

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/explain/layer_similarity.h"
 #include "glassbox/model.h"
@@ -36,9 +37,9 @@ int cmd_similarity(const Args& args, Context& ctx) {
   if (vm.count("compare")) options.compare_model = vm["compare"].as<std::string>();
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   std::optional<MyDeepLearning> other;
-  if (!options.compare_model.empty()) other.emplace(MyDeepLearning::load(options.compare_model, reg));
+  if (!options.compare_model.empty()) other.emplace(open_model(options.compare_model, reg));
   ExperimentData ed = load_saved_run_data(model_dir, vm, reg);
   const LabeledData& heldout = ed.test.size() ? ed.test : ed.validation;
   if (heldout.size() == 0) throw DataError("similarity: the data has no test or validation inputs");

@@ -1,0 +1,171 @@
+// The graph walk: the model's input, each node through the operator table, the output, the
+// class names, then the build and the parameters.
+#include <algorithm>
+#include <cctype>
+
+#include "glassbox/error.h"
+#include "glassbox/onnx/onnx_import.h"
+#include "import_state.h"
+#include "onnx_file.h"
+
+namespace glassbox::onnx_io {
+
+using nlohmann::json;
+
+std::string node_label(const onnx::NodeProto& node) {
+  return "node '" + (node.name().empty() ? node.output_size() ? node.output(0) : std::string("?") : node.name()) +
+         "' (" + node.op_type() + ")";
+}
+
+void ImportState::fail(const onnx::NodeProto& node, const std::string& what) const {
+  throw DataError(file + ": " + node_label(node) + ": " + what);
+}
+
+std::string ImportState::source(const onnx::NodeProto& node, const std::string& value) const {
+  const auto it = producer.find(value);
+  if (it != producer.end()) return it->second;
+  if (is_constant(value))
+    fail(node, "takes the constant '" + value + "' where glassbox needs a computed value (a layer's input)");
+  fail(node, "its input '" + value + "' is neither the graph's input, an earlier node's output nor an initializer");
+}
+
+const onnx::TensorProto& ImportState::constant(const onnx::NodeProto& node, const std::string& value) const {
+  const auto it = constants.find(value);
+  if (it == constants.end())
+    fail(node, "missing initializer '" + value + "' (glassbox needs this input as a constant in the file)");
+  return *it->second;
+}
+
+namespace {
+
+// A layer name from the node's name ("/layer1/conv1/Conv" -> "layer1_conv1_Conv"), unique.
+std::string layer_name(const onnx::NodeProto& node, const ImportState& s) {
+  std::string base;
+  for (const char c : node.name()) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  base.erase(0, base.find_first_not_of('_'));
+  if (base.empty() || base == MyDeepLearning::kInputName) base = node.op_type() + "_" + std::to_string(s.layers.size());
+  std::string name = base;
+  for (int k = 2; s.names.count(name); ++k) name = base + "_" + std::to_string(k);
+  return name;
+}
+
+}  // namespace
+
+PendingLayer& ImportState::add_layer(const onnx::NodeProto& node, json config, std::vector<std::string> inputs) {
+  const std::string name = layer_name(node, *this);
+  config["name"] = name;
+  const std::string previous = layers.empty() ? MyDeepLearning::kInputName : layers.back().config["name"].get<std::string>();
+  if (inputs.size() != 1 || inputs[0] != previous) config["inputs"] = inputs;
+  names.insert(name);
+  producer[node.output(0)] = name;
+  PendingLayer layer;
+  layer.config = std::move(config);
+  layer.inputs = std::move(inputs);
+  layer.node = node_label(node);
+  layers.push_back(std::move(layer));
+  return layers.back();
+}
+
+namespace {
+
+// The per-sample shape of the graph's one data input; registers it as "input".
+Shape read_input(const onnx::GraphProto& g, ImportState& s) {
+  const onnx::ValueInfoProto* input = nullptr;
+  for (const auto& in : g.input()) {
+    if (s.is_constant(in.name())) continue;
+    if (input) throw DataError(s.file + ": the graph has several inputs ('" + input->name() + "', '" + in.name() + "'); glassbox models take one");
+    input = &in;
+  }
+  if (!input) throw DataError(s.file + ": the graph has no input");
+  const std::string where = s.file + ": graph input '" + input->name() + "'";
+  if (!input->type().has_tensor_type() || input->type().tensor_type().elem_type() != onnx::TensorProto::FLOAT)
+    throw DataError(where + ": expected a FLOAT tensor");
+  const auto& dims = input->type().tensor_type().shape().dim();
+  if (dims.size() < 2) throw DataError(where + ": expected a shape (batch, ...) of rank 2 to 4, got rank " + std::to_string(dims.size()));
+  Shape sample;
+  for (int i = 1; i < dims.size(); ++i) {
+    if (!dims[i].has_dim_value() || dims[i].dim_value() <= 0)
+      throw DataError(where + ": dimension " + std::to_string(i) + " is not a fixed size (only the batch axis may be symbolic)");
+    sample.push_back(static_cast<std::size_t>(dims[i].dim_value()));
+  }
+  s.producer[input->name()] = MyDeepLearning::kInputName;
+  return sample;
+}
+
+// The metadata entry "classes": a JSON list of names, or names separated by commas.
+std::vector<std::string> read_class_names(const onnx::ModelProto& m, const std::string& file) {
+  for (const auto& p : m.metadata_props()) {
+    if (p.key() != "classes" && p.key() != "class_names") continue;
+    const json v = json::parse(p.value(), nullptr, false);
+    if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& n) { return n.is_string(); }))
+      return v.get<std::vector<std::string>>();
+    std::vector<std::string> out;
+    std::string item;
+    for (const char c : p.value() + ",") {
+      if (c != ',') { item += c; continue; }
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      if (item.empty()) throw DataError(file + ": metadata 'classes' has an empty name: expected a JSON list or comma-separated names");
+      out.push_back(item);
+      item.clear();
+    }
+    return out;
+  }
+  return {};
+}
+
+void check_output(const onnx::GraphProto& g, const ImportState& s) {
+  if (g.output_size() != 1)
+    throw DataError(s.file + ": the graph has " + std::to_string(g.output_size()) + " outputs; glassbox models have one");
+  if (s.layers.empty()) throw DataError(s.file + ": the graph has no supported layer");
+  const auto it = s.producer.find(g.output(0).name());
+  const std::string last = s.layers.back().config["name"];
+  if (it == s.producer.end() || it->second != last)
+    throw DataError(s.file + ": the graph's output '" + g.output(0).name() + "' is not computed by its last node (" +
+                    s.layers.back().node + "); glassbox models end in their last layer");
+  for (std::size_t i = 0; i + 1 < s.layers.size(); ++i)
+    if (s.layers[i].config["type"] == "softmax")
+      throw DataError(s.file + ": " + s.layers[i].node + ": Softmax is supported only as the last node (the output activation)");
+}
+
+}  // namespace
+
+bool is_onnx_path(const std::string& path) {
+  if (path.size() < 5) return false;
+  std::string ext = path.substr(path.size() - 5);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".onnx";
+}
+
+MyDeepLearning import_onnx(const std::string& path, const Registry& registry) {
+  const onnx::ModelProto proto = read_onnx_file(path);
+  const onnx::GraphProto& g = proto.graph();
+  ImportState s;
+  s.file = path;
+  for (const auto& t : g.initializer()) s.constants[t.name()] = &t;
+  const Shape input_shape = read_input(g, s);
+  for (const auto& node : g.node()) import_node(node, s);
+  check_output(g, s);
+  MyDeepLearning model(registry);
+  for (const auto& p : s.layers) {
+    try {
+      model.add(p.config);
+    } catch (const ConfigError& e) {
+      throw DataError(path + ": " + p.node + ": " + e.what());
+    }
+  }
+  try {
+    model.build(input_shape);
+  } catch (const ConfigError& e) {
+    throw DataError(path + ": the layers made from the graph do not fit together: " + e.what());
+  }
+  apply_params(s, model);
+  try {
+    model.set_class_names(read_class_names(proto, path));
+  } catch (const ConfigError& e) {
+    throw DataError(path + ": metadata 'classes': " + e.what());
+  }
+  return model;
+}
+
+}  // namespace glassbox::onnx_io
