@@ -38,10 +38,20 @@ const onnx::TensorProto& ImportState::constant(const onnx::NodeProto& node, cons
 
 namespace {
 
-// A layer name from the node's name ("/layer1/conv1/Conv" -> "layer1_conv1_Conv"), unique.
+// A layer name from the node's name: PyTorch's module path without the operator
+// ("/layer1/conv1/Conv" -> "layer1_conv1", "/Relu_1" -> "Relu_1"), made unique.
 std::string layer_name(const onnx::NodeProto& node, const ImportState& s) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (const char c : node.name() + "/") {
+    if (c != '/') { part += c; continue; }
+    if (!part.empty()) parts.push_back(part);
+    part.clear();
+  }
+  if (parts.size() > 1 && parts.back().rfind(node.op_type(), 0) == 0) parts.pop_back();
   std::string base;
-  for (const char c : node.name()) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  for (const auto& p : parts)
+    for (const char c : (base.empty() ? "" : "_") + p) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
   base.erase(0, base.find_first_not_of('_'));
   if (base.empty() || base == MyDeepLearning::kInputName) base = node.op_type() + "_" + std::to_string(s.layers.size());
   std::string name = base;
@@ -68,12 +78,23 @@ PendingLayer& ImportState::add_layer(const onnx::NodeProto& node, json config, s
 
 namespace {
 
+// A second graph input: most often a weight stored outside the file (a missing initializer).
+[[noreturn]] void refuse_second_input(const onnx::GraphProto& g, const ImportState& s, const std::string& first,
+                                      const std::string& second) {
+  for (const auto& node : g.node())
+    for (int i = 1; i < node.input_size(); ++i)
+      if (node.input(i) == second)
+        s.fail(node, "missing initializer '" + second + "' (input " + std::to_string(i) +
+                         " is a graph input, not a constant in the file; glassbox models take one input, '" + first + "')");
+  throw DataError(s.file + ": the graph has several inputs ('" + first + "', '" + second + "'); glassbox models take one");
+}
+
 // The per-sample shape of the graph's one data input; registers it as "input".
 Shape read_input(const onnx::GraphProto& g, ImportState& s) {
   const onnx::ValueInfoProto* input = nullptr;
   for (const auto& in : g.input()) {
     if (s.is_constant(in.name())) continue;
-    if (input) throw DataError(s.file + ": the graph has several inputs ('" + input->name() + "', '" + in.name() + "'); glassbox models take one");
+    if (input) refuse_second_input(g, s, input->name(), in.name());
     input = &in;
   }
   if (!input) throw DataError(s.file + ": the graph has no input");
