@@ -53,6 +53,9 @@ std::string layer_name(const onnx::NodeProto& node, const ImportState& s) {
   for (const auto& p : parts)
     for (const char c : (base.empty() ? "" : "_") + p) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
   base.erase(0, base.find_first_not_of('_'));
+  // A number (nn.Sequential's "/0/Conv") would read as a layer index where names or indices are taken.
+  if (!base.empty() && std::all_of(base.begin(), base.end(), [](unsigned char c) { return std::isdigit(c); }))
+    base = node.op_type() + "_" + base;
   if (base.empty() || base == MyDeepLearning::kInputName) base = node.op_type() + "_" + std::to_string(s.layers.size());
   std::string name = base;
   for (int k = 2; s.names.count(name); ++k) name = base + "_" + std::to_string(k);

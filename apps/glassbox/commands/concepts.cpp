@@ -18,7 +18,7 @@ int cmd_concepts(const Args& args, Context& ctx) {
   po::options_description desc("concepts options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
       ("out", po::value<std::string>(), "results folder (concepts.json, concepts/)")
       ("set", po::value<std::vector<std::string>>(&sets), "a concepts option: key=value (repeatable; see docs/signatures.md)")
       ("help,h", "show this help");

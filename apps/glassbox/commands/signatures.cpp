@@ -26,7 +26,7 @@ int cmd_signatures(const Args& args, Context& ctx) {
   po::options_description desc("signatures options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
       ("data", po::value<std::string>(), "dataset name (default: the data of the model's run, from its config.json)")
       ("classes", po::value<std::string>(), "classes the signatures are built for, e.g. 1,3 (default: the run's)")
       ("unseen", po::value<std::string>(), "unseen classes to probe, e.g. 2 (default: every other class)")

@@ -19,8 +19,8 @@ int cmd_similarity(const Args& args, Context& ctx) {
   po::options_description desc("similarity options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
-      ("compare", po::value<std::string>(), "a second model folder to compare layer by layer")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
+      ("compare", po::value<std::string>(), "a second model folder (or .onnx file) to compare layer by layer")
       ("out", po::value<std::string>(), "results folder (similarity.json, similarity/)")
       ("set", po::value<std::vector<std::string>>(&sets), "a similarity option: key=value (repeatable; see docs/signatures.md)")
       ("help,h", "show this help");
