@@ -1,9 +1,10 @@
 #pragma once
 // An imported model as a run of the results folder the web page lists (`glassbox import
 // FILE.onnx --run runs/NAME --data DATASET`): model/, config.json (an experiment file: the
-// data section, the layers, "imported from FILE" as its description), metrics.json (the test evaluation, no epochs: there was no
-// training here; "imported_from" names the file) and, when asked, the signature study (signatures.json, signatures/,
-// signatures.txt). Written into "<dir>.tmp" and swapped in whole, as `glassbox run` does.
+// data section, the layers, "imported from FILE" as its description), metrics.json (the
+// test evaluation and "imported_from"; no epochs, as there was no training here) and, when
+// asked, the signature study (signatures.json, signatures/, signatures.txt). Written into
+// "<dir>.tmp" and swapped in whole, as `glassbox run` does.
 #include <ostream>
 #include <string>
 

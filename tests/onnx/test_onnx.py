@@ -157,6 +157,29 @@ def test_an_onnx_file_is_accepted_wherever_a_model_folder_is(imported, work):
     assert (out / "explanations.json").is_file()
 
 
+def test_import_as_a_run_for_the_page(imported, work):
+    _, path, model, _ = imported
+    run = work / (path.stem + "-run")
+    result = cli("import", path, "--run", run, "--data", "mnist-digits", "--limit", "500", "--signatures")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["epochs"] == [] and metrics["imported_from"] == str(path)
+    assert metrics["test_samples"] == 10000 and sum(map(sum, metrics["confusion_matrix"])) == 10000
+    assert 0.1 < metrics["test_accuracy"] <= 1
+    assert json.loads((run / "config.json").read_text())["description"] == f"imported from {path}"
+    assert json.loads((run / "signatures.json").read_text())["format"] == "glassbox-signatures/1"
+    # The run's model is the import; commands find its data through the run's config.json.
+    again = glassbox.MyDeepLearning.load(str(run / "model"))
+    x = np.zeros((2, 1, 28, 28), np.float32)
+    np.testing.assert_array_equal(again.predict(x), model.predict(x))
+    result = cli("explain", "--model", run, "--index", "3", "--method", "gradient", "--out", work / (path.stem + "-run-explained"))
+    assert result.returncode == 0, result.stderr
+    line = one_error_line(cli("import", path, "--run", work / "no-data"))
+    assert "--data" in line and not (work / "no-data").exists()
+    line = one_error_line(cli("import", path, "--run", work / "three", "--data", "mnist-digits", "--classes", "1,3"))
+    assert "10" in line and "2 classes" in line and not (work / "three").exists()
+
+
 def test_a_final_softmax_is_the_output_activation(mnist, work):
     net = make_net("cnn", True, mnist)
     path = work / "softmax.onnx"
