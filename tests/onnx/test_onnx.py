@@ -60,11 +60,11 @@ def work(tmp_path_factory):
 
 def make_net(kind, bias, mnist):
     torch.manual_seed(1)
-    net = tm.SmallCnn(bias) if kind == "cnn" else tm.SmallResNet(bias)
+    net = {"cnn": tm.SmallCnn, "resnet": tm.SmallResNet, "mixed": tm.MixedNet}[kind](bias)
     return tm.train(net, mnist[0], mnist[1], steps=150)
 
 
-@pytest.fixture(scope="session", params=["cnn", "resnet"])
+@pytest.fixture(scope="session", params=["cnn", "resnet", "mixed"])
 def imported(request, mnist, work):
     """(PyTorch net, its ONNX file, the glassbox model imported from it, model folder)."""
     kind = request.param
@@ -244,7 +244,8 @@ def expect_refused(path, work, *words):
 def test_an_unknown_operator_is_named_with_the_node(imported, work):
     _, path, _, _ = imported
     proto = onnx.load(str(path))
-    relu = next(n for n in proto.graph.node if n.op_type == "Relu")
+    relu = next(n for n in proto.graph.node if n.op_type in ("Relu", "LeakyRelu"))
+    del relu.attribute[:]
     relu.op_type = "Erf"
     line = expect_refused(broken(work, path.stem + "-erf.onnx", proto), work, f"node '{relu.name}' (Erf)",
                           "unsupported operator", "Conv", "Gemm")

@@ -68,6 +68,27 @@ class SmallResNet(nn.Module):
         return self.head(x)
 
 
+class MixedNet(nn.Module):
+    """The other operators: two convolution branches (tanh, sigmoid) joined by a
+    concatenation, max pooling, a reshape to (N, features) with a constant shape, a matrix
+    product plus a bias (MatMul + Add), a leaky ReLU and a dense layer."""
+
+    def __init__(self, bias=True):
+        super().__init__()
+        self.conv_a = nn.Conv2d(1, 4, 3, padding=1)
+        self.conv_b = nn.Conv2d(1, 4, 5, padding=2)
+        self.pool = nn.MaxPool2d(2)
+        self.w = nn.Parameter(torch.randn(8 * 14 * 14, 16) * 0.03)
+        self.b = nn.Parameter(torch.randn(16) * 0.1)
+        self.out = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = torch.cat([torch.tanh(self.conv_a(x)), torch.sigmoid(self.conv_b(x))], 1)
+        x = self.pool(x).reshape(-1, 8 * 14 * 14)
+        x = nn.functional.leaky_relu(x @ self.w + self.b, 0.1)
+        return self.out(x)
+
+
 def train(net, x, y, steps, seed=0, batch=64, lr=1e-3):
     """A few Adam steps on (x, y); leaves the network in eval mode."""
     torch.manual_seed(seed)
