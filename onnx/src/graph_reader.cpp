@@ -167,6 +167,9 @@ MyDeepLearning import_onnx(const std::string& path, const Registry& registry) {
   ImportState s;
   s.file = path;
   for (const auto& t : g.initializer()) s.constants[t.name()] = &t;
+  for (const auto& node : g.node())
+    for (const auto& in : node.input()) ++s.consumers[in];
+  for (const auto& out : g.output()) ++s.consumers[out.name()];
   const Shape input_shape = read_input(g, s);
   for (const auto& node : g.node()) import_node(node, s);
   check_output(g, s);

@@ -211,6 +211,9 @@ void add(const onnx::NodeProto& node, ImportState& s) {
   PendingLayer* dense = s.layers.empty() ? nullptr : &s.layers.back();
   if (!dense || dense->config["name"] != other || !dense->open_bias)
     s.fail(node, "adds the constant '" + node.input(constant) + "'; a constant is supported only as the bias right after a MatMul");
+  if (s.consumers[node.input(1 - constant)] != 1)
+    s.fail(node, "adds a bias to the MatMul output '" + node.input(1 - constant) +
+                     "', which other nodes also take; supported only when this Add is its one consumer");
   Tensor c = float_values(s.constant(node, node.input(constant)), s.file + ": " + node_label(node) + ": initializer '" + node.input(constant) + "'");
   dense->config["use_bias"] = true;
   dense->params.push_back({ParamRole::bias, c.reshape({c.size()}), node.input(constant)});
@@ -315,7 +318,12 @@ void import_node(const onnx::NodeProto& node, ImportState& state) {
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     state.fail(node, "operator of domain '" + node.domain() + "' is not supported (only the default ONNX domain)");
   const auto it = handlers().find(node.op_type());
-  if (it == handlers().end()) state.fail(node, "unsupported operator (supported: " + supported_operators() + ")");
+  if (it == handlers().end()) {
+    const bool shape_arithmetic = node.op_type() == "Shape" || node.op_type() == "Gather" || node.op_type() == "Unsqueeze";
+    state.fail(node, "unsupported operator (supported: " + supported_operators() + ")" +
+                         (shape_arithmetic ? "; a shape computed in the graph, as x.view(x.size(0), -1) exports, "
+                                             "is not supported: use torch.flatten(x, 1)" : ""));
+  }
   it->second(node, state);
 }
 

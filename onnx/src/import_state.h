@@ -40,6 +40,7 @@ struct ImportState {
   std::map<std::string, const onnx::TensorProto*> constants;  // initializers and Constant nodes
   std::deque<onnx::TensorProto> constant_nodes;                // the values of Constant nodes (stable addresses)
   std::map<std::string, std::string> producer;                 // ONNX value -> glassbox layer ("input")
+  std::map<std::string, int> consumers;                        // ONNX value -> how many node inputs take it
   std::vector<PendingLayer> layers;
   std::set<std::string> names;
 
