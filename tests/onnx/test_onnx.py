@@ -296,3 +296,23 @@ def test_a_file_that_is_not_onnx(work):
     expect_refused(path, work, "not an ONNX model")
     png = broken(work, "picture.onnx", (SOURCE_DIR / "docs" / "screenshots").glob("*.png").__next__().read_bytes())
     expect_refused(png, work)
+
+
+class _ViewNet(torch.nn.Module):
+    """x.view(x.size(0), -1): with a symbolic batch axis PyTorch computes the shape in the graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 2, 3)
+        self.fc = torch.nn.Linear(2 * 26 * 26, 10)
+
+    def forward(self, x):
+        x = self.conv(x)
+        return self.fc(x.view(x.size(0), -1))
+
+
+def test_a_shape_computed_in_the_graph_is_refused_with_the_hint(work):
+    path = work / "view.onnx"
+    tm.export(_ViewNet().eval(), path)
+    line = expect_refused(path, work, "(Shape)", "unsupported operator", "torch.flatten(x, 1)")
+
