@@ -38,6 +38,8 @@ const onnx::TensorProto& ImportState::constant(const onnx::NodeProto& node, cons
 
 namespace {
 
+std::string printable(const std::string& text);
+
 // A layer name from the node's name: PyTorch's module path without the operator
 // ("/layer1/conv1/Conv" -> "layer1_conv1", "/Relu_1" -> "Relu_1"), made unique.
 std::string layer_name(const onnx::NodeProto& node, const ImportState& s) {
@@ -120,6 +122,8 @@ Shape read_input(const onnx::GraphProto& g, ImportState& s) {
 std::vector<std::string> read_class_names(const onnx::ModelProto& m, const std::string& file) {
   for (const auto& p : m.metadata_props()) {
     if (p.key() != "classes" && p.key() != "class_names") continue;
+    if (printable(p.value()) != p.value())
+      throw DataError(file + ": metadata '" + p.key() + "' is not UTF-8 text: expected a JSON list or comma-separated names");
     const json v = json::parse(p.value(), nullptr, false);
     if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& n) { return n.is_string(); }))
       return v.get<std::vector<std::string>>();
@@ -161,7 +165,38 @@ bool is_onnx_path(const std::string& path) {
   return ext == ".onnx";
 }
 
+namespace {
+
+// A message with the file's own names in it, made printable: control bytes and bytes that
+// are not UTF-8 (names in a damaged file) become '?', so that the error stays one line of text.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= text.size() && (len > 1 || (c >= 0x20 && c != 0x7f));
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    out += ok ? text.substr(i, len) : "?";
+    i += ok ? len : 1;
+  }
+  return out;
+}
+
+MyDeepLearning read_model(const std::string& path, const Registry& registry);
+
+}  // namespace
+
 MyDeepLearning import_onnx(const std::string& path, const Registry& registry) {
+  try {
+    return read_model(path, registry);
+  } catch (const DataError& e) {
+    throw DataError(printable(e.what()));
+  }
+}
+
+namespace {
+
+MyDeepLearning read_model(const std::string& path, const Registry& registry) {
   const onnx::ModelProto proto = read_onnx_file(path);
   const onnx::GraphProto& g = proto.graph();
   ImportState s;
@@ -194,5 +229,7 @@ MyDeepLearning import_onnx(const std::string& path, const Registry& registry) {
   }
   return model;
 }
+
+}  // namespace
 
 }  // namespace glassbox::onnx_io

@@ -10,9 +10,13 @@ namespace {
 
 // The element count of `t`'s dims; DataError for a negative or absurd dimension.
 std::size_t element_count(const onnx::TensorProto& t, const std::string& where) {
+  constexpr std::size_t kMaxElements = std::size_t{1} << 31;  // 8 GiB of floats: far beyond a model file
   std::size_t n = 1;
   for (const auto d : t.dims()) {
-    if (d < 0 || d > (std::int64_t{1} << 31)) throw DataError(where + ": dimension " + std::to_string(d) + " out of range");
+    if (d < 0 || d > static_cast<std::int64_t>(kMaxElements))
+      throw DataError(where + ": dimension " + std::to_string(d) + " out of range");
+    if (d != 0 && n > kMaxElements / static_cast<std::size_t>(d))
+      throw DataError(where + ": more than " + std::to_string(kMaxElements) + " values");
     n *= static_cast<std::size_t>(d);
   }
   return n;
