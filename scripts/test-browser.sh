@@ -34,4 +34,4 @@ for _ in $(seq 1 100); do
   kill -0 "$server" 2>/dev/null || { cat "$runs/serve.log" >&2; exit 1; }
   sleep 0.1
 done
-GLASSBOX_URL="http://127.0.0.1:$port" node --test tests/browser/ || { echo "--- server log"; cat "$runs/serve.log"; exit 1; }
+GLASSBOX_URL="http://127.0.0.1:$port" GLASSBOX_BIN="$build/glassbox" GLASSBOX_RUNS="$runs" node --test tests/browser/ || { echo "--- server log"; cat "$runs/serve.log"; exit 1; }

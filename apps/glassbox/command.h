@@ -26,6 +26,8 @@ int cmd_similarity(const Args& args, Context& ctx);
 int cmd_concepts(const Args& args, Context& ctx);
 int cmd_serve(const Args& args, Context& ctx);
 int cmd_sweep(const Args& args, Context& ctx);
+int cmd_import(const Args& args, Context& ctx);
+int cmd_export(const Args& args, Context& ctx);
 
 const std::vector<Command>& commands();
 

@@ -21,6 +21,8 @@ const std::vector<Command>& commands() {
       {"signatures", "activation signatures of a saved model: per-class statistics, separability, novelty", cmd_signatures},
       {"similarity", "layer similarity of a saved model (linear CKA), and against a second model", cmd_similarity},
       {"concepts", "concept relevance of a saved model: concepts per class, path graphs, references", cmd_concepts},
+      {"import", "import an ONNX file (PyTorch, Keras, ...) as a glassbox model folder", cmd_import},
+      {"export", "export a saved model as an ONNX file (opset 13)", cmd_export},
       {"plugins", "list the loaded plugins and what they register", cmd_plugins},
       {"info", "show BLAS core and threads, CPU features, plugin folders", cmd_info},
   };

@@ -51,7 +51,8 @@ nlohmann::json run_data_section(const std::string& model_dir, const po::variable
   nlohmann::json data = nlohmann::json::object();
   const fs::path run_config = fs::path(model_dir).parent_path() / "config.json";
   source = "command line";
-  if (fs::is_regular_file(run_config)) {
+  const bool onnx_file = model_dir.size() > 5 && fs::path(model_dir).extension() == ".onnx";  // no run around it
+  if (!onnx_file && fs::is_regular_file(run_config)) {
     data = load_experiment(run_config.string()).section("data");
     source = run_config.string();
   }

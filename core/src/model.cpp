@@ -638,6 +638,15 @@ void MyDeepLearning::set_weights(const std::vector<Tensor>& weights) {
     std::copy(weights[i].data(), weights[i].data() + weights[i].size(), ps[i].value->data());
 }
 
+const std::vector<std::string>& MyDeepLearning::class_names() const { return impl_->class_names; }
+
+void MyDeepLearning::set_class_names(std::vector<std::string> names) {
+  if (impl_->built && !names.empty() && shape_size(output_shape()) != names.size())
+    throw ConfigError("class names: " + std::to_string(names.size()) + " given, the model has " +
+                      std::to_string(shape_size(output_shape())) + " outputs");
+  impl_->class_names = std::move(names);
+}
+
 json MyDeepLearning::config() const {
   const auto& im = *impl_;
   json layers = json::array();

@@ -24,6 +24,7 @@ struct MyDeepLearning::Impl {
   std::map<std::string, int> type_counters;  // for default names
   bool built = false;
   Shape input_shape;
+  std::vector<std::string> class_names;  // optional: the output classes' names (model.json "classes")
   std::vector<Shape> in_shapes, out_shapes;  // per layer, per sample (a merge: its first input)
 
   // The graph (model_graph.cpp). input_names[i]: the "inputs" given for layer i, empty for

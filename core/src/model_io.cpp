@@ -140,6 +140,7 @@ void MyDeepLearning::save(const std::string& dir) {
          {"layers", doc["layers"]}, {"weights", weights}};
   if (im.compiled)
     doc["compile"] = {{"optimizer", im.optimizer->config()}, {"loss", im.loss_name}, {"metrics", im.metrics}};
+  if (!im.class_names.empty()) doc["classes"] = im.class_names;
   write_file_atomic((tmp / "model.json").string(), doc.dump(2) + "\n");
 
   fsync_tree(tmp.string());
@@ -253,6 +254,16 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
     }
   }
 
+  if (doc.contains("classes")) {
+    const json& c = doc["classes"];
+    if (!c.is_array() || !std::all_of(c.begin(), c.end(), [](const json& n) { return n.is_string(); }))
+      throw DataError(json_path + ": 'classes' must be a list of names, got " + c.dump());
+    try {
+      model.set_class_names(c.get<std::vector<std::string>>());
+    } catch (const ConfigError& e) {
+      throw DataError(json_path + ": " + e.what());
+    }
+  }
   if (doc.contains("compile") && doc["compile"].is_object()) {
     const json& c = doc["compile"];
     const json opt = c.value("optimizer", json("sgd"));

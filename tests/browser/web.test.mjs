@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -996,6 +997,44 @@ test('layout: no view is wider than a 390 px phone screen, relevance fits 1024 p
     await page.setViewportSize({ width: 1280, height: 900 });
   }
   assert.deepEqual(wide, []);
+});
+
+// An imported model (glassbox export of a run's model, then glassbox import --run): listed as
+// a run without training curves; inside, relevance and signatures work on it. Needs the
+// driver and the runs folder (scripts/test-browser.sh names them) and ONNX support.
+const onnxSkip = !process.env.GLASSBOX_BIN || !process.env.GLASSBOX_RUNS ? 'GLASSBOX_BIN / GLASSBOX_RUNS not set' : false;
+test('an imported ONNX model is a run without curves; inside, relevance and signatures work', { skip: onnxSkip }, async () => {
+  const bin = process.env.GLASSBOX_BIN, folder = mkdtempSync(join(tmpdir(), 'glassbox-onnx-'));
+  const file = join(folder, 'digits-1-3.onnx'), id = 'imported-digits-1-3';
+  try {
+    const exported = spawnSync(bin, ['--quiet', 'export', '--model', join(process.env.GLASSBOX_RUNS, sigRunId, 'model'), '--onnx', file], { encoding: 'utf8' });
+    assert.equal(exported.status, 0, exported.stderr);
+    const imported = spawnSync(bin, ['--quiet', 'import', file, '--run', join(process.env.GLASSBOX_RUNS, id), '--data', dataset,
+      '--classes', '1,3', '--signatures'], { encoding: 'utf8' });
+    assert.equal(imported.status, 0, imported.stderr);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const d = await api('/api/runs/' + id);
+  assert.equal(d.state, 'done');
+  assert.equal(d.metrics.imported_from, file);
+  await page.goto(`${base}/#/run/${id}`);
+  await page.waitForSelector('#test-accuracy');
+  assert.ok(await page.isVisible('#import-note'), 'the page says where the model came from');
+  assert.match(await page.textContent('#import-note'), /no training curves/);
+  assert.equal(await page.isVisible('div.charts'), false, 'no training curves');
+  assert.match(await page.textContent('#progress-text'), /imported from .*digits-1-3\.onnx/);
+  assert.equal(await page.textContent('#test-accuracy'), `${(100 * d.metrics.test_accuracy).toFixed(1)}%`);
+  await page.goto(`${base}/#/inside/${id}`);
+  await page.waitForSelector('.layer-view canvas');
+  await page.waitForSelector('#prediction');
+  assert.ok(await inkedPixels('.layer-view canvas') > 50, 'activation canvases have pixels');
+  await page.goto(`${base}/#/relevance/${id}`);
+  await page.waitForFunction(() => document.querySelectorAll('canvas.heatmap').length === 2);
+  assert.ok(await inkedPixels('canvas.heatmap') > 20, 'heatmaps have pixels');
+  await page.goto(`${base}/#/signatures/${id}`);
+  await page.waitForSelector('div.signatures td.divergence');
+  assert.equal(await page.$('main .error'), null, 'no error box');
 });
 
 test('no console errors', () => {

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/explain/concept_relevance.h"
 #include "glassbox/model.h"
@@ -17,7 +18,7 @@ int cmd_concepts(const Args& args, Context& ctx) {
   po::options_description desc("concepts options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
       ("out", po::value<std::string>(), "results folder (concepts.json, concepts/)")
       ("set", po::value<std::vector<std::string>>(&sets), "a concepts option: key=value (repeatable; see docs/signatures.md)")
       ("help,h", "show this help");
@@ -33,7 +34,7 @@ int cmd_concepts(const Args& args, Context& ctx) {
   const auto options = explain::ConceptOptions::from_json(parse_assignments(sets, "set"), "--set");
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   ExperimentData ed = load_saved_run_data(model_dir, vm, reg);
   const LabeledData& heldout = ed.test.size() ? ed.test : ed.validation;
   if (heldout.size() == 0) throw DataError("concepts: the data has no test or validation inputs");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/experiment.h"
 #include "glassbox/experiment_data.h"
@@ -121,7 +122,7 @@ struct ExplainArgs {
 po::options_description explain_options(ExplainArgs& a) {
   po::options_description desc("explain options");
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or the run folder")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, the run folder, or an ONNX file (.onnx)")
       ("data", po::value<std::string>(), "dataset name (default: the data of the model's run, from its config.json)")
       ("split", po::value<std::string>()->default_value("test"), "test, train or unseen")
       ("index", po::value<std::vector<std::string>>(&a.indices), "sample number(s) in the split: N or N,M,... (repeatable)")
@@ -290,7 +291,7 @@ int cmd_explain(const Args& args, Context& ctx) {
   const auto eval_options = explain::PerturbationOptions::from_json(parse_assignments(a.eval_params, "eval-param"), "--eval-param");
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   std::string source;
   const json data = run_data_section(model_dir, vm, source);
   explain::ReportOptions report;
@@ -298,6 +299,7 @@ int cmd_explain(const Args& args, Context& ctx) {
   std::unique_ptr<ExperimentData> ed;
   if (data.contains("dataset")) ed = std::make_unique<ExperimentData>(load_experiment_data(data, reg, source));
   if (ed) report.class_names = ed->train.class_names();
+  else report.class_names = model.class_names();  // an imported model's metadata, or none
   if (a.inputs.empty() && !ed)
     throw ConfigError("no dataset: give --data NAME (no run configuration found at " +
                       (fs::path(model_dir).parent_path() / "config.json").string() + ")");

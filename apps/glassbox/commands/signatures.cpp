@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/json_text.h"
 #include "glassbox/experiment.h"
@@ -25,7 +26,7 @@ int cmd_signatures(const Args& args, Context& ctx) {
   po::options_description desc("signatures options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
       ("data", po::value<std::string>(), "dataset name (default: the data of the model's run, from its config.json)")
       ("classes", po::value<std::string>(), "classes the signatures are built for, e.g. 1,3 (default: the run's)")
       ("unseen", po::value<std::string>(), "unseen classes to probe, e.g. 2 (default: every other class)")
@@ -51,7 +52,7 @@ int cmd_signatures(const Args& args, Context& ctx) {
   const auto options = explain::SignatureStudyOptions::from_json(section, "--set");
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   ExperimentData ed = load_experiment_data(data, reg, source);
   if (ed.train.num_classes() != 0 && model.output_shape().size() == 1 && model.output_shape()[0] < ed.train.num_classes())
     throw ConfigError(model_dir + ": the model has " + std::to_string(model.output_shape()[0]) +

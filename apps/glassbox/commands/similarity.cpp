@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "command.h"
+#include "model_source.h"
 #include "glassbox/error.h"
 #include "glassbox/explain/layer_similarity.h"
 #include "glassbox/model.h"
@@ -18,8 +19,8 @@ int cmd_similarity(const Args& args, Context& ctx) {
   po::options_description desc("similarity options");
   std::vector<std::string> sets;
   desc.add_options()
-      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model")
-      ("compare", po::value<std::string>(), "a second model folder to compare layer by layer")
+      ("model", po::value<std::string>(), "model folder (model.json + .npy), e.g. runs/NAME/model, or an ONNX file (.onnx)")
+      ("compare", po::value<std::string>(), "a second model folder (or .onnx file) to compare layer by layer")
       ("out", po::value<std::string>(), "results folder (similarity.json, similarity/)")
       ("set", po::value<std::vector<std::string>>(&sets), "a similarity option: key=value (repeatable; see docs/signatures.md)")
       ("help,h", "show this help");
@@ -36,9 +37,9 @@ int cmd_similarity(const Args& args, Context& ctx) {
   if (vm.count("compare")) options.compare_model = vm["compare"].as<std::string>();
 
   Registry& reg = ctx.registry();
-  MyDeepLearning model = MyDeepLearning::load(model_dir, reg);
+  MyDeepLearning model = open_model(model_dir, reg);
   std::optional<MyDeepLearning> other;
-  if (!options.compare_model.empty()) other.emplace(MyDeepLearning::load(options.compare_model, reg));
+  if (!options.compare_model.empty()) other.emplace(open_model(options.compare_model, reg));
   ExperimentData ed = load_saved_run_data(model_dir, vm, reg);
   const LabeledData& heldout = ed.test.size() ? ed.test : ed.validation;
   if (heldout.size() == 0) throw DataError("similarity: the data has no test or validation inputs");

@@ -25,6 +25,8 @@ function columns(batches, epochs, key) {
 // the server does not have the settings.
 export function settingsLine(c) {
   if (!c || typeof c !== 'object' || c.error) return 'settings not available yet';
+  if (!c.train && /^imported from /.test(c.description || ''))  // glassbox import --run: no training here
+    return `${c.data?.dataset || ''} · ${c.model?.layers?.length ?? 0} layers · ${c.description}`;
   const o = c.train?.optimizer;
   return `${c.data?.dataset || ''} ${c.data?.classes ? 'classes ' + c.data.classes.join(', ') : 'all classes'} · ` +
     `${c.model?.layers?.length ?? 0} layers · ${c.train?.epochs ?? 5} epochs · batch ${c.train?.batch_size ?? 32}` +
@@ -66,8 +68,12 @@ function resultsPart(id, d) {
       d.has_projection ? h('a.button', { href: `#/projection/${encodeURIComponent(id)}` }, 'Projection →') : null] : null)];
 }
 
+// The file an imported run (glassbox import --run) came from, or undefined.
+const importedFrom = (d) => d.metrics?.imported_from;
+
 function progressText(d) {
   const { run, planned } = epochsOf(d);
+  if (d.state === 'done' && importedFrom(d)) return `imported from ${importedFrom(d)}: not trained here`;
   if (d.state === 'queued') return `queued${d.job?.position !== undefined ? ` (${d.job.position} ahead)` : ''}`;
   if (d.state === 'done') return `finished: ${run} of ${planned ?? run} epochs`;
   if (d.state === 'cancelled') return `cancelled after epoch ${run} of ${planned ?? '?'}`;
@@ -101,6 +107,8 @@ export async function runView(root, id, cleanup) {
   const cancel = h('button', { id: 'cancel-button', type: 'button', hidden: true, onclick: doCancel }, 'Cancel');
   const results = h('div.results'), edit = h('div.row#edit-link'), configPre = h('pre', '');
   const points = h('span#curve-points.muted', '');
+  const charts = h('div.charts', lossChart.el, accChart.el);
+  const importNote = h('div.muted#import-note', { hidden: true });
 
   function show(d) {
     detail = d;
@@ -112,6 +120,10 @@ export async function runView(root, id, cleanup) {
     progress.textContent = progressText(d);
     const p = d.job?.progress;
     bar.style.width = d.state === 'done' ? '100%' : (100 * (p?.fraction || 0)).toFixed(1) + '%';
+    charts.hidden = Boolean(importedFrom(d));  // an imported model has no training curves
+    importNote.hidden = !importedFrom(d);
+    importNote.textContent = importedFrom(d) ? `Imported from ${importedFrom(d)} (glassbox import): it was trained ` +
+      'elsewhere, so there are no training curves; the test figures below are glassbox\'s evaluation of it.' : '';
     clear(results, d.error ? errorBox(d.error) : null, resultsPart(id, d));
     const c = d.config;
     configPre.textContent = JSON.stringify(c ?? null, null, 2);
@@ -169,7 +181,7 @@ export async function runView(root, id, cleanup) {
   clear(root,
     h('h1', title, ' ', state), settings,
     h('div.progress', h('div.bar', bar), progress, ' ', cancel, ' ', cancelMsg, ' ', points),
-    h('div.charts', lossChart.el, accChart.el),
+    charts, importNote,
     results,
     h('details', h('summary', 'config'), configPre), edit);
   await refresh();

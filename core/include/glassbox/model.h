@@ -207,6 +207,12 @@ class MyDeepLearning {
   // Reads a model folder; checks names and shapes, errors name the file.
   static MyDeepLearning load(const std::string& dir, const Registry& registry);
 
+  // The names of the output classes, when the model carries them (an imported ONNX model's
+  // metadata; saved in model.json as "classes"); empty otherwise. set_class_names throws
+  // ConfigError when the model is built and the count is not its output size.
+  const std::vector<std::string>& class_names() const;
+  void set_class_names(std::vector<std::string> names);
+
   const Registry& registry() const;
   Rng& rng();
   std::string loss_name() const;
