@@ -147,32 +147,34 @@ void MyDeepLearning::save(const std::string& dir) {
   swap_folder_into_place(tmp.string(), target.string());
 }
 
-MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& registry) {
-  fs::path folder(dir);
-  if (folder.filename().empty()) folder = folder.parent_path();  // "out/model/" -> "out/model"
-  check_complete_model_folder(folder);
-  const std::string json_path = (folder / "model.json").string();
+namespace {
+
+// model.json of a complete model folder, parsed; a syntax error is a DataError naming it.
+json read_model_json(const std::string& json_path) {
   const std::string text = read_regular_file(json_path, kMaxJsonFileBytes, "model file");
-  json doc;
   try {
-    doc = parse_json_text(text, json_path);
+    return parse_json_text(text, json_path);
   } catch (const JsonTextError& e) {
     throw DataError(e.what());
   }
-  auto need = [&](const char* key) -> const json& {
-    if (!doc.is_object() || !doc.contains(key)) throw DataError(json_path + ": missing key '" + key + "'");
-    return doc[key];
-  };
-  if (need("format") != kFormat) throw DataError(json_path + ": not a glassbox model (format " + doc["format"].dump() + ")");
-  if (whole_number(need("version"), json_path, "version", 1, 1000000) > kFormatVersion)
+}
+
+const json& need(const json& doc, const char* key, const std::string& json_path) {
+  if (!doc.is_object() || !doc.contains(key)) throw DataError(json_path + ": missing key '" + key + "'");
+  return doc[key];
+}
+
+// The format, version, input_shape, layers and weights keys; each weights entry's fields.
+void check_model_document(const json& doc, const std::string& json_path) {
+  if (need(doc, "format", json_path) != kFormat)
+    throw DataError(json_path + ": not a glassbox model (format " + doc["format"].dump() + ")");
+  if (whole_number(need(doc, "version", json_path), json_path, "version", 1, 1000000) > kFormatVersion)
     throw DataError(json_path + ": model format version " + doc["version"].dump() + " is newer than this glassbox reads (" +
                     std::to_string(kFormatVersion) + ")");
-  const Shape input_shape = shape_value(need("input_shape"), json_path, "input_shape");
-  const std::uint64_t seed =
-      doc.contains("seed") ? whole_number(doc["seed"], json_path, "seed", 0, UINT64_MAX) : std::uint64_t{42};
-  const json& layers = need("layers");
+  (void)shape_value(need(doc, "input_shape", json_path), json_path, "input_shape");
+  const json& layers = need(doc, "layers", json_path);
   if (!layers.is_array()) throw DataError(json_path + ": 'layers' must be a list, got " + layers.dump());
-  const json& weights = need("weights");
+  const json& weights = need(doc, "weights", json_path);
   if (!weights.is_array()) throw DataError(json_path + ": 'weights' must be a list, got " + weights.dump());
   for (std::size_t i = 0; i < weights.size(); ++i) {
     const std::string key = "weights." + std::to_string(i);
@@ -182,31 +184,98 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
         throw DataError(json_path + ": '" + key + "." + field + "' must be a string, got " +
                         (w.is_object() && w.contains(field) ? w[field].dump() : std::string("nothing")));
     if (w.contains("shape")) shape_value(w["shape"], json_path, key + ".shape");
-    if (w.contains("role")) {
-      if (!w["role"].is_string())
-        throw DataError(json_path + ": '" + key + ".role' must be a string, got " + w["role"].dump());
-      try {
-        param_role_from_string(w["role"].get<std::string>());
-      } catch (const ConfigError& e) {
-        throw DataError(json_path + ": '" + key + ".role': " + e.what());
-      }
+    if (!w.contains("role")) continue;
+    if (!w["role"].is_string()) throw DataError(json_path + ": '" + key + ".role' must be a string, got " + w["role"].dump());
+    try {
+      param_role_from_string(w["role"].get<std::string>());
+    } catch (const ConfigError& e) {
+      throw DataError(json_path + ": '" + key + ".role': " + e.what());
     }
   }
-  if (doc.contains("compile") && doc["compile"].is_object()) {
-    const json& c = doc["compile"];
-    if (c.contains("loss") && !c["loss"].is_string())
-      throw DataError(json_path + ": 'compile.loss' must be a string, got " + c["loss"].dump());
-    if (c.contains("optimizer") && !c["optimizer"].is_string() &&
-        !(c["optimizer"].is_object() && c["optimizer"].value("type", json()).is_string()))
-      throw DataError(json_path + ": 'compile.optimizer' must be a name or an object with a 'type', got " +
-                      c["optimizer"].dump());
-    if (c.contains("metrics") &&
-        !(c["metrics"].is_array() && std::all_of(c["metrics"].begin(), c["metrics"].end(),
-                                                 [](const json& m) { return m.is_string(); })))
-      throw DataError(json_path + ": 'compile.metrics' must be a list of names, got " + c["metrics"].dump());
-  }
+}
 
+// The optional compile section: a loss name, an optimizer (name or object with a type),
+// a list of metric names.
+void check_compile_section(const json& doc, const std::string& json_path) {
+  if (!doc.contains("compile") || !doc["compile"].is_object()) return;
+  const json& c = doc["compile"];
+  if (c.contains("loss") && !c["loss"].is_string())
+    throw DataError(json_path + ": 'compile.loss' must be a string, got " + c["loss"].dump());
+  if (c.contains("optimizer") && !c["optimizer"].is_string() &&
+      !(c["optimizer"].is_object() && c["optimizer"].value("type", json()).is_string()))
+    throw DataError(json_path + ": 'compile.optimizer' must be a name or an object with a 'type', got " +
+                    c["optimizer"].dump());
+  if (c.contains("metrics") && !(c["metrics"].is_array() && std::all_of(c["metrics"].begin(), c["metrics"].end(),
+                                                                        [](const json& m) { return m.is_string(); })))
+    throw DataError(json_path + ": 'compile.metrics' must be a list of names, got " + c["metrics"].dump());
+}
+
+// One weights entry into parameter p of layer `layer_name`: the name, role and shape
+// must be the ones the rebuilt layer has.
+void load_parameter(const json& w, std::size_t i, const std::string& layer_name, ParamRef& p, const fs::path& folder,
+                    const std::string& json_path) {
+  const std::string listed = w.value("layer", "") + "." + w.value("param", "");
+  if (w.value("layer", "") != layer_name || w.value("param", "") != p.name)
+    throw DataError(json_path + ": weights." + std::to_string(i) + " is '" + listed + "', expected '" + layer_name + "." +
+                    p.name + "'");
+  // Files written before roles were recorded have none: the rebuilt layer's role holds.
+  if (w.contains("role") && w["role"].get<std::string>() != to_string(p.role))
+    throw DataError(json_path + ": weights." + std::to_string(i) + " (" + listed + ") has role '" +
+                    w["role"].get<std::string>() + "', the layer gives it role '" + to_string(p.role) + "'");
+  const std::string file = (folder / w.value("file", "")).string();
+  if (!fs::exists(file)) throw DataError(file + ": missing (model.json lists it for " + listed + ")");
+  NpyArray a = read_npy(file);
+  const Shape want = shape_of(*p.value);
+  if (a.shape != want)
+    throw DataError(file + ": has shape " + shape_to_string(a.shape) + " but " + listed + " needs " + shape_to_string(want));
+  if (a.dtype == "<f4") {
+    std::memcpy(p.value->data(), a.bytes.data(), a.bytes.size());
+  } else {
+    std::vector<float> v = a.as_float();
+    std::copy(v.begin(), v.end(), p.value->data());
+  }
+}
+
+// Every parameter the rebuilt model has must be listed, in the same order, with its shape.
+void load_parameters(MyDeepLearning& model, const json& weights, const fs::path& folder, const std::string& json_path) {
+  std::vector<std::pair<std::string, ParamRef>> params;
+  for (std::size_t l = 0; l < model.size(); ++l)
+    for (auto& p : model.layer(l).params()) params.emplace_back(model.layer(l).name(), p);
+  if (weights.size() != params.size())
+    throw DataError(json_path + ": lists " + std::to_string(weights.size()) + " weight files, the architecture has " +
+                    std::to_string(params.size()) + " parameter tensors");
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (!weights[i].is_object()) throw DataError(json_path + ": weights." + std::to_string(i) + " must be an object");
+    load_parameter(weights[i], i, params[i].first, params[i].second, folder, json_path);
+  }
+}
+
+void load_class_names(MyDeepLearning& model, const json& doc, const std::string& json_path) {
+  if (!doc.contains("classes")) return;
+  const json& c = doc["classes"];
+  if (!c.is_array() || !std::all_of(c.begin(), c.end(), [](const json& n) { return n.is_string(); }))
+    throw DataError(json_path + ": 'classes' must be a list of names, got " + c.dump());
+  try {
+    model.set_class_names(c.get<std::vector<std::string>>());
+  } catch (const ConfigError& e) {
+    throw DataError(json_path + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& registry) {
+  fs::path folder(dir);
+  if (folder.filename().empty()) folder = folder.parent_path();  // "out/model/" -> "out/model"
+  check_complete_model_folder(folder);
+  const std::string json_path = (folder / "model.json").string();
+  const json doc = read_model_json(json_path);
+  check_model_document(doc, json_path);
+  check_compile_section(doc, json_path);
+  const std::uint64_t seed =
+      doc.contains("seed") ? whole_number(doc["seed"], json_path, "seed", 0, UINT64_MAX) : std::uint64_t{42};
   MyDeepLearning model(registry, seed);
+  const json& layers = doc["layers"];
   for (std::size_t i = 0; i < layers.size(); ++i) {
     try {
       model.add(layers[i]);
@@ -215,55 +284,12 @@ MyDeepLearning MyDeepLearning::load(const std::string& dir, const Registry& regi
     }
   }
   try {
-    model.build(input_shape);  // the graph's checks name the layer
+    model.build(shape_value(doc["input_shape"], json_path, "input_shape"));  // the graph's checks name the layer
   } catch (const ConfigError& e) {
     throw ConfigError(json_path + ": " + e.what());
   }
-
-  // Every parameter the rebuilt model has must be listed, in the same order, with its shape.
-  std::vector<std::pair<std::string, ParamRef>> params;
-  for (auto& l : model.impl_->layers)
-    for (auto& p : l->params()) params.emplace_back(l->name(), p);
-  if (weights.size() != params.size())
-    throw DataError(json_path + ": lists " + std::to_string(weights.size()) + " weight files, the architecture has " +
-                    std::to_string(params.size()) + " parameter tensors");
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const auto& [layer_name, p] = params[i];
-    const json& w = weights[i];
-    if (!w.is_object()) throw DataError(json_path + ": weights." + std::to_string(i) + " must be an object");
-    const std::string listed = w.value("layer", "") + "." + w.value("param", "");
-    if (w.value("layer", "") != layer_name || w.value("param", "") != p.name)
-      throw DataError(json_path + ": weights." + std::to_string(i) + " is '" + listed + "', expected '" + layer_name + "." +
-                      p.name + "'");
-    // Files written before roles were recorded have none: the rebuilt layer's role holds.
-    if (w.contains("role") && w["role"].get<std::string>() != to_string(p.role))
-      throw DataError(json_path + ": weights." + std::to_string(i) + " (" + listed + ") has role '" +
-                      w["role"].get<std::string>() + "', the layer gives it role '" + to_string(p.role) + "'");
-    const std::string file = (folder / w.value("file", "")).string();
-    if (!fs::exists(file))
-      throw DataError(file + ": missing (model.json lists it for " + listed + ")");
-    NpyArray a = read_npy(file);
-    const Shape want = shape_of(*p.value);
-    if (a.shape != want)
-      throw DataError(file + ": has shape " + shape_to_string(a.shape) + " but " + listed + " needs " + shape_to_string(want));
-    if (a.dtype == "<f4") {
-      std::memcpy(p.value->data(), a.bytes.data(), a.bytes.size());
-    } else {
-      std::vector<float> v = a.as_float();
-      std::copy(v.begin(), v.end(), p.value->data());
-    }
-  }
-
-  if (doc.contains("classes")) {
-    const json& c = doc["classes"];
-    if (!c.is_array() || !std::all_of(c.begin(), c.end(), [](const json& n) { return n.is_string(); }))
-      throw DataError(json_path + ": 'classes' must be a list of names, got " + c.dump());
-    try {
-      model.set_class_names(c.get<std::vector<std::string>>());
-    } catch (const ConfigError& e) {
-      throw DataError(json_path + ": " + e.what());
-    }
-  }
+  load_parameters(model, doc["weights"], folder, json_path);
+  load_class_names(model, doc, json_path);
   if (doc.contains("compile") && doc["compile"].is_object()) {
     const json& c = doc["compile"];
     const json opt = c.value("optimizer", json("sgd"));
