@@ -248,6 +248,52 @@ json effective_train_section(const Experiment& e) {
   return train;
 }
 
+namespace {
+
+// Bad configuration fails here, before any data is loaded or anything is written.
+void check_analysis_sections(const Experiment& e) {
+  if (e.has("explain")) check_explain_section(e);
+  if (e.has("signatures")) check_signatures_section(e);
+  if (e.has("similarity")) check_similarity_section(e);
+  if (e.has("projection")) check_projection_section(e);
+  if (e.has("concepts")) check_concepts_section(e);
+}
+
+// The steps after training. Each sees the trained model, the data views and the results
+// so far, and writes into s.out_dir (metrics.json is written after them, so they may add
+// figures).
+void run_analysis_steps(RunState& s) {
+  const Experiment& e = s.experiment;
+  if (e.has("explain")) run_explain_step(s);        // LRP, baselines, perturbation (explain_step.h)
+  if (e.has("signatures")) run_signatures_step(s);  // activation signatures (signatures_step.h)
+  if (e.has("similarity")) run_similarity_step(s);  // linear CKA between layers (similarity_step.h)
+  if (e.has("projection")) run_projection_step(s);  // PCA per layer, unseen projected (projection_step.h)
+  if (e.has("concepts")) run_concepts_step(s);      // concept relevance propagation (concepts_step.h)
+}
+
+// s.out_dir becomes the folder the run writes into: a staging folder next to the final one
+// (staged), or the final one itself.
+void open_results_folder(RunState& s, bool staged) {
+  if (staged) {
+    s.out_dir = start_staged_folder(s.out_dir);
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(s.out_dir, ec);
+  if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
+}
+
+void write_summary(RunState& s) {  // summary() is not const
+  std::ostringstream o;
+  o << s.model.summary() << "\n"
+    << std::fixed << std::setprecision(4) << "test accuracy: " << s.result.test.accuracy
+    << "\ntest loss: " << s.result.test.loss << "\nepochs trained: " << s.result.history.epochs.size() << "\n";
+  if (s.result.history.stopped_early) o << "stopped: " << s.result.history.stop_reason << "\n";
+  write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), o.str());
+}
+
+}  // namespace
+
 RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const json train = effective_train_section(e);
@@ -263,63 +309,22 @@ RunResult run_experiment(const Experiment& e, Registry& registry, const RunOptio
   s.effective["name"] = e.name();
   if (!s.effective.contains("model") || !s.effective["model"].contains("loss"))
     s.effective["model"]["loss"] = "sparse_categorical_crossentropy";
-  // Bad configuration or data fail here, before anything is written.
-  if (e.has("explain")) check_explain_section(e);
-  if (e.has("signatures")) check_signatures_section(e);
-  if (e.has("similarity")) check_similarity_section(e);
-  if (e.has("projection")) check_projection_section(e);
-  if (e.has("concepts")) check_concepts_section(e);
+  check_analysis_sections(e);
   load_data(s);
   build_model(s, train);
   const std::string final_dir = s.out_dir;
   s.result.out_dir = final_dir;
-  if (options.staged) {
-    s.out_dir = start_staged_folder(final_dir);
-  } else {
-    std::error_code ec;
-    fs::create_directories(s.out_dir, ec);
-    if (ec) throw Error(s.out_dir + ": cannot create the results folder (" + ec.message() + ")");
-  }
+  open_results_folder(s, options.staged);
   write_file_atomic((fs::path(s.out_dir) / "config.json").string(), s.effective.dump(2) + "\n");
   train_model(s, train);
   evaluate_model(s);
-
   stage(s, "save");
   s.model.save((fs::path(s.out_dir) / "model").string());
-
-  // Later steps see the trained model, the data views and the results so far; each
-  // writes into s.out_dir (metrics.json is written after them, so they may add figures).
-  // ---- Explain step (explain/: LRP, baseline attributions, perturbation; see explain_step.h) ----
-  if (e.has("explain")) run_explain_step(s);
-  // ----
-
-  // ---- Signatures step (explain/: activation signatures, see signatures_step.h) ----
-  if (e.has("signatures")) run_signatures_step(s);
-  // ----
-
-  // ---- Similarity step (explain/: linear CKA between layers, see similarity_step.h) ----
-  if (e.has("similarity")) run_similarity_step(s);
-  // ----
-
-  // ---- Projection step (explain/: PCA per layer, unseen classes projected, see projection_step.h) ----
-  if (e.has("projection")) run_projection_step(s);
-  // ----
-
-  // ---- Concepts step (explain/: concept relevance propagation, see concepts_step.h) ----
-  if (e.has("concepts")) run_concepts_step(s);
-  // ----
-
+  run_analysis_steps(s);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.result.metrics = metrics_json(s, seconds);
   write_file_atomic((fs::path(s.out_dir) / "metrics.json").string(), s.result.metrics.dump(2) + "\n");
-  {
-    std::ostringstream o;
-    o << s.model.summary() << "\n"
-      << std::fixed << std::setprecision(4) << "test accuracy: " << s.result.test.accuracy
-      << "\ntest loss: " << s.result.test.loss << "\nepochs trained: " << s.result.history.epochs.size() << "\n";
-    if (s.result.history.stopped_early) o << "stopped: " << s.result.history.stop_reason << "\n";
-    write_file_atomic((fs::path(s.out_dir) / "summary.txt").string(), o.str());
-  }
+  write_summary(s);
   if (options.staged) finish_staged_folder(s.out_dir, folder_path(final_dir));
   stage(s, "done");
   return s.result;

@@ -61,9 +61,8 @@ void merge_job(json& summary, const json& job) {
   summary["job"] = job;
 }
 
-}  // namespace
-
-void add_run_routes(WebServer& s) {
+// GET /api/runs, GET /api/runs/{id}, DELETE /api/runs/{id}.
+void add_listing_routes(WebServer& s) {
   s.http.Get("/api/runs", json_route([&s](const httplib::Request&, httplib::Response& res) {
     json runs = json::array();
     for (const auto& id : s.runs.ids()) {
@@ -79,6 +78,33 @@ void add_run_routes(WebServer& s) {
     send_json(res, {{"runs", runs}, {"runs_dir", s.runs.root()}});
   }));
 
+  s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    json detail = s.runs.detail(id);
+    merge_job(detail, s.jobs.snapshot(id, true));
+    // Queued, or still loading its data: the job's folder has no config.json yet.
+    if (detail["config"].is_null()) detail["config"] = s.jobs.submitted_config(id);
+    send_json(res, detail);
+  }));
+
+  // Deletes a run's folder (its model, metrics and studies). A queued or running job
+  // must be cancelled first (409): its folder is still being written.
+  s.http.Delete(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    const std::string dir = s.runs.dir(id);  // 400 for an invalid ID, 404 for an unknown run
+    const json job = s.jobs.snapshot(id, false);
+    if (!job.is_null() && (job["state"] == "queued" || job["state"] == "running"))
+      throw HttpError(409, "run '" + id + "' is " + job["state"].get<std::string>() + ": cancel it first");
+    s.inspector.forget(id);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (ec) throw HttpError(500, "could not delete run '" + id + "': " + ec.message());
+    send_json(res, {{"id", id}, {"deleted", true}});
+  }));
+}
+
+// POST /api/runs (queue an experiment) and POST /api/check (its dry run).
+void add_submission_routes(WebServer& s) {
   s.http.Post("/api/runs", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     if (req.body.empty()) throw HttpError(400, "POST an experiment config (JSON) as the request body");
     // One parser and schema for the CLI and the web: parse_experiment.
@@ -129,31 +155,10 @@ void add_run_routes(WebServer& s) {
       send_json(res, {{"valid", false}, {"error", e.what()}});
     }
   }));
+}
 
-  s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
-    const std::string id = req.matches[1];
-    json detail = s.runs.detail(id);
-    merge_job(detail, s.jobs.snapshot(id, true));
-    // Queued, or still loading its data: the job's folder has no config.json yet.
-    if (detail["config"].is_null()) detail["config"] = s.jobs.submitted_config(id);
-    send_json(res, detail);
-  }));
-
-  // Deletes a run's folder (its model, metrics and studies). A queued or running job
-  // must be cancelled first (409): its folder is still being written.
-  s.http.Delete(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
-    const std::string id = req.matches[1];
-    const std::string dir = s.runs.dir(id);  // 400 for an invalid ID, 404 for an unknown run
-    const json job = s.jobs.snapshot(id, false);
-    if (!job.is_null() && (job["state"] == "queued" || job["state"] == "running"))
-      throw HttpError(409, "run '" + id + "' is " + job["state"].get<std::string>() + ": cancel it first");
-    s.inspector.forget(id);
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (ec) throw HttpError(500, "could not delete run '" + id + "': " + ec.message());
-    send_json(res, {{"id", id}, {"deleted", true}});
-  }));
-
+// GET /api/runs/{id}/files/{name}.
+void add_file_route(WebServer& s) {
   s.http.Get(R"(/api/runs/([^/]+)/files/(.+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1], name = req.matches[2];
     std::string dir = s.runs.dir(id);
@@ -169,6 +174,14 @@ void add_run_routes(WebServer& s) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-cache");
   }));
+}
+
+}  // namespace
+
+void add_run_routes(WebServer& s) {
+  add_listing_routes(s);
+  add_submission_routes(s);
+  add_file_route(s);
 }
 
 }  // namespace glassbox::server
