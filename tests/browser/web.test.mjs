@@ -85,6 +85,8 @@ async function startSignatureRun() {
     train: { epochs: 1, batch_size: 64, optimizer: { type: 'adam', learning_rate: 0.001 } },
     signatures: { threshold: 0.0, separability_threshold: 0.9, relevance: false },
     projection: { samples: 300, unseen_samples: 100, components: 8 },
+    similarity: { samples: 200 },
+    concepts: { samples: 8, top_k: 3 },
   };
   const r = await api('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exp) });
   return r.id;
@@ -260,6 +262,31 @@ test('projection view: points where PCA puts them, a click opens the input, UMAP
   assert.deepEqual(a, b, 'the same seed, the same embedding');
   assert.notDeepEqual(a.filter((p) => p.tag === 'circle').map((p) => p.x), dots.map((p) => p.x), 'UMAP is not the PCA picture');
   await shot('projection');
+});
+
+// The layers view against the run's own files: every CKA cell of similarity.json with the
+// layer names on the axes, and per class the top concepts of each layer in concepts.json's
+// order, with the path graph the run drew.
+test('layers view: the CKA matrix of similarity.json and the concept path of each class', async () => {
+  await waitDone(sigRunId);
+  const id = encodeURIComponent(sigRunId);
+  const sim = await api(`/api/runs/${id}/files/similarity.json`);
+  const con = await api(`/api/runs/${id}/files/concepts.json`);
+  await page.goto(`${base}/#/layers/${id}`);
+  await page.waitForSelector('#cka-matrix');
+  const cells = await page.$$eval('#cka-matrix td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(cells, sim.cka.flat().map((v) => (typeof v === 'number' ? v.toFixed(2) : '–')));
+  const rows = await page.$$eval('#cka-matrix th[scope=row]', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(rows, sim.layers.map((l) => l.name));
+  assert.ok(con.classes.length >= 2, 'a concept path per class');
+  for (const [i, c] of con.classes.entries()) {
+    await page.selectOption('#concept-class', { value: String(i) });
+    const shown = await page.$$eval('#concept-layers tr', (trs) => trs.slice(1).map((tr) =>
+      [...tr.querySelectorAll('.concept')].map((s) => Number(s.dataset.concept))));
+    assert.deepEqual(shown, c.layers.map((l) => l.top.map((t) => t.concept)), `class ${c.name}`);
+    await page.waitForFunction(() => document.querySelector('img.concept-graph')?.naturalWidth > 0);
+  }
+  await shot('layers');
 });
 
 test('runs list and comparison of two runs', async () => {

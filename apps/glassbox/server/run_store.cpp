@@ -147,6 +147,8 @@ json RunStore::summary(const std::string& id) const {
   s["has_model"] = fs::is_regular_file(file(id, "model/model.json"), ec);
   s["has_signatures"] = fs::is_regular_file(file(id, "signatures.json"), ec);
   s["has_projection"] = fs::is_regular_file(file(id, "projection.json"), ec);
+  s["has_similarity"] = fs::is_regular_file(file(id, "similarity.json"), ec);
+  s["has_concepts"] = fs::is_regular_file(file(id, "concepts.json"), ec);
   return s;
 }
 

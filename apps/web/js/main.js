@@ -18,6 +18,7 @@ const runsView = async (...a) => (await import('./runs_view.js')).runsView(...a)
 const compareView = async (...a) => (await import('./runs_view.js')).compareView(...a);
 const signaturesView = async (...a) => (await import('./signatures_view.js')).signaturesView(...a);
 const projectionView = async (...a) => (await import('./projection_view.js')).projectionView(...a);
+const layersView = async (...a) => (await import('./layers_view.js')).layersView(...a);
 
 const root = document.getElementById('view');
 let cleanup = [];
@@ -53,6 +54,7 @@ async function route() {
       case 'relevance': await (arg ? relevanceView(root, arg, params) : pickRun('relevance')); break;
       case 'signatures': await (arg ? signaturesView(root, arg, params) : pickRun('signatures')); break;
       case 'projection': await (arg ? projectionView(root, arg, params) : pickRun('projection')); break;
+      case 'layers': await (arg ? layersView(root, arg, params) : pickRun('layers')); break;
       default: clear(root, h('h1', 'Not found'), h('p', h('a', { href: '#/build' }, 'Start here.')));
     }
   } catch (e) {

@@ -65,7 +65,8 @@ function resultsPart(id, d) {
       h('a.button', { href: `#/inside/${encodeURIComponent(id)}` }, 'Look inside →'),
       h('a.button', { href: `#/relevance/${encodeURIComponent(id)}` }, 'Relevance (LRP) →'),
       h('a.button', { href: `#/signatures/${encodeURIComponent(id)}` }, 'Signatures →'),
-      d.has_projection ? h('a.button', { href: `#/projection/${encodeURIComponent(id)}` }, 'Projection →') : null] : null)];
+      d.has_projection ? h('a.button', { href: `#/projection/${encodeURIComponent(id)}` }, 'Projection →') : null,
+      d.has_similarity || d.has_concepts ? h('a.button', { href: `#/layers/${encodeURIComponent(id)}` }, 'Layers (CKA, concepts) →') : null] : null)];
 }
 
 // The file an imported run (glassbox import --run) came from, or undefined.
@@ -85,10 +86,8 @@ function progressText(d) {
     `accuracy ${pct(p.accuracy)} · elapsed ${duration(p.elapsed)} · ETA ${duration(p.eta)} · ${d.job?.stage || ''}`;
 }
 
-export async function runView(root, id, cleanup) {
-  const batches = [];
-  const epochs = new Map();  // by epoch number: an epoch event may repeat one the detail had
-  let detail = { id, state: 'loading' };
+// The loss and accuracy charts: running per batch, per epoch for train and validation.
+function curveCharts(batches, epochs) {
   const lossChart = lineChart({ title: 'loss', yLabel: 'loss', logToggle: true, series: [
     { label: 'train (running)', color: '#93c5fd' }, { label: 'train', color: '#2563eb', points: true },
     { label: 'validation', color: '#dc2626', points: true }] });
@@ -100,43 +99,71 @@ export async function runView(root, id, cleanup) {
     lossChart.setData(...columns(batches, ep, 'loss'));
     accChart.setData(...columns(batches, ep, 'accuracy'));
   };
+  return { el: h('div.charts', lossChart.el, accChart.el), redraw };
+}
 
-  const title = h('span.run-name', id), state = h('span.state', '…'), settings = h('div#run-settings.muted', '');
-  const bar = h('div.bar-fill'), progress = h('span#progress-text.progress-text', '');
-  const cancelMsg = h('span#cancel-message.muted', { role: 'status' });
-  const cancel = h('button', { id: 'cancel-button', type: 'button', hidden: true, onclick: doCancel }, 'Cancel');
-  const results = h('div.results'), edit = h('div.row#edit-link'), configPre = h('pre', '');
-  const points = h('span#curve-points.muted', '');
-  const charts = h('div.charts', lossChart.el, accChart.el);
-  const importNote = h('div.muted#import-note', { hidden: true });
+const importNoteText = (d) => (importedFrom(d) ? `Imported from ${importedFrom(d)} (glassbox import): it was trained ` +
+  'elsewhere, so there are no training curves; the test figures below are glassbox\'s evaluation of it.' : '');
 
-  function show(d) {
-    detail = d;
-    title.textContent = d.name || id;
-    state.textContent = d.state;
-    state.className = 'state ' + d.state;
-    settings.textContent = settingsLine(d.config);
-    cancel.hidden = !(d.state === 'queued' || d.state === 'running');
-    progress.textContent = progressText(d);
-    const p = d.job?.progress;
-    bar.style.width = d.state === 'done' ? '100%' : (100 * (p?.fraction || 0)).toFixed(1) + '%';
-    charts.hidden = Boolean(importedFrom(d));  // an imported model has no training curves
-    importNote.hidden = !importedFrom(d);
-    importNote.textContent = importedFrom(d) ? `Imported from ${importedFrom(d)} (glassbox import): it was trained ` +
-      'elsewhere, so there are no training curves; the test figures below are glassbox\'s evaluation of it.' : '';
-    clear(results, d.error ? errorBox(d.error) : null, resultsPart(id, d));
-    const c = d.config;
-    configPre.textContent = JSON.stringify(c ?? null, null, 2);
-    clear(edit, c && typeof c === 'object' && !c.error && Array.isArray(c.model?.layers)
-      ? h('a', { href: '#/build?c=' + encodeConfig(c) }, 'Edit a copy in the builder') : null);
-  }
+// The event stream's messages for run `id`, registered in `cleanup`: live progress while
+// it runs (`on.batch`, `on.epoch`, `on.stage`), and a fresh read (`on.refresh`) on every
+// state change or reconnect.
+function listen(cleanup, id, live, on) {
+  const mine = (d) => d.id === id;
+  cleanup.push(onEvent('batch', (d) => { if (mine(d) && live()) on.batch(d); }));
+  cleanup.push(onEvent('epoch', (d) => { if (mine(d)) on.epoch(d); }));
+  cleanup.push(onEvent('stage', (d) => { if (mine(d) && live()) on.stage(d); }));
+  cleanup.push(onEvent('job', (d) => { if (mine(d)) on.refresh(); }));
+  cleanup.push(onEvent('hello', () => on.refresh()));
+  cleanup.push(onEvent('dropped', () => on.refresh()));
+}
+
+// The run page's elements (title, state, progress, cancel, results, config), filled by showRun.
+function runParts(id, onCancel) {
+  return {
+    title: h('span.run-name', id), state: h('span.state', '…'), settings: h('div#run-settings.muted', ''),
+    bar: h('div.bar-fill'), progress: h('span#progress-text.progress-text', ''),
+    cancelMsg: h('span#cancel-message.muted', { role: 'status' }),
+    cancel: h('button', { id: 'cancel-button', type: 'button', hidden: true, onclick: onCancel }, 'Cancel'),
+    results: h('div.results'), edit: h('div.row#edit-link'), configPre: h('pre', ''),
+    points: h('span#curve-points.muted', ''), importNote: h('div.muted#import-note', { hidden: true }),
+  };
+}
+
+function showRun(ui, id, d, charts) {
+  ui.title.textContent = d.name || id;
+  ui.state.textContent = d.state;
+  ui.state.className = 'state ' + d.state;
+  ui.settings.textContent = settingsLine(d.config);
+  ui.cancel.hidden = !(d.state === 'queued' || d.state === 'running');
+  ui.progress.textContent = progressText(d);
+  const p = d.job?.progress;
+  ui.bar.style.width = d.state === 'done' ? '100%' : (100 * (p?.fraction || 0)).toFixed(1) + '%';
+  charts.hidden = Boolean(importedFrom(d));  // an imported model has no training curves
+  ui.importNote.hidden = !importedFrom(d);
+  ui.importNote.textContent = importNoteText(d);
+  clear(ui.results, d.error ? errorBox(d.error) : null, resultsPart(id, d));
+  const c = d.config;
+  ui.configPre.textContent = JSON.stringify(c ?? null, null, 2);
+  clear(ui.edit, c && typeof c === 'object' && !c.error && Array.isArray(c.model?.layers)
+    ? h('a', { href: '#/build?c=' + encodeConfig(c) }, 'Edit a copy in the builder') : null);
+}
+
+export async function runView(root, id, cleanup) {
+  const batches = [];
+  const epochs = new Map();  // by epoch number: an epoch event may repeat one the detail had
+  let detail = { id, state: 'loading' };
+  const { el: charts, redraw } = curveCharts(batches, epochs);
+
+  const ui = runParts(id, () => doCancel());
+  const show = (d) => { detail = d; showRun(ui, id, d, charts); };
 
   let asked = 0;
   async function refresh() {
     const mine = ++asked;
     let d;
     try { d = await getJSON('/api/runs/' + encodeURIComponent(id)); }
-    catch (e) { if (mine === asked) clear(results, errorBox(e)); return; }
+    catch (e) { if (mine === asked) clear(ui.results, errorBox(e)); return; }
     if (mine !== asked) return;  // a newer answer is on its way
     batches.length = 0;
     for (const c of d.job?.curve || []) batches.push({ x: c[0], loss: c[1], accuracy: c[2] });
@@ -147,42 +174,35 @@ export async function runView(root, id, cleanup) {
   }
 
   async function doCancel() {
-    clear(cancelMsg, 'cancelling…');
+    clear(ui.cancelMsg, 'cancelling…');
     try {
       await postJSON(`/api/jobs/${encodeURIComponent(id)}/cancel`, {});
-      clear(cancelMsg, 'cancel requested: training stops after the current batch');
+      clear(ui.cancelMsg, 'cancel requested: training stops after the current batch');
     } catch (e) {
-      clear(cancelMsg, e.status === 409 ? 'the job had already finished' : 'cancel failed: ' + e.message);
+      clear(ui.cancelMsg, e.status === 409 ? 'the job had already finished' : 'cancel failed: ' + e.message);
     }
     refresh();
   }
 
-  const mine = (d) => d.id === id;
-  const live = () => detail.state === 'running';
-  cleanup.push(onEvent('batch', (d) => {
-    if (!mine(d) || !live()) return;
-    batches.push({ x: d.epoch - 1 + d.batch / d.batches, loss: d.loss, accuracy: d.accuracy });
-    points.textContent = `${batches.length} live points`;
-    detail.job = { ...(detail.job || {}), progress: d };
-    progress.textContent = progressText(detail);
-    bar.style.width = (100 * (d.fraction || 0)).toFixed(1) + '%';
-    redraw();
-  }));
-  cleanup.push(onEvent('epoch', (d) => { if (mine(d)) { epochs.set(d.epoch, d); redraw(); } }));
-  cleanup.push(onEvent('stage', (d) => {
-    if (!mine(d) || !live()) return;
-    detail.job = { ...(detail.job || {}), stage: d.stage };
-    progress.textContent = progressText(detail);
-  }));
-  cleanup.push(onEvent('job', (d) => { if (mine(d)) refresh(); }));
-  cleanup.push(onEvent('hello', () => refresh()));
-  cleanup.push(onEvent('dropped', () => refresh()));
+  listen(cleanup, id, () => detail.state === 'running', {
+    batch: (d) => {
+      batches.push({ x: d.epoch - 1 + d.batch / d.batches, loss: d.loss, accuracy: d.accuracy });
+      ui.points.textContent = `${batches.length} live points`;
+      detail.job = { ...(detail.job || {}), progress: d };
+      ui.progress.textContent = progressText(detail);
+      ui.bar.style.width = (100 * (d.fraction || 0)).toFixed(1) + '%';
+      redraw();
+    },
+    epoch: (d) => { epochs.set(d.epoch, d); redraw(); },
+    stage: (d) => { detail.job = { ...(detail.job || {}), stage: d.stage }; ui.progress.textContent = progressText(detail); },
+    refresh: () => refresh(),
+  });
 
   clear(root,
-    h('h1', title, ' ', state), settings,
-    h('div.progress', h('div.bar', bar), progress, ' ', cancel, ' ', cancelMsg, ' ', points),
-    charts, importNote,
-    results,
-    h('details', h('summary', 'config'), configPre), edit);
+    h('h1', ui.title, ' ', ui.state), ui.settings,
+    h('div.progress', h('div.bar', ui.bar), ui.progress, ' ', ui.cancel, ' ', ui.cancelMsg, ' ', ui.points),
+    charts, ui.importNote,
+    ui.results,
+    h('details', h('summary', 'config'), ui.configPre), ui.edit);
   await refresh();
 }
