@@ -59,4 +59,20 @@ inline nlohmann::json read_json(const std::string& path) {
 
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+// A residual graph listed out of execution order (c2 is listed before c1, its input):
+// stem -> c1 -> c2, stem + c2 -> sum -> pool -> flat -> out (`units` outputs).
+inline nlohmann::json out_of_order_residual(int units) {
+  nlohmann::json layers = nlohmann::json::parse(R"([
+    {"type": "conv2d", "name": "stem", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"type": "conv2d", "name": "c2", "filters": 3, "kernel_size": 3, "padding": "same", "inputs": ["c1"]},
+    {"type": "conv2d", "name": "c1", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu",
+     "inputs": ["stem"]},
+    {"type": "add", "name": "sum", "inputs": ["c2", "stem"]},
+    {"type": "max_pool2d", "name": "pool", "pool_size": 2},
+    {"type": "flatten", "name": "flat"},
+    {"type": "dense", "name": "out"}])");
+  layers.back()["units"] = units;
+  return layers;
+}
+
 }  // namespace gbtest

@@ -90,15 +90,7 @@ BOOST_AUTO_TEST_CASE(a_bad_concepts_key_is_refused_before_training) {
 // the skip connection carries past them is not conditioned, so each concept's heatmap
 // holds all of it: docs/signatures.md).
 BOOST_AUTO_TEST_CASE(concept_layers_of_a_graph_follow_its_execution_order) {
-  const json layers = json::parse(R"([
-    {"type": "conv2d", "name": "stem", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
-    {"type": "conv2d", "name": "c2", "filters": 3, "kernel_size": 3, "padding": "same", "inputs": ["c1"]},
-    {"type": "conv2d", "name": "c1", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu",
-     "inputs": ["stem"]},
-    {"type": "add", "name": "sum", "inputs": ["c2", "stem"]},
-    {"type": "max_pool2d", "name": "pool", "pool_size": 2},
-    {"type": "flatten", "name": "flat"},
-    {"type": "dense", "name": "out", "units": 4}])");
+  const json layers = gbtest::out_of_order_residual(4);
   const json e = {{"name", "concepts-graph"},
                   {"seed", 2},
                   {"data", {{"dataset", "synthetic"}, {"options", {{"samples", 96}, {"test_samples", 48}}}}},

@@ -146,15 +146,7 @@ std::vector<std::string> names_of(const json& list, const char* key) {
 // pooling hands each channel's relevance to the same channel, so the pool's relevance
 // per channel equals the add node's.
 BOOST_AUTO_TEST_CASE(every_analysis_follows_a_graph_in_execution_order_and_names_its_nodes) {
-  const json layers = json::parse(R"([
-    {"type": "conv2d", "name": "stem", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"},
-    {"type": "conv2d", "name": "c2", "filters": 3, "kernel_size": 3, "padding": "same", "inputs": ["c1"]},
-    {"type": "conv2d", "name": "c1", "filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu",
-     "inputs": ["stem"]},
-    {"type": "add", "name": "sum", "inputs": ["c2", "stem"]},
-    {"type": "max_pool2d", "name": "pool", "pool_size": 2},
-    {"type": "flatten", "name": "flat"},
-    {"type": "dense", "name": "out", "units": 3}])");
+  const json layers = gbtest::out_of_order_residual(3);
   const json e = {{"name", "residual-order"},
                   {"seed", 5},
                   {"data",
