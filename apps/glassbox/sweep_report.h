@@ -3,10 +3,13 @@
 // as <sweep>/sweep.json and as a table (<sweep>/sweep.txt, also printed):
 //
 //   {"experiment": "exp.json", "name": "...", "grid": [{"key", "values"}],
-//    "runs": [{"run": "run-1", "assignments": {key: value}, "status": "ok" | "failed",
+//    "runs": [{"run": "run-1", "assignments": {key: value}, "status": "ok" | "failed" | "pending",
 //              "error", "test_accuracy", "test_loss", "epochs", "final_loss",
 //              "final_val_accuracy", "seconds_total", "rank"}],
 //    "best": "run-3"}   // the highest test accuracy among the runs that finished
+//
+// A run still to end is {"run", "assignments", "status": "pending"} (sweep.json is written
+// before the first run and after each).
 #include <string>
 #include <vector>
 

@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 
 struct Sweep {
   std::string config;             // the experiment file
+  std::string source, name;       // the experiment's source and name, for the comparison
   std::vector<std::string> sets;  // --set, for every run
   std::vector<GridAxis> axes;
   std::vector<GridPoint> points;
@@ -71,6 +72,20 @@ std::vector<std::string> child_command(const Sweep& s, std::size_t i, const Cont
   return argv;
 }
 
+// Writes sweep.json as the sweep stands: the records of the runs that ended, "pending" for
+// the others. Written before the first run and after each local run, so the folder is a
+// sweep from the start (`glassbox serve` lists its runs and its progress) and a sweep that
+// is killed still says which runs ended.
+void write_progress(const Sweep& s, const std::vector<json>& records) {
+  json runs = json::array();
+  for (std::size_t i = 0; i < s.points.size(); ++i)
+    runs.push_back(i < records.size() && !records[i].is_null()
+                       ? records[i]
+                       : json{{"run", run_folder(i)}, {"assignments", s.points[i].to_json()}, {"status", "pending"}});
+  write_file_atomic((fs::path(s.out_dir) / "sweep.json").string(),
+                    sweep_comparison(s.source, s.name, s.axes, std::move(runs)).dump(2) + "\n");
+}
+
 // Locally: `jobs` child processes at a time; a failed run is recorded, the others go on.
 json run_locally(const Sweep& s, const Context& ctx) {
   // Each run's output beside its folder (a file, so `glassbox serve --runs DIR` lists only
@@ -95,6 +110,7 @@ json run_locally(const Sweep& s, const Context& ctx) {
     const std::string log = (logs / (run_folder(i) + ".log")).string();
     const std::string error = code == 0 ? "" : "exit " + std::to_string(code) + ": " + last_line(log);
     records[i] = sweep_run_record(s.out_dir, run_folder(i), s.points[i], error, 0);
+    write_progress(s, records);
     if (!ctx.quiet) std::cout << run_folder(i) << ": " << records[i]["status"].get<std::string>() << "\n" << std::flush;
   }
   return records;
@@ -132,6 +148,8 @@ json run_on_ranks(const Sweep& s, Registry& reg, ReplicaGroup& world) {
 Sweep read_sweep(const po::variables_map& vm, const std::vector<std::string>& grids, const Experiment& e) {
   Sweep s;
   s.config = vm["config"].as<std::string>();
+  s.source = e.source;
+  s.name = e.name();
   if (vm.count("set")) s.sets = vm["set"].as<std::vector<std::string>>();
   const json& section = e.section("sweep");
   s.axes = grid_from_section(section, e.source);
@@ -171,9 +189,10 @@ int sweep_command(const Args& args, Context& ctx, const ReplicaLaunch& launch) {
               << (launch.parallel() ? " on " + std::to_string(launch.world->size()) + " ranks" : "") << "\n" << std::flush;
   // Under any MPI launch (even of one rank) the runs stay in this process: a child would
   // inherit the launcher's environment and try to join it.
+  if (launch.lead()) write_progress(s, {});
   const json records = launch.world ? run_on_ranks(s, ctx.registry(), *launch.world) : run_locally(s, ctx);
   if (!launch.lead()) return kExitOk;
-  const json comparison = sweep_comparison(e.source, e.name(), s.axes, records);
+  const json comparison = sweep_comparison(s.source, s.name, s.axes, records);
   const std::string table = sweep_table(comparison);
   write_file_atomic((fs::path(s.out_dir) / "sweep.json").string(), comparison.dump(2) + "\n");
   write_file_atomic((fs::path(s.out_dir) / "sweep.txt").string(), table);

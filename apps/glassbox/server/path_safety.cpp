@@ -1,5 +1,6 @@
 #include "path_safety.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace glassbox::server {
@@ -23,7 +24,27 @@ bool is_plain_component(const std::string& s, std::size_t max_len) {
 
 }  // namespace
 
-bool is_valid_run_id(const std::string& id) { return is_plain_component(id, 128); }
+bool is_sweep_run_name(const std::string& name) {
+  constexpr std::size_t prefix = 4;  // "run-"
+  if (name.size() <= prefix || name.size() > prefix + 6 || name.compare(0, prefix, "run-") != 0) return false;
+  return std::all_of(name.begin() + prefix, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_valid_run_id(const std::string& id) {
+  const auto slash = id.find('/');
+  if (slash == std::string::npos) return is_plain_component(id, 128);
+  return is_plain_component(id.substr(0, slash), 128) && is_sweep_run_name(id.substr(slash + 1));
+}
+
+bool is_real_directory(const std::string& path) {
+  std::error_code ec;
+  return fs::symlink_status(path, ec).type() == fs::file_type::directory;
+}
+
+bool is_sweep_folder(const std::string& path) {
+  std::error_code ec;
+  return is_real_directory(path) && fs::symlink_status(path + "/sweep.json", ec).type() == fs::file_type::regular;
+}
 
 bool is_valid_relative_name(const std::string& name) {
   if (name.empty() || name.size() > 512) return false;

@@ -3,6 +3,7 @@
 // ConfigError (bad experiment, unknown plugin name) is 400, any other exception is 500
 // and the server goes on.
 #include <functional>
+#include <string>
 
 #include <httplib.h>
 
@@ -10,6 +11,11 @@
 #include "http_json.h"
 
 namespace glassbox::server {
+
+// A run ID in a route's pattern (one capture): a folder name, or "<sweep>/run-<i>" for a
+// sweep's run (path_safety.h checks it before any use). A client sends the '/' as is or
+// as %2F; the server decodes the path before matching.
+inline const std::string kRunIdPattern = R"(([^/]+(?:/run-[0-9]+)?))";
 
 inline httplib::Server::Handler json_route(std::function<void(const httplib::Request&, httplib::Response&)> fn) {
   return [fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {

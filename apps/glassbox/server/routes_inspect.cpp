@@ -50,12 +50,12 @@ void send_packed(httplib::Response& res, std::string body) {
 }  // namespace
 
 void add_inspect_routes(WebServer& s) {
-  s.http.Post(R"(/api/runs/([^/]+)/inspect)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  s.http.Post("/api/runs/" + kRunIdPattern + "/inspect", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     json request = parse_json_body(req);
     send_packed(res, typed([&] { return s.inspector.inspect(req.matches[1], request); }));
   }));
 
-  s.http.Get(R"(/api/runs/([^/]+)/samples)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  s.http.Get("/api/runs/" + kRunIdPattern + "/samples", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     std::string split = req.has_param("split") ? req.get_param_value("split") : "test";
     std::size_t offset = query_int(req, "offset", 0, 0, 100000000);
     std::size_t count = query_int(req, "count", 64, 1, 1024);
@@ -64,7 +64,7 @@ void add_inspect_routes(WebServer& s) {
     send_packed(res, s.inspector.samples(req.matches[1], split, offset, count, indices));
   }));
 
-  s.http.Post(R"(/api/runs/([^/]+)/neuron)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  s.http.Post("/api/runs/" + kRunIdPattern + "/neuron", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     json request = parse_json_body(req);
     send_json(res, typed([&] { return s.inspector.neuron(req.matches[1], request); }));
   }));

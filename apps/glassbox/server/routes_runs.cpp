@@ -61,7 +61,7 @@ void merge_job(json& summary, const json& job) {
   summary["job"] = job;
 }
 
-// GET /api/runs, GET /api/runs/{id}, DELETE /api/runs/{id}.
+// GET /api/runs, GET /api/sweeps, GET /api/runs/{id}, DELETE /api/runs/{id}.
 void add_listing_routes(WebServer& s) {
   s.http.Get("/api/runs", json_route([&s](const httplib::Request&, httplib::Response& res) {
     json runs = json::array();
@@ -78,7 +78,12 @@ void add_listing_routes(WebServer& s) {
     send_json(res, {{"runs", runs}, {"runs_dir", s.runs.root()}});
   }));
 
-  s.http.Get(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  // The sweeps kept in the runs folder (RunStore::sweeps), each run with its ID here.
+  s.http.Get("/api/sweeps", json_route([&s](const httplib::Request&, httplib::Response& res) {
+    send_json(res, {{"sweeps", s.runs.sweeps()}});
+  }));
+
+  s.http.Get("/api/runs/" + kRunIdPattern, json_route([&s](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     json detail = s.runs.detail(id);
     merge_job(detail, s.jobs.snapshot(id, true));
@@ -89,7 +94,7 @@ void add_listing_routes(WebServer& s) {
 
   // Deletes a run's folder (its model, metrics and studies). A queued or running job
   // must be cancelled first (409): its folder is still being written.
-  s.http.Delete(R"(/api/runs/([^/]+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  s.http.Delete("/api/runs/" + kRunIdPattern, json_route([&s](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     const std::string dir = s.runs.dir(id);  // 400 for an invalid ID, 404 for an unknown run
     const json job = s.jobs.snapshot(id, false);
@@ -159,7 +164,7 @@ void add_submission_routes(WebServer& s) {
 
 // GET /api/runs/{id}/files/{name}.
 void add_file_route(WebServer& s) {
-  s.http.Get(R"(/api/runs/([^/]+)/files/(.+))", json_route([&s](const httplib::Request& req, httplib::Response& res) {
+  s.http.Get("/api/runs/" + kRunIdPattern + "/files/(.+)", json_route([&s](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1], name = req.matches[2];
     std::string dir = s.runs.dir(id);
     if (!is_valid_relative_name(name))

@@ -62,15 +62,25 @@ RunStore::RunStore(std::string root) : root_(std::move(root)) {
 
 std::vector<std::string> RunStore::ids() const {
   std::vector<std::pair<double, std::string>> found;
+  // A folder of `parent` named `name` that is a run: a real folder, not one being written
+  // ("<name>.tmp" is `glassbox run --out` still writing, or killed while writing).
+  auto add_run = [&found](const fs::path& parent, const std::string& name, const std::string& id) {
+    if (is_temporary_name(name) || !is_real_directory((parent / name).string())) return;
+    found.emplace_back(mtime_seconds(parent / name), id);
+  };
   std::error_code ec;
   for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    std::error_code type_ec;
-    // "<name>.tmp" is `glassbox run --out` still writing (or killed while writing) a run.
-    if (!is_valid_run_id(name) || is_temporary_name(name) ||
-        it->symlink_status(type_ec).type() != fs::file_type::directory)
+    const std::string name = it->path().filename().string();
+    if (!is_valid_run_id(name)) continue;
+    if (!is_sweep_folder(it->path().string())) {
+      add_run(root_, name, name);
       continue;
-    found.emplace_back(mtime_seconds(it->path()), name);
+    }
+    std::error_code sweep_ec;
+    for (fs::directory_iterator run(it->path(), sweep_ec), e2; !sweep_ec && run != e2; run.increment(sweep_ec)) {
+      const std::string run_name = run->path().filename().string();
+      if (is_sweep_run_name(run_name)) add_run(it->path(), run_name, name + "/" + run_name);
+    }
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -81,10 +91,13 @@ std::vector<std::string> RunStore::ids() const {
 }
 
 bool RunStore::exists(const std::string& id) const {
-  // A run folder is a real folder: a symbolic link (ln -s /etc runs/x) would serve
-  // whatever it points to, so it is no run at all.
-  std::error_code ec;
-  return is_valid_run_id(id) && fs::symlink_status(root_ + "/" + id, ec).type() == fs::file_type::directory;
+  if (!is_valid_run_id(id)) return false;
+  const auto slash = id.find('/');
+  // A sweep's run: its sweep folder must be a real sweep folder too, so a link named like
+  // a sweep cannot lead out of the runs folder.
+  if (slash != std::string::npos && !is_sweep_folder(root_ + "/" + id.substr(0, slash))) return false;
+  if (slash == std::string::npos && is_sweep_folder(root_ + "/" + id)) return false;  // a sweep, not a run
+  return is_real_directory(root_ + "/" + id);
 }
 
 std::string RunStore::dir(const std::string& id) const {
@@ -120,6 +133,7 @@ json RunStore::summary(const std::string& id) const {
   json status = read_json_file(file(id, "status.json"));
   std::error_code ec;
   json s = {{"id", id}, {"created", mtime_seconds(d)}};
+  if (const auto slash = id.find('/'); slash != std::string::npos) s["sweep"] = id.substr(0, slash);
   s["name"] = config.is_object() && config.contains("name") ? config["name"] : json(id);
   if (config.is_object() && config.contains("data") && config["data"].is_object()) {
     s["dataset"] = config["data"].value("dataset", "");
