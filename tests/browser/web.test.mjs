@@ -7,7 +7,7 @@
 // page shows), keyboard use, axe-core on every view and the layout at 390 px.
 // Run by scripts/test-browser.sh, which starts `glassbox serve` and sets GLASSBOX_URL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -1062,6 +1062,48 @@ test('an imported ONNX model is a run without curves; inside, relevance and sign
   await page.goto(`${base}/#/signatures/${id}`);
   await page.waitForSelector('div.signatures td.divergence');
   assert.equal(await page.$('main .error'), null, 'no error box');
+});
+
+test('sweeps: a 2 x 2 sweep in the runs folder, its table as sweep.json says, its runs compared', { skip: onnxSkip }, async () => {
+  const bin = process.env.GLASSBOX_BIN, folder = mkdtempSync(join(tmpdir(), 'glassbox-sweep-'));
+  const out = join(process.env.GLASSBOX_RUNS, 'browser-sweep');
+  try {
+    const file = join(folder, 'exp.json');
+    writeFileSync(file, JSON.stringify(denseExperiment('browser-sweep', { limit: 300 })));
+    const swept = spawnSync(bin, ['--quiet', 'sweep', file, '--grid', 'train.optimizer.learning_rate=0.001,0.01',
+      '--grid', 'model.layers.1.units=4,16', '--out', out, '--jobs', '2'], { encoding: 'utf8' });
+    assert.equal(swept.status, 0, swept.stderr);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+  await page.goto(`${base}/#/runs`);
+  await page.waitForSelector('section.sweep[data-sweep="browser-sweep"] tbody tr');
+  const rows = await page.$$eval('section.sweep[data-sweep="browser-sweep"] tbody tr', (trs) =>
+    trs.map((tr) => ({ run: tr.dataset.run, best: tr.classList.contains('best'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+  assert.equal(rows.length, 4);
+  sweep.runs.forEach((r, i) => {
+    assert.equal(rows[i].run, r.run);
+    assert.equal(rows[i].best, r.run === sweep.best);
+    assert.deepEqual(rows[i].cells.slice(1, 5), [String(r.assignments['train.optimizer.learning_rate']),
+      String(r.assignments['model.layers.1.units']), 'ok', `${(100 * r.test_accuracy).toFixed(1)}%`]);
+  });
+  // The sweep's runs are runs of this server: listed, and opened from the sweep's table.
+  const listed = await page.$$eval('table.runs tbody tr[data-id]', (trs) => trs.map((tr) => tr.dataset.id));
+  for (const r of sweep.runs) assert.ok(listed.includes(`browser-sweep/${r.run}`), r.run);
+  assert.ok(!listed.includes('browser-sweep'), 'the sweep folder is no run');
+  await page.locator('section.sweep[data-sweep="browser-sweep"]').screenshot({ path: join(shots, 'sweeps.png') });
+  await page.click('section.sweep[data-sweep="browser-sweep"] a.button');
+  await page.waitForSelector('table.compare');
+  assert.deepEqual((await params()).get('ids').split(','), sweep.runs.map((r) => `browser-sweep/${r.run}`));
+  assert.equal(await page.$$eval('table.compare thead th', (ths) => ths.length), 5);
+  const units = await page.$$eval('table.compare tbody tr[data-label="layers"] td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(units, ['flatten → dense(4) → dense(2)', 'flatten → dense(16) → dense(2)', 'flatten → dense(4) → dense(2)', 'flatten → dense(16) → dense(2)']);
+  await page.goto(`${base}/#/runs`);
+  await page.click(`section.sweep[data-sweep="browser-sweep"] a[href="#/run/${encodeURIComponent('browser-sweep/' + sweep.best)}"]`);
+  await page.waitForSelector('#test-accuracy');
+  const best = sweep.runs.find((r) => r.run === sweep.best);
+  assert.equal(await page.textContent('#test-accuracy'), `${(100 * best.test_accuracy).toFixed(1)}%`);
 });
 
 test('no console errors', () => {

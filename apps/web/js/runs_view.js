@@ -1,8 +1,9 @@
 // The runs folder: a table of runs (state, data, accuracy), filterable (the filter is in
-// the URL, ?q=...), each deletable after a confirmation in the page; and the comparison of
-// two or more (compare_view.js).
+// the URL, ?q=...), each deletable after a confirmation in the page; the comparison of two
+// or more (compare_view.js); and the folder's sweeps with their runs (sweeps_view.js).
 import { deleteJSON, getJSON, onEvent } from './api.js';
 import { clear, errorBox, h, pct } from './dom.js';
+import { renderSweeps } from './sweeps_view.js';
 import { setQuery } from './view_state.js';
 
 export { compareView } from './compare_view.js';
@@ -74,7 +75,9 @@ export async function runsView(root, cleanup, params = new URLSearchParams()) {
   };
   filter.addEventListener('input', () => { setQuery({ q: filter.value.trim() }); applyFilter(); });
 
+  const sweeps = h('div#sweeps');
   async function load() {
+    renderSweeps(sweeps);
     let data;
     try { data = await getJSON('/api/runs'); } catch (e) { clear(table, h('tr', h('td', { colSpan: 10 }, errorBox(e)))); return; }
     clear(table, data.runs.length ? data.runs.map((r) => runRow(r, selected, onselect, ondeleted))
@@ -86,7 +89,7 @@ export async function runsView(root, cleanup, params = new URLSearchParams()) {
   clear(root, h('h1', 'Runs'), h('div.muted', 'in ', h('code.runs-dir', '')),
     h('div.row', h('label.field', h('span', 'filter'), filter), shown),
     h('div.table-scroll', h('table.runs', h('thead', h('tr', ['select', 'run', 'state', 'dataset', 'classes', 'epochs', 'test accuracy', 'created', 'look', 'delete'].map((t) => h('th', { scope: 'col' }, t)))), table)),
-    h('div.row', compare));
+    h('div.row', compare), sweeps);
   await load();
   cleanup.push(onEvent('job', () => load()));
 }
