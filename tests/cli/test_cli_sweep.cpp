@@ -118,3 +118,32 @@ BOOST_AUTO_TEST_CASE(bad_grids_are_refused_naming_the_argument_or_point) {
   BOOST_TEST(empty.code == 2);
   BOOST_TEST(contains(empty.out, "value 2 is empty"), empty.out);
 }
+
+// sweep.json stands for the sweep while it runs: read at the moment the sweep prints that
+// run-1 ended (run-2, 4,000 epochs, is then still training), run-1 has its figures and
+// run-2 is pending; at the end both have their figures, run-1's unchanged.
+BOOST_AUTO_TEST_CASE(sweep_json_says_which_runs_ended_while_the_sweep_runs) {
+  const std::string out = dir() + "/progress";
+  const std::string cmd = "env GLASSBOX_PLUGIN_PATH= " GLASSBOX_BINARY_DIR "/glassbox sweep " +
+                          config("progress", experiment()) + " --grid train.epochs=1,4000 --jobs 1 --out " + out + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  BOOST_TEST_REQUIRE(p != nullptr);
+  json during;
+  std::string printed;
+  char line[4096];
+  while (std::fgets(line, sizeof line, p)) {
+    printed += line;
+    if (during.is_null() && std::string(line) == "run-1: ok\n") during = gbtest::read_json(out + "/sweep.json");
+  }
+  BOOST_TEST_REQUIRE(pclose(p) == 0, printed);
+  BOOST_TEST_REQUIRE(!during.is_null(), printed);
+  BOOST_TEST_REQUIRE(during["runs"].size() == 2u);
+  BOOST_TEST(during["runs"][0]["status"] == "ok");
+  BOOST_TEST(during["runs"][1]["status"] == "pending");
+  BOOST_TEST(during["runs"][1]["assignments"]["train.epochs"] == 4000);
+  BOOST_TEST(during["best"] == "run-1");
+  const json done = gbtest::read_json(out + "/sweep.json");
+  BOOST_TEST(done["runs"][1]["status"] == "ok");
+  BOOST_TEST(done["runs"][1]["epochs"] == 4000);
+  BOOST_TEST(done["runs"][0] == during["runs"][0]);
+}
