@@ -55,7 +55,7 @@ json class_json(const ConceptStudy& st, const ClassConceptPath& p) {
       top.push_back({{"concept", j}, {"relevance", num(p.relevance[q][j])}, {"share", num(share_of(p.relevance[q][j], p.total[q]))}});
     layers.push_back({{"index", st.layers[q].index}, {"name", st.layers[q].name}, {"total", num(p.total[q])},
                       {"relevance", rel}, {"share", share}, {"top", top},
-                      {"conservation_error", num(p.conservation_error[q])},
+                      {"conservation_error", num(p.conservation_error[q])}, {"through_share", num(p.through_share[q])},
                       {"heatmaps", "concepts/arrays/" + class_stem(p) + "." + safe(st.layers[q].name) + ".heatmaps.npy"}});
   }
   json flow = json::array();
@@ -268,7 +268,10 @@ std::string concept_report(const ConceptStudy& st) {
       o << "    " << std::left << std::setw(14) << st.layers[q].name << std::right;
       for (std::size_t c : p.top[q]) o << "  #" << c << " " << share_of(p.relevance[q][c], p.total[q]);
       o << "   (conservation " << std::scientific << std::setprecision(1) << p.conservation_error[q] << std::fixed
-        << std::setprecision(3) << ")\n";
+        << std::setprecision(3);
+      // A layer a skip connection bypasses: how much of the relevance goes through it.
+      if (std::abs(p.through_share[q] - 1.0) > 1e-3) o << "; " << p.through_share[q] << " of the relevance through it";
+      o << ")\n";
     }
   }
   return o.str();

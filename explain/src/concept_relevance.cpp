@@ -142,8 +142,45 @@ Tensor unconditional_path(Lrp& lrp, const std::vector<ConceptLayer>& layers, con
   return std::move(r.input_relevance);
 }
 
+// The input relevance of each input conditioned on the whole of layer q (keep = -1): the
+// relevance that flows through the layer, which its concepts share; and, as
+// p.through_share[q], its mean share of the unconditional input relevance.
+Tensor through_layer(Lrp& lrp, const ConceptLayer& layer, const Tensor& x, const Tensor& unconditional,
+                     ClassConceptPath& p, std::size_t q) {
+  const std::size_t n = x.shape(0), per = x.size() / std::max<std::size_t>(n, 1);
+  ConceptCondition whole;
+  whole.layer = layer.index;
+  whole.keep.assign(n, -1);
+  LrpResult r = lrp.explain(x, std::vector<int>(n, p.target), whole);
+  double share = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    const double all = sum_of(unconditional.data() + s * per, per);
+    share += (all != 0 ? sum_of(r.input_relevance.data() + s * per, per) / all : 1.0) / static_cast<double>(n);
+  }
+  p.through_share[q] = share;
+  return std::move(r.input_relevance);
+}
+
+// max over inputs of |sum_c R(x|c) - R(x|layer)| / |R(x|layer)| (L2), R of (n * c) rows.
+double concept_conservation_error(const Tensor& conditional, const Tensor& through, std::size_t n, std::size_t c) {
+  const std::size_t per = through.size() / std::max<std::size_t>(n, 1);
+  double worst = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    double diff = 0, norm = 0;
+    for (std::size_t k = 0; k < per; ++k) {
+      double sum = 0;
+      for (std::size_t j = 0; j < c; ++j) sum += conditional.data()[(s * c + j) * per + k];
+      const double u = through.data()[s * per + k];
+      diff += (sum - u) * (sum - u);
+      norm += u * u;
+    }
+    worst = std::max(worst, norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff));
+  }
+  return worst;
+}
+
 // Conditioned on each concept of layer q: mean conditional heatmaps, conservation against
-// the unconditional heatmaps, and the flow into the next lower concept layer.
+// the relevance through the layer, and the flow into the next lower concept layer.
 void conditional_path(Lrp& lrp, const std::vector<ConceptLayer>& layers, std::size_t q, const Tensor& x,
                       const Tensor& unconditional, ClassConceptPath& p) {
   const std::size_t n = x.shape(0), c = layers[q].concepts;
@@ -154,19 +191,8 @@ void conditional_path(Lrp& lrp, const std::vector<ConceptLayer>& layers, std::si
   maps.fill(0.0f);
   for (std::size_t j = 0; j < c; ++j) add_row_mean(r.input_relevance, j, c, n, maps.data() + j * per);
   p.heatmaps[q] = std::move(maps);
-  double worst = 0;
-  for (std::size_t s = 0; s < n; ++s) {
-    double diff = 0, norm = 0;
-    for (std::size_t k = 0; k < per; ++k) {
-      double sum = 0;
-      for (std::size_t j = 0; j < c; ++j) sum += r.input_relevance.data()[(s * c + j) * per + k];
-      const double u = unconditional.data()[s * per + k];
-      diff += (sum - u) * (sum - u);
-      norm += u * u;
-    }
-    worst = std::max(worst, norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff));
-  }
-  p.conservation_error[q] = worst;
+  const Tensor through = through_layer(lrp, layers[q], x, unconditional, p, q);
+  p.conservation_error[q] = concept_conservation_error(r.input_relevance, through, n, c);
   if (q == 0) return;
   const ConceptLayer& lower = layers[q - 1];
   const auto sums = concept_sums(r.layer_relevance.at(lower.index));
@@ -186,6 +212,7 @@ ClassConceptPath class_path(Lrp& lrp, const std::vector<ConceptLayer>& layers, c
   const Tensor unconditional = unconditional_path(lrp, layers, x, top_k, p);
   p.heatmaps.resize(layers.size());
   p.conservation_error.assign(layers.size(), 0.0);
+  p.through_share.assign(layers.size(), 1.0);
   p.flow.resize(layers.size() ? layers.size() - 1 : 0);
   for (std::size_t q = 0; q < layers.size(); ++q) conditional_path(lrp, layers, q, x, unconditional, p);
   return p;

@@ -494,6 +494,7 @@ struct Lrp::Impl {
     for (std::size_t k = order.size(); k-- > 0;) {
       const std::size_t i = order[k];
       Step& s = steps[i];
+      if (condition && condition->layer == i) discard_bypassing_relevance(k);
       const Tensor& R = condition && condition->layer == i ? mask_to_concepts(*relevance_of[i]) : *relevance_of[i];
       const std::vector<int>& ins = net.layer_inputs(i);
       keep(i, R);
@@ -521,6 +522,27 @@ struct Lrp::Impl {
       }
     }
     return *relevance_of[n];
+  }
+
+  // Conditioning on a layer keeps only the relevance that flows through it. When the
+  // sweep reaches the conditioned layer (position k of the execution order), every step
+  // after it has handed its relevance on; what the steps before it (and the input) hold
+  // then came around the layer — through a skip connection — and is set to zero: only
+  // what the conditioned layer hands on from here reaches them. Nothing is pending in a
+  // chain, so there this changes nothing.
+  void discard_bypassing_relevance(std::size_t k) {
+    const std::vector<std::size_t>& order = net.order();
+    const std::size_t input = steps.size();
+    auto discard = [this](std::size_t j) {
+      if (relevance_of[j] == nullptr) return;
+      Tensor& zero = relevance_sums[j];
+      if (relevance_of[j] != &zero) resize_like(zero, *relevance_of[j]);
+      std::fill(zero.data(), zero.data() + zero.size(), 0.0f);
+      relevance_of[j] = &zero;
+      relevance_received[j] = 0;  // the next consumer's relevance replaces the zeros
+    };
+    for (std::size_t p = 0; p < k; ++p) discard(order[p]);
+    discard(input);
   }
 
   // The relevance R of this pass's rows with everything but each row's concept zeroed

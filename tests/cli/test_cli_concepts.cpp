@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE cli_concepts
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -85,10 +86,10 @@ BOOST_AUTO_TEST_CASE(a_bad_concepts_key_is_refused_before_training) {
 // A residual graph listed out of order (c2 before c1, each naming its inputs): the
 // concept layers follow the order a pass runs them, so each flow goes from a layer to
 // the next one along the network (stem -> c1 -> c2). Listed in file order, c2 came before
-// c1 and the flow ran from c2 "down" to c1. The concepts of stem, which every path from
-// the input passes, sum to the whole relevance; those of c1 and c2 do not (the relevance
-// the skip connection carries past them is not conditioned, so each concept's heatmap
-// holds all of it: docs/signatures.md).
+// c1 and the flow ran from c2 "down" to c1. At every concept layer the concepts' heatmaps
+// sum to the relevance through the layer: all of it at stem, which every path from the
+// input passes; at c1 and c2, which the skip connection bypasses, only part of it (the
+// relevance the skip carries past them belongs to none of their concepts).
 BOOST_AUTO_TEST_CASE(concept_layers_of_a_graph_follow_its_execution_order) {
   const json layers = gbtest::out_of_order_residual(4);
   const json e = {{"name", "concepts-graph"},
@@ -107,7 +108,9 @@ BOOST_AUTO_TEST_CASE(concept_layers_of_a_graph_follow_its_execution_order) {
   BOOST_REQUIRE(!j["classes"].empty());
   for (const auto& c : j["classes"]) {
     BOOST_REQUIRE_EQUAL(c["layers"].size(), 3u);
-    BOOST_TEST(c["layers"][0]["conservation_error"].get<double>() < 1e-5);
-    BOOST_TEST(c["layers"][1]["conservation_error"].get<double>() > 1e-3);  // bypassed by the skip
+    for (const auto& l : c["layers"]) BOOST_TEST(l["conservation_error"].get<double>() < 1e-5, l.dump());
+    BOOST_TEST(std::abs(c["layers"][0]["through_share"].get<double>() - 1.0) < 1e-5);
+    for (int q : {1, 2})  // bypassed by the skip
+      BOOST_TEST(std::abs(c["layers"][q]["through_share"].get<double>() - 1.0) > 1e-3, c["layers"][q]["through_share"]);
   }
 }

@@ -92,6 +92,65 @@ BOOST_AUTO_TEST_CASE(captum_skip_connection_golden_value) {
   BOOST_TEST(std::abs(e.attribution.relevance(0, 1) - 18.0f) < 1e-5);
 }
 
+BOOST_AUTO_TEST_CASE(a_concept_of_a_bypassed_layer_holds_only_the_relevance_through_it) {
+  // Captum's network again (output = lin(x) + x, weights 5, x = [2, 3], class 1, LRP-0):
+  // of the input relevance [10, 18], [10, 15] flows through lin (x times the path's weight
+  // 5) and [0, 3] along the skip. Conditioned on lin: the whole layer keeps [10, 15]; its
+  // unit 1 (which feeds class 1) [10, 15]; its unit 0 (which feeds class 0 only) [0, 0].
+  // The skip's share belongs to no concept of lin.
+  MyDeepLearning m(model_registry());
+  m.add({{"type", "dense"}, {"name", "lin"}, {"units", 2}, {"use_bias", false}});
+  m.add({{"type", "add"}, {"name", "sum"}, {"inputs", {"lin", "input"}}});
+  m.build({2});
+  param(m.layer("lin"), "kernel").fill(5.0f);
+  Lrp lrp(m, make_composite("lrp0"));
+  ConceptCondition c;
+  c.layer = m.layer_index("lin");
+  c.keep = {-1, 1, 0};
+  const LrpResult r = lrp.explain(Tensor{{2.0f, 3.0f}, {2.0f, 3.0f}, {2.0f, 3.0f}}, {1, 1, 1}, c);
+  const float expected[3][2] = {{10.0f, 15.0f}, {10.0f, 15.0f}, {0.0f, 0.0f}};
+  for (std::size_t row = 0; row < 3; ++row)
+    for (std::size_t k = 0; k < 2; ++k)
+      BOOST_TEST(std::abs(r.input_relevance(row, k) - expected[row][k]) < 1e-5, "row " << row << " input " << k);
+  // Above the conditioned layer nothing changes: the logit and the add node's relevance.
+  BOOST_TEST(r.logit[0] == 28.0f);
+  BOOST_TEST(std::abs(r.layer_sums[0][m.layer_index("sum")] - 28.0) < 1e-5);
+}
+
+BOOST_AUTO_TEST_CASE(the_concepts_of_a_layer_sum_to_the_relevance_through_it_on_a_residual_network) {
+  // residual_net: c1 and c2 are bypassed by the skip from stem into "sum" (c1 also feeds
+  // "cat"); every path from the input passes stem. For each, the conditional input
+  // relevances of its 4 channels sum to the relevance conditioned on the whole layer,
+  // which is the unconditional relevance at stem and only a part of it at c2.
+  MyDeepLearning m = residual_net(false);
+  Lrp lrp(m, make_composite("lrp0"));
+  const std::size_t n = 3, channels = 4;
+  const auto data = corner_images(n, 63);
+  const Tensor x = data.batch_range(0, n);
+  std::vector<int> targets(n, 2);
+  const LrpResult plain = lrp.explain(x, targets);
+  for (const char* name : {"stem", "c1", "c2"}) {
+    ConceptCondition whole{m.layer_index(name), std::vector<int>(n, -1)};
+    const Tensor through = lrp.explain(x, targets, whole).input_relevance;
+    ConceptCondition each{m.layer_index(name), {}};
+    std::vector<std::size_t> rows;
+    std::vector<int> t;
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t ch = 0; ch < channels; ++ch) rows.push_back(s), t.push_back(2), each.keep.push_back(int(ch));
+    const Tensor parts = lrp.explain(data.batch(rows), t, each).input_relevance;
+    Tensor summed = Tensor::from_shape(through.shape());
+    summed.fill(0.0f);
+    const std::size_t per = through.size() / n;
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t ch = 0; ch < channels; ++ch)
+        for (std::size_t k = 0; k < per; ++k) summed.data()[s * per + k] += parts.data()[(s * channels + ch) * per + k];
+    BOOST_TEST(relative_error(summed, through) < 1e-5, name);
+    const double off = relative_error(through, plain.input_relevance);
+    if (std::string(name) == "stem") BOOST_TEST(off < 1e-5, name);
+    else BOOST_TEST(off > 1e-2, name << ": the skip's relevance is not through the layer");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(relevance_is_conserved_on_a_bias_free_residual_network) {
   MyDeepLearning m = residual_net(false);
   Lrp lrp(m, make_composite("lrp0"));

@@ -80,7 +80,14 @@ struct ClassConceptPath {
   std::vector<std::vector<std::vector<double>>> flow;  // [l][i][j], l = 0..layers-2: lower l, upper l+1
   std::vector<Tensor> heatmaps;                 // [layer] (concepts, ...input): mean conditional heatmaps
   Tensor heatmap;                               // (1, ...input): mean unconditional heatmap
-  std::vector<double> conservation_error;       // [layer] max over inputs of |sum_c R(x|c) - R(x)| / |R(x)| (L2)
+  // [layer] max over inputs of |sum_c R(x|c) - R(x|layer)| / |R(x|layer)| (L2), where
+  // R(x|layer) is the relevance through the layer (conditioned on all its concepts): the
+  // unconditional R(x) when every path passes through the layer.
+  std::vector<double> conservation_error;
+  // [layer] mean over inputs of sum R(x|layer) / sum R(x): the share of the input
+  // relevance that flows through the layer (1 in a chain; less where a skip connection
+  // carries the rest around it).
+  std::vector<double> through_share;
 };
 
 struct ConceptReference {

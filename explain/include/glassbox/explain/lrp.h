@@ -99,9 +99,12 @@ struct LrpResult {
 // per-sample axis: channel c of an image output (C, H, W), neuron c of a vector output —
 // and the rest of that layer's relevance is set to zero before it flows on towards the
 // input; keep[r] < 0 keeps the whole layer. Relevance above the layer is unchanged, and
-// layer_relevance / layer_sums at `layer` hold the masked relevance. Every rule is linear
-// in the relevance it propagates (the forward pass fixes z and the stabilizers), so the
-// conditional input relevances of all concepts of a layer sum to the unconditional one.
+// layer_relevance / layer_sums at `layer` hold the masked relevance. Relevance that goes
+// around the layer (a skip connection from above it to below it) is discarded, so what
+// reaches the input is what flowed through the concept. Every rule is linear in the
+// relevance it propagates (the forward pass fixes z and the stabilizers), so the
+// conditional input relevances of all concepts of a layer sum to the relevance through
+// the layer (keep = -1) — the unconditional one when every path passes through it.
 struct ConceptCondition {
   std::size_t layer = 0;  // model layer index
   std::vector<int> keep;  // one concept per explained row
