@@ -284,6 +284,10 @@ test('layers view: the CKA matrix of similarity.json and the concept path of eac
     const shown = await page.$$eval('#concept-layers tr', (trs) => trs.slice(1).map((tr) =>
       [...tr.querySelectorAll('.concept')].map((s) => Number(s.dataset.concept))));
     assert.deepEqual(shown, c.layers.map((l) => l.top.map((t) => t.concept)), `class ${c.name}`);
+    // A chain: all of the relevance flows through every layer.
+    assert.deepEqual(await page.$$eval('#concept-layers td.through', (tds) => tds.map((td) => td.textContent)),
+      c.layers.map((l) => `${(100 * l.through_share).toFixed(1)}%`));
+    assert.ok(c.layers.every((l) => Math.abs(l.through_share - 1) < 1e-4), JSON.stringify(c.layers.map((l) => l.through_share)));
     await page.waitForFunction(() => document.querySelector('img.concept-graph')?.naturalWidth > 0);
   }
   await shot('layers');

@@ -28,9 +28,11 @@ function ckaPart(sim) {
 function pathPart(run, c) {
   return h('div.concept-path',
     h('div.muted', `class ${c.name}: ${c.count} inputs, mean logit ${fmt(c.logit)}`),
-    h('table#concept-layers', h('tr', h('th', 'layer'), h('th', 'top concepts (share of the class\'s relevance at the layer)')),
+    h('table#concept-layers', h('tr', h('th', 'layer'), h('th', 'top concepts (share of the class\'s relevance at the layer)'),
+      h('th', { title: 'the share of the input relevance that flows through the layer: less than 100% where a skip connection carries the rest around it' }, 'through the layer')),
       c.layers.map((l) => h('tr', h('th', { scope: 'row' }, l.name),
-        h('td', l.top.map((t) => h('span.concept', { 'data-concept': t.concept }, `#${t.concept} ${(100 * t.share).toFixed(1)}% `)))))),
+        h('td', l.top.map((t) => h('span.concept', { 'data-concept': t.concept }, `#${t.concept} ${(100 * t.share).toFixed(1)}% `))),
+        h('td.num.through', typeof l.through_share === 'number' ? `${(100 * l.through_share).toFixed(1)}%` : '–')))),
     c.edges.length === 0 ? null : h('table#concept-edges', h('tr', h('th', 'from'), h('th', 'to'), h('th', 'share of the upper concept')),
       [...c.edges].sort((a, b) => b.share_of_upper - a.share_of_upper).slice(0, 8).map((e) => h('tr',
         h('td', `${e.lower} #${e.lower_concept}`), h('td', `${e.upper} #${e.upper_concept}`), h('td', (100 * e.share_of_upper).toFixed(1) + '%')))),
