@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Data-parallel scaling on one machine (docs/mpi.md): W1 (examples/fashion-mlp.json) and W2
 # (examples/fashion-cnn.json) epoch times on 1 rank x 2 threads against 2 ranks x 1 thread,
-# the allreduce time per step on 2 ranks, and a signature pass over the training images on
-# 1 and 2 ranks (W2's untrained model: epochs 0, signatures without probes or relevance).
+# the allreduce time per step on 2 ranks, a signature pass over the training images on
+# 1 and 2 ranks (W2's untrained model: epochs 0, signatures without probes or relevance),
+# and on the same model the sharded analyses on 1 and 2 ranks: the linear probes (6,000
+# training images, 4 epochs) and the explain step (LRP on 200 test images plus region
+# perturbation of 200 images, 50 steps).
 #
 #   bench/mpi_scaling.sh [BUILD_DIR] [EPOCHS] [LIMIT]
 #
@@ -26,17 +29,21 @@ mpirun=(mpirun --oversubscribe)
 py=/usr/bin/python3
 
 # The experiment file for one case: the example with EPOCHS epochs (and LIMIT images).
-config() {  # NAME EXAMPLE EPOCHS SIGNATURES(0/1)
+config() {  # NAME EXAMPLE EPOCHS ANALYSES(0: none, 1: signature pass, 2: probes and explain)
   "$py" - "$root/examples/$2" "$work/$1.json" "$3" "$4" "$limit" <<'EOF2'
 import json, sys
-src, dst, epochs, signatures, limit = sys.argv[1:6]
+src, dst, epochs, analyses, limit = sys.argv[1:6]
 e = json.load(open(src))
 e["train"]["epochs"] = int(epochs)
 e["train"]["verbose"] = 0
 if limit:
     e["data"]["limit"] = int(limit)
-if signatures == "1":
+if analyses == "1":
     e["signatures"] = {"relevance": False, "plots": False, "linear_probes": False}
+if analyses == "2":
+    e["data"]["limit"] = min(int(limit or 6000), 6000)
+    e["signatures"] = {"relevance": False, "plots": False}
+    e["explain"] = {"methods": ["lrp"], "samples": 200, "evaluation": {"samples": 200, "steps": 50}}
 json.dump(e, open(dst, "w"))
 EOF2
 }
@@ -61,6 +68,10 @@ echo "signature pass: 1 rank, then 2 ranks" >&2
 config sig fashion-cnn.json 0 1
 one_rank sig
 two_ranks sig
+echo "linear probes and explain step: 1 rank, then 2 ranks" >&2
+config analyses fashion-cnn.json 0 2
+one_rank analyses
+two_ranks analyses
 
 "$py" - "$work" <<'EOF2'
 import json, re, statistics, sys
@@ -87,4 +98,11 @@ def sig(run):
 n = json.load(open(f"{work}/sig-1/metrics.json"))["train_samples"]
 s1, s2 = sig("sig-1"), sig("sig-2")
 print(f"| signature pass over {n:,} images (W2 layers) | {s1:.2f} s | {s2:.2f} s | {s1 / s2:.2f}x | {s1 / s2 / 2 * 100:.0f}% of 2x | | |")
+def row(what, s1, s2):
+    print(f"| {what} | {s1:.2f} s | {s2:.2f} s | {s1 / s2:.2f}x | {s1 / s2 / 2 * 100:.0f}% of 2x | | |")
+a1, a2 = (json.load(open(f"{work}/analyses-{r}/signatures.json")) for r in (1, 2))
+row(f"linear probes on {a1['linear_probes']['fit_samples']:,} images (W2 layers, 4 epochs)",
+    a1["seconds"]["linear_probes"], a2["seconds"]["linear_probes"])
+e1, e2 = (json.load(open(f"{work}/analyses-{r}/explain/summary.json")) for r in (1, 2))
+row("explain step: LRP on 200 images, perturbation of 200 images", e1["seconds"], e2["seconds"])
 EOF2

@@ -1,5 +1,6 @@
 #include "explain_step.h"
 
+#include <chrono>
 #include <filesystem>
 #include <iomanip>
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "glassbox/error.h"
 #include "glassbox/explain/explanation_report.h"
 #include "glassbox/explain/perturbation.h"
+#include "glassbox/explain/sharded_explanation.h"
 #include "glassbox/npy.h"
 
 namespace glassbox::app {
@@ -108,6 +110,46 @@ ExplainPlan parse_plan(const Experiment& e) {
   return p;
 }
 
+bool leads(const RunState& s) { return !sharded(s.options.replicas) || s.options.replicas->rank() == 0; }
+
+// The test inputs to explain: the plan's indices (checked), or the first `count`.
+std::vector<std::size_t> explained_indices(const ExplainPlan& plan, const LabeledData& test, const std::string& source) {
+  std::vector<std::size_t> idx = plan.samples;
+  if (idx.empty())
+    for (std::size_t i = 0; i < std::min(plan.count, test.size()); ++i) idx.push_back(i);
+  for (std::size_t i : idx)
+    if (i >= test.size())
+      throw ConfigError(source + ": explain.samples: index " + std::to_string(i) + " out of range (the test split has " +
+                        std::to_string(test.size()) + " samples)");
+  return idx;
+}
+
+// Region perturbation of one method on the first eval_samples test images, each replica
+// explaining and perturbing its shard; replica 0 returns evaluation.json's entry (the
+// others null).
+json evaluate_method(RunState& s, explain::ExplainedNetwork& net, explain::ExplainRequest req, const ExplainPlan& plan,
+                     const LabeledData& test) {
+  req.target = explain::Target::predicted();
+  const Shard shard = shard_for(std::min(plan.eval_samples, test.size()), s.options.replicas);
+  Tensor xe = Tensor::from_shape(batch_shape(0, net.input_shape()));
+  explain::Attribution a;
+  a.method = req.method;
+  a.relevance = xe;
+  if (shard.size() > 0) {
+    xe = test.batch_range(shard.begin, shard.end);
+    a = explain::explain_batch(s.model, req, xe, false).attribution;
+  }
+  const explain::PerturbationResult p =
+      explain::evaluate_perturbation(net, xe, a, plan.eval, s.options.replicas, shard.begin);
+  if (!leads(s)) return nullptr;
+  if (s.options.log)
+    *s.options.log << "explain: " << req.method << " region perturbation on " << p.images << " images: AOPC MoRF "
+                   << std::fixed << std::setprecision(4) << p.curve("morf").aopc << ", LeRF " << p.curve("lerf").aopc
+                   << ", random " << p.curve("random").aopc << "\n"
+                   << std::defaultfloat;
+  return p.to_json();
+}
+
 }  // namespace
 
 void check_explain_section(const Experiment& e) {
@@ -119,52 +161,30 @@ void run_explain_step(RunState& s) {
   if (sec.is_object() && sec.contains("enabled") && sec["enabled"].is_boolean() && !sec["enabled"].get<bool>()) return;
   const ExplainPlan plan = parse_plan(s.experiment);
   if (s.options.on_stage) s.options.on_stage("explain");
+  const auto t0 = std::chrono::steady_clock::now();
   const LabeledData& test = s.data.test.size() ? s.data.test : s.data.validation;
   if (test.size() == 0) throw Error(s.experiment.source + ": explain: no test data to explain");
-  std::vector<std::size_t> idx = plan.samples;
-  if (idx.empty())
-    for (std::size_t i = 0; i < std::min(plan.count, test.size()); ++i) idx.push_back(i);
-  for (std::size_t i : idx)
-    if (i >= test.size())
-      throw ConfigError(s.experiment.source + ": explain.samples: index " + std::to_string(i) + " out of range (the test split has " +
-                        std::to_string(test.size()) + " samples)");
-  Tensor x = test.batch(idx);
+  const std::vector<std::size_t> idx = explained_indices(plan, test, s.experiment.source);
+  const Tensor x = test.batch(idx);
   explain::ReportOptions report;
   report.class_names = test.class_names();
   for (std::size_t i : idx) report.sample_ids.push_back(static_cast<long>(i)), report.labels.push_back(test.label(i));
   const fs::path root = fs::path(s.out_dir) / "explain";
-  json index = json::object();
   if (s.options.log) *s.options.log << "explain: " << idx.size() << " test samples with " << plan.methods.size() << " method(s)\n";
-
-  // Perturbation set: the first eval_samples test images.
-  Tensor xe;
-  std::vector<std::size_t> eidx;
-  if (plan.evaluate) {
-    for (std::size_t i = 0; i < std::min(plan.eval_samples, test.size()); ++i) eidx.push_back(i);
-    xe = test.batch(eidx);
-  }
-  json evaluation = json::object();
+  json index = json::object(), evaluation = json::object();
   explain::ExplainedNetwork net(s.model);
+  // Under mpirun each replica explains its shard of the samples; replica 0 writes.
   for (const std::string& method : plan.methods) {
     explain::ExplainRequest req = plan.base;
     req.method = method;
-    explain::Explanation e = explain::explain_batch(s.model, req, x, false);
-    index[method] = explain::write_explanations((root / method).string(), x, e, req, report);
-    if (plan.evaluate) {
-      explain::ExplainRequest ereq = req;
-      ereq.target = explain::Target::predicted();
-      explain::Explanation ee = explain::explain_batch(s.model, ereq, xe, false);
-      explain::PerturbationResult p = explain::evaluate_perturbation(net, xe, ee.attribution, plan.eval);
-      evaluation[method] = p.to_json();
-      if (s.options.log)
-        *s.options.log << "explain: " << method << " region perturbation on " << p.images << " images: AOPC MoRF "
-                       << std::fixed << std::setprecision(4) << p.curve("morf").aopc << ", LeRF " << p.curve("lerf").aopc
-                       << ", random " << p.curve("random").aopc << "\n"
-                       << std::defaultfloat;
-    }
+    const explain::ReportRows rows = explain::explain_sharded(s.model, req, x, report.class_names, s.options.replicas);
+    if (leads(s)) index[method] = explain::write_report_rows((root / method).string(), x, rows, req, report);
+    if (plan.evaluate) evaluation[method] = evaluate_method(s, net, req, plan, test);
   }
+  if (!leads(s)) return;
   if (plan.evaluate) write_file_atomic((root / "evaluation.json").string(), evaluation.dump(2) + "\n");
-  json summary{{"samples", idx}, {"methods", plan.methods}, {"request", plan.base.to_json()}};
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  json summary{{"samples", idx}, {"methods", plan.methods}, {"request", plan.base.to_json()}, {"seconds", seconds}};
   write_file_atomic((root / "summary.json").string(), summary.dump(2) + "\n");
 }
 

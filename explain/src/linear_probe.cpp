@@ -75,9 +75,19 @@ void LinearProbe::logits(const float* x, std::size_t n, float* out) const {
 
 double LinearProbe::train_step(const float* x, const int* labels, std::size_t n) {
   if (n == 0) return 0.0;
+  grad_.resize(gradient_size());
+  const double loss = gradient(x, labels, n, n, true, grad_.data());
+  apply_gradient(grad_.data());
+  return loss / static_cast<double>(n);
+}
+
+double LinearProbe::gradient(const float* x, const int* labels, std::size_t n, std::size_t batch, bool with_penalty,
+                             float* grad) const {
+  if (n > batch) throw Error("linear probe: " + std::to_string(n) + " rows of a batch of " + std::to_string(batch));
   z_.resize(n * k_);
   logits(x, n, z_.data());  // leaves the standardized rows in xs_
-  // z_ becomes G = (softmax - onehot) / n, the gradient of the mean loss w.r.t. the logits.
+  // z_ becomes G = (softmax - onehot) / batch, the rows' share of the gradient of the mean
+  // loss w.r.t. the logits.
   double loss = 0;
   for (std::size_t i = 0; i < n; ++i) {
     float* z = z_.data() + i * k_;
@@ -86,34 +96,51 @@ double LinearProbe::train_step(const float* x, const int* labels, std::size_t n)
     const SoftmaxRow<double> s = softmax_row<double>(z, k_);
     loss += std::log(s.sum) - (z[y] - s.max);
     for (std::size_t c = 0; c < k_; ++c)
-      z[c] = static_cast<float>((s.probability(z[c]) - (c == y ? 1.0 : 0.0)) / static_cast<double>(n));
+      z[c] = static_cast<float>((s.probability(z[c]) - (c == y ? 1.0 : 0.0)) / static_cast<double>(batch));
   }
+  const float l2 = with_penalty ? static_cast<float>(o_.l2) : 0.0f;
+  for (std::size_t c = 0; c < k_; ++c) {
+    const float* w = w_.data() + c * d_;
+    float* g = grad + c * d_;
+    for (std::size_t j = 0; j < d_; ++j) g[j] = l2 * w[j];
+    double gb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const float gi = z_[i * k_ + c];
+      gb += gi;
+      const float* r = xs_.data() + i * d_;
+      for (std::size_t j = 0; j < d_; ++j) g[j] += gi * r[j];
+    }
+    grad[k_ * d_ + c] = static_cast<float>(gb);
+  }
+  return loss;
+}
+
+void LinearProbe::apply_gradient(const float* grad) {
   ++steps_;
   const double lr = o_.learning_rate * std::sqrt(1.0 - std::pow(kBeta2, static_cast<double>(steps_))) /
                     (1.0 - std::pow(kBeta1, static_cast<double>(steps_)));
-  std::vector<float> grad(d_);
-  for (std::size_t c = 0; c < k_; ++c) {
-    float* w = w_.data() + c * d_;
-    for (std::size_t j = 0; j < d_; ++j) grad[j] = static_cast<float>(o_.l2) * w[j];
-    double gb = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float g = z_[i * k_ + c];
-      gb += g;
-      const float* r = xs_.data() + i * d_;
-      for (std::size_t j = 0; j < d_; ++j) grad[j] += g * r[j];
-    }
-    float* m = mw_.data() + c * d_;
-    float* v = vw_.data() + c * d_;
-    for (std::size_t j = 0; j < d_; ++j) {
-      m[j] = static_cast<float>(kBeta1 * m[j] + (1 - kBeta1) * grad[j]);
-      v[j] = static_cast<float>(kBeta2 * v[j] + (1 - kBeta2) * grad[j] * grad[j]);
-      w[j] -= static_cast<float>(lr * m[j] / (std::sqrt(static_cast<double>(v[j])) + kEps));
-    }
-    mb_[c] = static_cast<float>(kBeta1 * mb_[c] + (1 - kBeta1) * gb);
-    vb_[c] = static_cast<float>(kBeta2 * vb_[c] + (1 - kBeta2) * gb * gb);
-    b_[c] -= static_cast<float>(lr * mb_[c] / (std::sqrt(static_cast<double>(vb_[c])) + kEps));
-  }
-  return loss / static_cast<double>(n);
+  auto adam = [&](float& p, float& m, float& v, double g) {
+    m = static_cast<float>(kBeta1 * m + (1 - kBeta1) * g);
+    v = static_cast<float>(kBeta2 * v + (1 - kBeta2) * g * g);
+    p -= static_cast<float>(lr * m / (std::sqrt(static_cast<double>(v)) + kEps));
+  };
+  for (std::size_t i = 0; i < k_ * d_; ++i) adam(w_[i], mw_[i], vw_[i], grad[i]);
+  for (std::size_t c = 0; c < k_; ++c) adam(b_[c], mb_[c], vb_[c], grad[k_ * d_ + c]);
+}
+
+std::vector<double> LinearProbe::statistics() const {
+  std::vector<double> buffer{static_cast<double>(count_)};
+  buffer.insert(buffer.end(), sum_.begin(), sum_.end());
+  buffer.insert(buffer.end(), sum2_.begin(), sum2_.end());
+  return buffer;
+}
+
+void LinearProbe::set_statistics(const std::vector<double>& buffer) {
+  if (buffer.size() != 1 + 2 * d_) throw Error("linear probe: a statistics buffer of " + std::to_string(buffer.size()) +
+                                              " values for " + std::to_string(d_) + " features");
+  count_ = static_cast<std::int64_t>(buffer[0] + 0.5);
+  std::copy(buffer.begin() + 1, buffer.begin() + 1 + static_cast<std::ptrdiff_t>(d_), sum_.begin());
+  std::copy(buffer.begin() + 1 + static_cast<std::ptrdiff_t>(d_), buffer.end(), sum2_.begin());
 }
 
 ProbeScore::ProbeScore(std::size_t classes)
@@ -137,6 +164,22 @@ void ProbeScore::add(const float* logits, const int* labels, std::size_t n) {
 }
 
 double ProbeScore::accuracy() const { return count_ ? correct_ / static_cast<double>(count_) : 0.0; }
+
+std::vector<double> ProbeScore::tallies() const {
+  std::vector<double> buffer{correct_, static_cast<double>(count_)};
+  buffer.insert(buffer.end(), pair_correct_.begin(), pair_correct_.end());
+  for (std::int64_t c : pair_count_) buffer.push_back(static_cast<double>(c));
+  return buffer;
+}
+
+void ProbeScore::set_tallies(const std::vector<double>& buffer) {
+  if (buffer.size() != 2 + 2 * k_ * k_) throw Error("probe score: a tally buffer of " + std::to_string(buffer.size()) +
+                                                   " values for " + std::to_string(k_) + " classes");
+  correct_ = buffer[0];
+  count_ = static_cast<std::int64_t>(buffer[1] + 0.5);
+  std::copy(buffer.begin() + 2, buffer.begin() + 2 + static_cast<std::ptrdiff_t>(k_ * k_), pair_correct_.begin());
+  for (std::size_t i = 0; i < k_ * k_; ++i) pair_count_[i] = static_cast<std::int64_t>(buffer[2 + k_ * k_ + i] + 0.5);
+}
 
 std::vector<std::vector<double>> ProbeScore::pair_accuracy() const {
   std::vector<std::vector<double>> a(k_, std::vector<double>(k_, 1.0));

@@ -110,7 +110,7 @@ SignatureStudy run_signature_study(MyDeepLearning& model, const LabeledData& fit
   // A probe needs two classes to tell apart; a one-class study keeps the centroid figures.
   if (options.linear_probes && st.signatures.num_classes() >= 2) {
     t0 = Clock::now();
-    st.linear_probes = fit_layer_probes(model, st.signatures, fit, heldout, options.probe);
+    st.linear_probes = fit_layer_probes(model, st.signatures, fit, heldout, options.probe, options.replicas);
     st.seconds_linear_probes = since(t0);
   }
   t0 = Clock::now();

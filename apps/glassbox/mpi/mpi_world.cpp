@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <memory>
 
@@ -67,6 +68,27 @@ class MpiWorld final : public ReplicaGroup {
           "MPI_Allgatherv");
     std::vector<std::string> out;
     for (int i = 0; i < size_; ++i) out.push_back(all.substr(offsets[i], lens[i]));
+    return out;
+  }
+  std::vector<std::vector<float>> gather(const float* data, std::size_t count) override {
+    if (count > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw Error("MPI: gather of " + std::to_string(count) + " floats: more than an MPI count holds");
+    int len = static_cast<int>(count);
+    std::vector<int> lens(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
+    check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+    long long total = 0;
+    for (int i = 0; i < size_; ++i) offsets[i] = static_cast<int>(total), total += lens[i];
+    // Every replica learns whether the total fits, so all refuse together, not one.
+    int fits = total <= std::numeric_limits<int>::max() ? 1 : 0;
+    check(MPI_Bcast(&fits, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    if (!fits) throw Error("MPI: gather of " + std::to_string(total) + " floats: more than an MPI count holds");
+    std::vector<float> all(rank_ == 0 ? static_cast<std::size_t>(total) : 0);
+    check(MPI_Gatherv(data, len, MPI_FLOAT, all.data(), lens.data(), offsets.data(), MPI_FLOAT, 0, MPI_COMM_WORLD),
+          "MPI_Gatherv");
+    std::vector<std::vector<float>> out;
+    if (rank_ != 0) return out;
+    for (int i = 0; i < size_; ++i)
+      out.emplace_back(all.begin() + offsets[i], all.begin() + offsets[i] + lens[i]);
     return out;
   }
 

@@ -27,6 +27,9 @@ class ReplicaGroup {
   virtual bool same_everywhere(std::uint64_t value) = 0;
   // Every replica's `text`, in rank order, on every replica.
   virtual std::vector<std::string> all_gather(const std::string& text) = 0;
+  // Every replica's `count` floats (the counts may differ, 0 included), in rank order, on
+  // replica 0; the others get an empty list. Error when the total passes 2^31 - 1 floats.
+  virtual std::vector<std::vector<float>> gather(const float* data, std::size_t count) = 0;
 };
 
 // The rows [begin, end) of a batch of n that replica `rank` of `size` takes: contiguous
@@ -40,6 +43,21 @@ inline Shard shard_of(std::size_t n, int rank, int size) {
   const std::size_t base = n / s, extra = n % s;
   const std::size_t begin = r * base + (r < extra ? r : extra);
   return {begin, begin + base + (r < extra ? 1 : 0)};
+}
+
+// True when `group` splits work; null or a group of one runs as one process.
+inline bool sharded(const ReplicaGroup* group) { return group && group->size() > 1; }
+// This replica's shard of n items; the whole [0, n) without a sharded group.
+inline Shard shard_for(std::size_t n, const ReplicaGroup* group) {
+  return sharded(group) ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
+}
+// On replica 0 (or alone): every replica's rows concatenated in rank order, which for
+// shards of shard_of is the order of the whole set; elsewhere empty.
+inline std::vector<float> gather_in_order(ReplicaGroup* group, std::vector<float> rows) {
+  if (!sharded(group)) return rows;
+  std::vector<float> all;
+  for (auto& part : group->gather(rows.data(), rows.size())) all.insert(all.end(), part.begin(), part.end());
+  return all;
 }
 
 // A 64-bit FNV-1a hash of a float buffer's bytes, folded into `h`: equal parameters give

@@ -48,8 +48,26 @@ struct ReportOptions {
   std::vector<int> labels;                // true label per input sample (optional)
 };
 
-// Writes the files above into `dir` (created) and returns the explanations.json content.
+// Writes the files above into `dir` (created) and returns the explanations.json content:
+// write_report_rows(dir, x, report_rows(e, options.class_names), ...).
 nlohmann::json write_explanations(const std::string& dir, const Tensor& x, const Explanation& e,
                                   const ExplainRequest& request, const ReportOptions& options = {});
+
+// An explanation as its report needs it, whatever the method: per row the sample it
+// explains (an index into the batch), the explained class, the relevance and the row's
+// entry of explanations.json without its files (row_summary). Plain numbers and JSON, so
+// replicas that explained parts of a batch can send them (sharded_explanation.h).
+struct ReportRows {
+  std::string method;
+  std::vector<std::size_t> sample;
+  std::vector<int> target;
+  std::vector<float> relevance;  // rows x the input sample's size
+  nlohmann::json summaries = nlohmann::json::array();
+  std::size_t rows() const { return sample.size(); }
+};
+ReportRows report_rows(const Explanation& e, const std::vector<std::string>& class_names = {});
+// The files above for rows of the batch x; Error when the rows do not match x.
+nlohmann::json write_report_rows(const std::string& dir, const Tensor& x, const ReportRows& rows,
+                                 const ExplainRequest& request, const ReportOptions& options = {});
 
 }  // namespace glassbox::explain

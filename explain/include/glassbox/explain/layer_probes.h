@@ -12,6 +12,7 @@
 #include "glassbox/explain/linear_probe.h"
 #include "glassbox/explain/signature.h"
 #include "glassbox/model.h"
+#include "glassbox/replica_group.h"
 
 namespace glassbox::explain {
 
@@ -31,7 +32,14 @@ struct LayerProbes {
 };
 
 // `fit` and `heldout` carry labels 0..k-1 of the signatures' k classes.
+// With replicas (every replica calls it alike, with the same model and data): the
+// statistics and scoring passes stream each replica's contiguous shard and add the sums
+// up; in training every replica takes its shard (shard_of) of each minibatch of the common
+// seeded order, and the gradients of all layers' probes (with the batch's losses and hits)
+// are summed over one flat buffer before the same Adam step everywhere. Every replica
+// returns the same probes' figures, equal to one process's up to the order of float sums.
 LayerProbes fit_layer_probes(MyDeepLearning& model, const Signatures& signatures, const LabeledData& fit,
-                             const LabeledData& heldout, const LinearProbeOptions& options = {});
+                             const LabeledData& heldout, const LinearProbeOptions& options = {},
+                             ReplicaGroup* replicas = nullptr);
 
 }  // namespace glassbox::explain

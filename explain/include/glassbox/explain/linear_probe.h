@@ -34,13 +34,32 @@ class LinearProbe {
 
   // Statistics pass: rows of `features` floats, n of them. Call before finish_statistics().
   void add_statistics(const float* x, std::size_t n);
+  // The statistics gathered so far as one buffer (the row count, then per feature the sum
+  // and the sum of squares), and its replacement: replicas that each saw a part of the fit
+  // data add their buffers up and set the sum before finish_statistics().
+  std::vector<double> statistics() const;
+  void set_statistics(const std::vector<double>& buffer);
   // Fixes the standardization (a constant feature is only centred). Without any
   // statistics the features are used as they are.
   void finish_statistics();
 
-  // One Adam step on n rows with labels in 0..classes-1. Returns the mean cross-entropy of
-  // the batch before the step (without the penalty).
+  // One Adam step on n rows with labels in 0..classes-1: gradient() then apply_gradient().
+  // Returns the mean cross-entropy of the batch before the step (without the penalty).
   double train_step(const float* x, const int* labels, std::size_t n);
+
+  // The training step in two halves, so that replicas holding parts of one batch can add
+  // their gradients up before a common update.
+  // gradient: n of the batch's `batch` rows (n <= batch) into `grad` (gradient_size()
+  // floats, overwritten: classes x features weights, then the classes biases), as their
+  // share of the gradient of the batch's mean loss, plus the penalty's gradient when
+  // `with_penalty`. The sum over disjoint parts of a batch, exactly one of them with the
+  // penalty, is the whole batch's gradient (up to the order of float sums). Returns the
+  // summed cross-entropy of the n rows.
+  double gradient(const float* x, const int* labels, std::size_t n, std::size_t batch, bool with_penalty,
+                  float* grad) const;
+  // One Adam step along `grad` (as gradient() lays it out).
+  void apply_gradient(const float* grad);
+  std::size_t gradient_size() const { return k_ * d_ + k_; }
 
   // Logits of n rows into out (n * classes).
   void logits(const float* x, std::size_t n, float* out) const;
@@ -56,6 +75,7 @@ class LinearProbe {
   std::vector<float> w_, b_, mw_, vw_, mb_, vb_;  // w_: classes x features
   std::int64_t steps_ = 0;
   mutable std::vector<float> xs_, z_;
+  std::vector<float> grad_;
 };
 
 // Accuracy of a probe's logits: overall (argmax, ties count 1/t) and per pair of classes.
@@ -64,6 +84,10 @@ class ProbeScore {
   explicit ProbeScore(std::size_t classes);
   void add(const float* logits, const int* labels, std::size_t n);
   double accuracy() const;
+  // The counts as one buffer, and their replacement: replicas that scored parts of the
+  // held-out data add their buffers up and set the sum.
+  std::vector<double> tallies() const;
+  void set_tallies(const std::vector<double>& buffer);
   // classes x classes, diagonal 1; entry (a, b) = (a, b) entry of the pairwise decision.
   std::vector<std::vector<double>> pair_accuracy() const;
   std::int64_t count() const { return count_; }

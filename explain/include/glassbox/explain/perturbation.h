@@ -8,6 +8,7 @@
 //   random a random order, the baseline any explanation must beat
 // AOPC = 1/(K+1) sum_{k=0..K} <f(x^(0)) - f(x^(k))> over images (higher MoRF AOPC = better).
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "glassbox/explain/attributions.h"
 #include "glassbox/explain/network.h"
+#include "glassbox/replica_group.h"
 
 namespace glassbox::explain {
 
@@ -26,7 +28,7 @@ struct PerturbationOptions {
   // "value" (a constant), "mean" (the image's mean).
   std::string fill = "uniform";
   float low = 0.0f, high = 1.0f, value = 0.0f;
-  unsigned long long seed = 0;       // noise and random order
+  unsigned long long seed = 0;       // noise and random order (per image: perturbation_seed)
   std::size_t batch_size = 256;
 
   static PerturbationOptions from_json(const nlohmann::json& j, const std::string& where = "evaluation");
@@ -49,8 +51,34 @@ struct PerturbationResult {
   nlohmann::json to_json() const;
 };
 
-// Evaluates an attribution (rows of `x`, relevance of the same shape) on `net`.
+// Evaluates an attribution (rows of `x`, relevance of the same shape) on `net`:
+// combine_perturbation(perturbation_logits(..., 0)).
 PerturbationResult evaluate_perturbation(ExplainedNetwork& net, const Tensor& x, const Attribution& attribution,
                                          const PerturbationOptions& options = {});
+
+// The seed of image `image`'s noise and random order: each image's randomness depends on
+// (seed, image) only, so a part of the images gives each the curves the whole set gives it.
+std::uint64_t perturbation_seed(std::uint64_t seed, std::size_t image);
+
+// Every row's explained logit after each step of each order, the rows being images
+// first_image, first_image + 1, ... of the whole evaluation (their seeds).
+struct PerturbationLogits {
+  std::size_t images = 0, steps = 0;  // rows, K
+  std::vector<float> values;          // [(image * 3 + order) * (K + 1) + k], orders morf, lerf, random
+};
+PerturbationLogits perturbation_logits(ExplainedNetwork& net, const Tensor& x, const Attribution& attribution,
+                                       const PerturbationOptions& options, std::size_t first_image);
+// The curves and AOPCs of per-image logits, summed over the images in their order.
+PerturbationResult combine_perturbation(const std::string& method, const PerturbationOptions& options,
+                                        const PerturbationLogits& logits);
+
+// Sharded (replica_group.h; every replica calls it alike): x and the attribution hold this
+// replica's images, images first_image.. of the whole set (shard_of). The per-image logits
+// are gathered on replica 0 in rank order and combined there as one process combines them,
+// so replica 0's result equals one process's on the whole set up to the float rounding of
+// the batched forward passes; the others get a result with images 0 and no curves.
+PerturbationResult evaluate_perturbation(ExplainedNetwork& net, const Tensor& x, const Attribution& attribution,
+                                         const PerturbationOptions& options, ReplicaGroup* replicas,
+                                         std::size_t first_image);
 
 }  // namespace glassbox::explain

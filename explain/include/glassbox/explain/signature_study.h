@@ -40,8 +40,9 @@ struct SignatureStudyOptions {
   bool plots = true;
   bool linear_probes = true;             // fit a linear probe per layer (decides divergence)
   LinearProbeOptions probe;
-  // Not read from JSON: the replicas the signature pass is sharded over (build_signatures);
-  // null for one process. The later analyses run alike on every replica.
+  // Not read from JSON: the replicas the signature pass (build_signatures) and the linear
+  // probes (fit_layer_probes) are sharded over; null for one process. The other analyses
+  // run alike on every replica.
   ReplicaGroup* replicas = nullptr;
 
   // From an experiment's "signatures" section or CLI options. Every key is checked against
