@@ -22,13 +22,16 @@ using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 GzFile open_gz(const std::string& path) {
   // zlib gets the checked descriptor, so a FIFO swapped in after the check is never read.
   InputFile checked = open_regular_file(path, kMaxDataFileBytes, "IDX file");
+  // zlib's input buffer (and its output buffer, twice as large): 256 KiB for a real
+  // dataset, no more than the file needs for a small one.
+  const auto buffer = static_cast<unsigned>(std::clamp<std::uint64_t>(checked.size(), 1u << 12, 1u << 18));
   const int fd = checked.release();
   GzFile f(gzdopen(fd, "rb"));
   if (!f) {
     ::close(fd);
     throw DataError(path + ": cannot open");
   }
-  gzbuffer(f.get(), 1 << 18);
+  gzbuffer(f.get(), buffer);
   return f;
 }
 
@@ -124,10 +127,13 @@ IdxArray read_idx(const std::string& path) {
       throw DataError(path + ": IDX header declares an impossibly large array");
     expected *= d;
   }
-  // Grow while reading, so a lying header cannot make us allocate what the file lacks.
+  // Grow while reading, in chunks from 64 KiB doubling up to 16 MiB, so a lying header
+  // cannot make us allocate (and zero) much more than the file holds.
   std::size_t have = 0;
+  std::size_t chunk = std::size_t{1} << 16;
   while (have < expected) {
-    const std::size_t want = std::min(expected - have, std::size_t{1} << 24);
+    const std::size_t want = std::min(expected - have, chunk);
+    chunk = std::min(chunk * 2, std::size_t{1} << 24);
     a.values.resize(have + want);
     const std::size_t got = read_some(f.get(), path, a.values.data() + have, want);
     have += got;
