@@ -105,6 +105,10 @@ IdxArray parse_header(gzFile_s* f, const std::string& path) {
       throw DataError(path + ": truncated: IDX header ends inside dimension " + std::to_string(d) +
                       " (byte " + std::to_string(4 + 4 * d) + ")");
     a.dims.push_back((std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3]);
+    // Only the count may be 0: a sample of no values has no shape a model could take.
+    if (d > 0 && a.dims.back() == 0)
+      throw DataError(path + ": IDX header declares dimension " + std::to_string(d) + " as 0 at byte " +
+                      std::to_string(4 + 4 * d) + " (only the count, dimension 0, may be 0)");
   }
   return a;
 }
@@ -120,9 +124,11 @@ IdxArray read_idx(const std::string& path) {
   GzFile f = open_gz(path);
   IdxArray a = parse_header(f.get(), path);
   const std::size_t header_bytes = 4 + 4 * a.dims.size();
-  // dims are < 2^32 each; refuse products that could not be a real file (> 64 GiB).
+  // dims are < 2^32 each; refuse products that could not be a real file (> 64 GiB). The
+  // sample dimensions (never 0) come first, so a count of 0 cannot hide a huge sample.
   std::size_t expected = 1;
-  for (std::size_t d : a.dims) {
+  for (auto it = a.dims.rbegin(); it != a.dims.rend(); ++it) {
+    const std::size_t d = *it;
     if (d != 0 && expected > (std::size_t{1} << 36) / d)
       throw DataError(path + ": IDX header declares an impossibly large array");
     expected *= d;
