@@ -15,11 +15,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// $TMPDIR when set, else /dev/shm (memory, so the files written for every input never
+// reach a disk), else /tmp.
+std::string scratch_root() {
+  const char* tmp = std::getenv("TMPDIR");
+  if (tmp && *tmp) return tmp;
+  std::error_code ec;
+  if (fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+  return "/tmp";
+}
+
 struct Scratch {
   std::string dir;
   Scratch() {
-    const char* tmp = std::getenv("TMPDIR");
-    dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/glassbox-fuzz-" + std::to_string(::getpid());
+    dir = scratch_root() + "/glassbox-fuzz-" + std::to_string(::getpid());
     fs::create_directories(dir);
   }
   ~Scratch() {

@@ -13,7 +13,7 @@
 
 namespace gbfuzz {
 
-// A per-process folder under $TMPDIR (default /tmp), removed at exit.
+// A per-process folder under $TMPDIR, else /dev/shm, else /tmp; removed at exit.
 const std::string& scratch_dir();
 // Writes bytes to scratch_dir()/name and returns the path.
 std::string write_file(const std::string& name, const std::uint8_t* data, std::size_t size);

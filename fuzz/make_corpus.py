@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz harnesses (fuzz/corpus/<harness>/): small valid
 files of each format, made here byte by byte from the format descriptions (standard
-library only), plus the repository's example experiments. Re-run after a format change:
+library only), plus the repository's example experiments; the regress-* inputs a harness
+once failed on (docs/fuzzing.md) stay. Re-run after a format change:
     python3 fuzz/make_corpus.py
 """
 import gzip
 import json
 import os
-import shutil
 import struct
 import sys
 
@@ -131,8 +131,14 @@ def api_bodies():
 
 
 if __name__ == "__main__":
+    # The seeds written here are rewritten; inputs a harness once failed on (regress-*) and
+    # the folders of harnesses seeded otherwise (fuzz_onnx_import) are kept.
+    written = ["fuzz_experiment", "fuzz_npy", "fuzz_idx", "fuzz_csv", "fuzz_model_folder", "fuzz_api_body"]
     if os.path.isdir(corpus) and "--keep" not in sys.argv:
-        shutil.rmtree(corpus)
+        for harness in [h for h in written if os.path.isdir(os.path.join(corpus, h))]:
+            for name in os.listdir(os.path.join(corpus, harness)):
+                if not name.startswith("regress-"):
+                    os.remove(os.path.join(corpus, harness, name))
     experiments()
     npys()
     idxs()

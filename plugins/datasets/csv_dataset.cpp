@@ -134,14 +134,15 @@ CsvTable read_csv(const std::string& path, const nlohmann::json& options) {
       throw DataError(path + ":" + std::to_string(line_no) + ": a row needs a label and at least one feature");
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const Cell& c = cells[i];
-      const std::string where = path + ":" + std::to_string(line_no) + ":" + std::to_string(c.column);
+      // Built only for a message: every cell of a large file passes here.
+      auto where = [&] { return path + ":" + std::to_string(line_no) + ":" + std::to_string(c.column); };
       float v = 0;
       if (!parse_float(c.text, &v))
-        throw DataError(where + ": " + (trim(c.text).empty() ? std::string("empty cell") : "'" + trim(c.text) + "' is not a number") +
+        throw DataError(where() + ": " + (trim(c.text).empty() ? std::string("empty cell") : "'" + trim(c.text) + "' is not a number") +
                         " (column " + std::to_string(i + 1) + ")");
       if (i == label_col) {
         if (v < 0 || v != std::floor(v) || v > 1e6f)
-          throw DataError(where + ": label '" + trim(c.text) + "' is not a class number (0, 1, 2, ...)");
+          throw DataError(where() + ": label '" + trim(c.text) + "' is not a class number (0, 1, 2, ...)");
         t.labels.push_back(static_cast<int>(v));
         t.max_label = std::max(t.max_label, t.labels.back());
         t.label_lines.push_back(line_no);

@@ -22,13 +22,16 @@ using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 GzFile open_gz(const std::string& path) {
   // zlib gets the checked descriptor, so a FIFO swapped in after the check is never read.
   InputFile checked = open_regular_file(path, kMaxDataFileBytes, "IDX file");
+  // zlib's input buffer (and its output buffer, twice as large): 256 KiB for a real
+  // dataset, no more than the file needs for a small one.
+  const auto buffer = static_cast<unsigned>(std::clamp<std::uint64_t>(checked.size(), 1u << 12, 1u << 18));
   const int fd = checked.release();
   GzFile f(gzdopen(fd, "rb"));
   if (!f) {
     ::close(fd);
     throw DataError(path + ": cannot open");
   }
-  gzbuffer(f.get(), 1 << 18);
+  gzbuffer(f.get(), buffer);
   return f;
 }
 
@@ -102,6 +105,10 @@ IdxArray parse_header(gzFile_s* f, const std::string& path) {
       throw DataError(path + ": truncated: IDX header ends inside dimension " + std::to_string(d) +
                       " (byte " + std::to_string(4 + 4 * d) + ")");
     a.dims.push_back((std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3]);
+    // Only the count may be 0: a sample of no values has no shape a model could take.
+    if (d > 0 && a.dims.back() == 0)
+      throw DataError(path + ": IDX header declares dimension " + std::to_string(d) + " as 0 at byte " +
+                      std::to_string(4 + 4 * d) + " (only the count, dimension 0, may be 0)");
   }
   return a;
 }
@@ -117,17 +124,22 @@ IdxArray read_idx(const std::string& path) {
   GzFile f = open_gz(path);
   IdxArray a = parse_header(f.get(), path);
   const std::size_t header_bytes = 4 + 4 * a.dims.size();
-  // dims are < 2^32 each; refuse products that could not be a real file (> 64 GiB).
+  // dims are < 2^32 each; refuse products that could not be a real file (> 64 GiB). The
+  // sample dimensions (never 0) come first, so a count of 0 cannot hide a huge sample.
   std::size_t expected = 1;
-  for (std::size_t d : a.dims) {
+  for (auto it = a.dims.rbegin(); it != a.dims.rend(); ++it) {
+    const std::size_t d = *it;
     if (d != 0 && expected > (std::size_t{1} << 36) / d)
       throw DataError(path + ": IDX header declares an impossibly large array");
     expected *= d;
   }
-  // Grow while reading, so a lying header cannot make us allocate what the file lacks.
+  // Grow while reading, in chunks from 64 KiB doubling up to 16 MiB, so a lying header
+  // cannot make us allocate (and zero) much more than the file holds.
   std::size_t have = 0;
+  std::size_t chunk = std::size_t{1} << 16;
   while (have < expected) {
-    const std::size_t want = std::min(expected - have, std::size_t{1} << 24);
+    const std::size_t want = std::min(expected - have, chunk);
+    chunk = std::min(chunk * 2, std::size_t{1} << 24);
     a.values.resize(have + want);
     const std::size_t got = read_some(f.get(), path, a.values.data() + have, want);
     have += got;

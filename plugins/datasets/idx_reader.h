@@ -20,7 +20,8 @@ struct IdxArray {
 IdxArray read_idx_header(const std::string& path);
 
 // Reads the whole file; throws DataError naming the file and the byte offset of a wrong
-// magic number, an unsupported type, a truncated payload or trailing bytes.
+// magic number, an unsupported type, a dimension other than the count that is 0, a
+// truncated payload or trailing bytes.
 IdxArray read_idx(const std::string& path);
 
 // An images file (N x rows x cols ...) with its labels file (N), as a dataset split.

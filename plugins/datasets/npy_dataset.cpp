@@ -47,6 +47,16 @@ Part read_part(const std::string& x_path, const std::string& y_path) {
   if (p.x.shape.size() < 2)
     throw DataError(x_path + ": samples need shape (N, ...) with at least 2 dimensions, got " +
                     shape_to_string(p.x.shape));
+  // Each sample must hold values (a count of 0 is an empty set; a sample dimension of 0 or
+  // one too large for any file would leave no usable sample shape).
+  std::size_t sample_values = 1;
+  for (std::size_t i = 1; i < p.x.shape.size(); ++i) {
+    const std::size_t d = p.x.shape[i];
+    if (d == 0 || sample_values > (std::size_t{1} << 40) / d)
+      throw DataError(x_path + ": samples of shape " + shape_to_string({p.x.shape.begin() + 1, p.x.shape.end()}) +
+                      (d == 0 ? " hold no values" : " are impossibly large") + " (shape " + shape_to_string(p.x.shape) + ")");
+    sample_values *= d;
+  }
   p.sample_shape = image_sample_shape({p.x.shape.begin() + 1, p.x.shape.end()});
   NpyArray y = read_npy(y_path);
   if (y.dtype.find('f') != std::string::npos || y.dtype.find('b') != std::string::npos)

@@ -119,6 +119,18 @@ BOOST_AUTO_TEST_CASE(idx_unsupported_value_type_names_byte_2) {
   BOOST_TEST(has(m, images + ": IDX value type 0x0D (float32) at byte 2 is not supported"), m);
 }
 
+// Found by fuzz_idx: a sample dimension of 0 made the payload empty, so the huge ones after
+// it passed the size check and overflowed the batch's strides.
+BOOST_AUTO_TEST_CASE(idx_zero_or_huge_sample_dimensions_are_refused_from_the_header) {
+  const std::string labels = write_bytes("l2z", idx_bytes({2}, {0, 1}));
+  const std::string zero = write_bytes("zero-dim", idx_bytes({2, 0, 0xf24bfb2bu, 0xfd7f0000u}, {}));
+  BOOST_TEST(data_error("idx", {{"images", zero}, {"labels", labels}}) ==
+             zero + ": IDX header declares dimension 1 as 0 at byte 8 (only the count, dimension 0, may be 0)");
+  const std::string empty_huge = write_bytes("empty-huge", idx_bytes({0, 0xf24bfb2bu, 0xfd7f0000u}, {}));
+  BOOST_TEST(data_error("idx", {{"images", empty_huge}, {"labels", write_bytes("l0", idx_bytes({0}, {}))}}) ==
+             empty_huge + ": IDX header declares an impossibly large array");
+}
+
 BOOST_AUTO_TEST_CASE(idx_image_label_count_mismatch_names_both_files) {
   const std::string images = write_bytes("cm-images", idx_bytes({3, 2, 3}, tiny_pixels()));
   const std::string labels = write_bytes("cm-labels", idx_bytes({2}, {0, 1}));
@@ -255,6 +267,11 @@ BOOST_AUTO_TEST_CASE(npy_bad_inputs_name_the_file_and_index) {
   write_npy(dir + "/ix.npy", y3.data(), {3, 1});
   BOOST_TEST(has(data_error("npy", {{"x", dir + "/ix.npy"}, {"y", dir + "/iy.npy"}}),
                  dir + "/ix.npy: dtype '<i4' is not supported for samples"));
+  // Samples of no values (found by fuzz_idx in the IDX reader; the same hole here).
+  write_npy(dir + "/zx.npy", x.data(), {3, 0});
+  const std::string zm = data_error("npy", {{"x", dir + "/zx.npy"}, {"y", dir + "/iy.npy"}});
+  BOOST_TEST(has(zm, dir + "/zx.npy: samples of shape "), zm);
+  BOOST_TEST(has(zm, " hold no values"), zm);
   // A complex dtype and a header without a shape: read_npy's own checks.
   std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
   std::string header = "{'descr': '<c8', 'fortran_order': False, 'shape': (3, 2), }";
