@@ -8,18 +8,26 @@ namespace glassbox::onnx_io {
 
 namespace {
 
-// The element count of `t`'s dims; DataError for a negative or absurd dimension.
+// The element count of `t`'s dims; DataError for a negative or absurd dimension. The
+// product of the non-zero dims is bounded too: a 0 dim makes the count 0, but the tensor's
+// strides are still products of the other dims, so (0, 2^40, 2^40) must be refused.
 std::size_t element_count(const onnx::TensorProto& t, const std::string& where) {
   constexpr std::size_t kMaxElements = std::size_t{1} << 31;  // 8 GiB of floats: far beyond a model file
   std::size_t n = 1;
+  bool empty = false;
   for (const auto d : t.dims()) {
     if (d < 0 || d > static_cast<std::int64_t>(kMaxElements))
       throw DataError(where + ": dimension " + std::to_string(d) + " out of range");
-    if (d != 0 && n > kMaxElements / static_cast<std::size_t>(d))
-      throw DataError(where + ": more than " + std::to_string(kMaxElements) + " values");
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
+    if (n > kMaxElements / static_cast<std::size_t>(d))
+      throw DataError(where + ": shape " + dims_text({t.dims().begin(), t.dims().end()}) + " spans more than " +
+                      std::to_string(kMaxElements) + " values");
     n *= static_cast<std::size_t>(d);
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 void check_inline(const onnx::TensorProto& t, const std::string& where) {

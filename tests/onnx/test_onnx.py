@@ -278,6 +278,20 @@ def test_an_initializer_of_the_wrong_shape(imported, work):
                    f"'{weight.name}'", f"({w.shape[0]}, {w.shape[1] + 3})", f"({w.shape[0]}, {w.shape[1]})")
 
 
+def test_an_initializer_with_a_zero_dim_and_huge_others(imported, work):
+    # Found by fuzz_onnx_import: (0, 2^30, 2^30, 2^30) holds no values, so a count of the
+    # values alone passes, but the tensor's strides are products of the other dims.
+    _, path, _, _ = imported
+    proto = onnx.load(str(path))
+    conv = next(n for n in proto.graph.node if n.op_type == "Conv")
+    weight = next(t for t in proto.graph.initializer if t.name == conv.input[1])
+    del weight.dims[:]
+    weight.dims.extend([0, 1 << 30, 1 << 30, 1 << 30])
+    weight.raw_data = b""
+    expect_refused(broken(work, path.stem + "-zero-dim.onnx", proto), work, f"'{weight.name}'",
+                   "(0, 1073741824, 1073741824, 1073741824)", "spans more than 2147483648 values")
+
+
 def test_a_missing_initializer(imported, work):
     _, path, _, _ = imported
     proto = onnx.load(str(path))
